@@ -1,0 +1,3 @@
+"""kartoteka's library: read a bilingual news corpus, index it, search it."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,154 @@
+"""One analyzer for English and Russian text.
+
+The chain is ``WordTokenizer | LowercaseFilter | YoFilter | StopFilter |
+MorphFilter``: words in Latin and Cyrillic are split at hyphens (so
+"Nagorno-Karabakh" is two positions, like "Nagorno Karabakh"), lower-cased,
+ё folded to е, stop words of both languages dropped, and then each word is
+normalized by its script: Cyrillic words to their pymorphy3 normal forms,
+Latin words to their Snowball (Porter2) English stem.
+
+Ambiguity rule: a Cyrillic word that the dictionary knows is indexed under
+*every distinct* normal form of its dictionary parses, all at the same
+position ("выборы" → выборы + выбор, "стали" → стать + сталь), because a
+researcher would rather see an extra hit than miss an article. A word the
+dictionary does not know (most surnames, new place names) gets only the
+normal form of pymorphy's best guess. Queries go through the same chain, and
+the query parser ORs the alternatives of one position.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.lang.stopwords import stoplists
+
+# A word: letters/digits, optionally joined by apostrophes (Azerbaijan's,
+# O'Brien). Hyphens separate words.
+WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
+
+CYRILLIC = re.compile(r"[а-яё]")
+LATIN = re.compile(r"[a-z]")
+
+# "us" is a pronoun in English stop lists, but "US" is a country here.
+STOP_WORDS = frozenset(
+    word.replace("ё", "е")
+    for word in (stoplists["en"] | stoplists["ru"]) - {"us"}
+)
+
+LEMMA_CACHE_SIZE = 500_000
+
+
+@functools.cache
+def morph_analyzer():
+    """The process-wide pymorphy3 analyzer, built on first use (it is slow)."""
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@functools.cache
+def english_stemmer():
+    """The process-wide Snowball English stemmer."""
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+def fold_yo(text: str) -> str:
+    """Fold ё to е, as Russian readers and writers freely mix them."""
+    return text.replace("ё", "е").replace("Ё", "Е")
+
+
+@functools.lru_cache(maxsize=LEMMA_CACHE_SIZE)
+def russian_normal_forms(word: str) -> tuple[str, ...]:
+    """Distinct normal forms of a lower-case Russian word, most likely first."""
+    parses = morph_analyzer().parse(word)
+    known = [p for p in parses if p.is_known]
+    chosen = known or parses[:1]
+    forms: list[str] = []
+    for parse in chosen:
+        form = fold_yo(parse.normal_form)
+        if form not in forms:
+            forms.append(form)
+    return tuple(forms) or (word,)
+
+
+@functools.lru_cache(maxsize=LEMMA_CACHE_SIZE)
+def english_stem(word: str) -> str:
+    """The Porter2 stem of a lower-case English word, without possessive ’s."""
+    return english_stemmer().stemWord(word.replace("’", "'"))
+
+
+def normal_forms(word: str) -> tuple[str, ...]:
+    """The index terms of one lower-case, ё-folded word, chosen by its script."""
+    if CYRILLIC.search(word):
+        return russian_normal_forms(word)
+    if LATIN.search(word):
+        return (english_stem(word),)
+    return (word,)
+
+
+class YoFilter(Filter):
+    """Folds ё to е in token text."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            if "ё" in t.text:
+                t.text = t.text.replace("ё", "е")
+            yield t
+
+
+class MorphFilter(Filter):
+    """Replaces each word by its normal forms, alternatives at one position."""
+
+    is_morph = True
+
+    def __call__(self, tokens):
+        for t in tokens:
+            forms = normal_forms(t.text)
+            t.text = forms[0]
+            if len(forms) == 1:
+                yield t
+                continue
+            extra = [t.copy() for _ in forms[1:]]
+            yield t
+            for alt, form in zip(extra, forms[1:]):
+                alt.text = form
+                yield alt
+
+
+def bilingual_analyzer():
+    """The analyzer used for titles, bodies and queries in both languages."""
+    return (
+        RegexTokenizer(WORD_PATTERN)
+        | LowercaseFilter()
+        | YoFilter()
+        | StopFilter(stoplist=STOP_WORDS, minsize=1)
+        | MorphFilter()
+    )
+
+
+def name_analyzer():
+    """The analyzer of author names: words, lower-cased, ё folded, no stems."""
+    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | YoFilter()
+
+
+def analyze(text: str) -> list[set[str]]:
+    """Index terms of ``text`` grouped by position: one set per word kept."""
+    positions: dict[int, set[str]] = {}
+    for t in ANALYZER(text, positions=True):
+        positions.setdefault(t.pos, set()).add(t.text)
+    return [positions[p] for p in sorted(positions)]
+
+
+ANALYZER = bilingual_analyzer()
+
+
+def guess_language(text: str) -> str:
+    """``ru`` when Cyrillic letters outnumber Latin ones in ``text``, else ``en``."""
+    sample = text[:5000].lower()
+    cyrillic = len(re.findall(r"[а-яё]", sample))
+    latin = len(re.findall(r"[a-z]", sample))
+    return "ru" if cyrillic > latin else "en"

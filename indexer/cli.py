@@ -1,0 +1,188 @@
+"""The ``kartoteka`` command: index a corpus, search it, serve it."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import sys
+import time
+
+import click
+
+from . import __version__
+from .build import BuildError, build_index, default_index_dir
+from .query import QueryError
+from .search import SORTS, SearchRequest, SearchService
+
+FACET_PREVIEW = 6
+
+
+class BadQuery(click.ClickException):
+    """A query or filter the search service cannot read: exit status 2."""
+
+    exit_code = 2
+
+
+index_option = click.option(
+    "--index", "index_dir", type=click.Path(file_okay=False), default=None,
+    help="Index folder (default: $KARTOTEKA_INDEX, else ~/.local/share/kartoteka/index).")
+
+
+def _index_dir(value: str | None):
+    return value or default_index_dir()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kartoteka")
+def cli():
+    """kartoteka: a bilingual (English + Russian) search engine for a news archive."""
+
+
+@cli.command()
+@click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
+@index_option
+@click.option("--jobs", type=click.IntRange(1, 64), default=None,
+              help="Worker processes for reading files (default: all cores).")
+def index(sources, index_dir, jobs):
+    """Build the index from SOURCES (folders or files of HTML, .txt dumps, .jsonl).
+
+    The new index replaces the old one only when the build succeeds.
+
+    Example:
+
+        kartoteka index sample_corpus --index ./my-index
+    """
+    target = _index_dir(index_dir)
+    started = time.perf_counter()
+    progress = _Progress(started)
+    try:
+        summary = build_index(sources, target, workers=jobs, on_file=progress.update)
+    except BuildError as error:
+        progress.finish()
+        raise click.ClickException(str(error)) from None
+    progress.finish()
+    by_lang = ", ".join(f"{n} {lang}" for lang, n in sorted(summary.indexed.items()))
+    rate = summary.total / summary.seconds if summary.seconds else 0
+    click.echo(f"Indexed {summary.total} articles ({by_lang}) from {summary.files} files "
+               f"in {summary.seconds:.1f} s ({rate:.0f} docs/s) into {target}")
+    skipped = summary.problems + summary.duplicates
+    if skipped:
+        click.echo(f"Skipped {len(skipped)}:")
+        for problem in skipped:
+            click.echo(f"  {problem}")
+
+
+class _Progress:
+    """Files done and docs/s on stderr, redrawn in place on a terminal."""
+
+    def __init__(self, started: float):
+        self.started = started
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+
+    def update(self, summary) -> None:
+        now = time.perf_counter()
+        if not self.tty or now - self.last < 0.1:
+            return
+        self.last = now
+        rate = summary.total / max(now - self.started, 1e-6)
+        click.echo(f"\r  {summary.files} files, {summary.total} articles, {rate:.0f} docs/s ",
+                   err=True, nl=False)
+
+    def finish(self) -> None:
+        if self.tty and self.last:
+            click.echo("", err=True)
+
+
+@cli.command()
+@click.argument("query", default="")
+@click.option("--region", "regions", multiple=True, metavar="SLUG",
+              help="Region or region group slug (repeat for any of several).")
+@click.option("--author", "authors", multiple=True, metavar="NAME",
+              help="Author name as written (repeat for any of several).")
+@click.option("--lang", type=click.Choice(["en", "ru"]), default=None)
+@click.option("--from", "date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--to", "date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
+@click.option("--page", type=int, default=1, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@index_option
+def search(query, regions, authors, lang, date_from, date_to, sort, limit, page,
+           as_json, index_dir):
+    """Search the index. An empty QUERY lists everything the filters allow.
+
+    Words are ANDed; OR, NOT, -word, "phrases", title:, author: and word*
+    work as in the README.
+
+    Example:
+
+        kartoteka search 'выборы мэра' --region central-asia --from 2010
+    """
+    request = SearchRequest(
+        query=query, regions=regions, authors=authors, langs=(lang,) if lang else (),
+        date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=limit)
+    service = SearchService(_index_dir(index_dir))
+    try:
+        result = service.search(request)
+    except QueryError as error:
+        raise BadQuery(str(error)) from None
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        _print_result(result)
+
+
+def _terminal_text(snippet: str) -> str:
+    parts = re.split(r"<mark>(.*?)</mark>", snippet)
+    return "".join(click.style(html.unescape(p), bold=True) if i % 2 else html.unescape(p)
+                   for i, p in enumerate(parts))
+
+
+def _print_result(result: dict) -> None:
+    total, page, per_page = result["total"], result["page"], result["per_page"]
+    pages = max(1, -(-total // per_page))
+    shown = f' for "{result["query"]}"' if result["query"] else ""
+    click.echo(f"{total} article{'s' if total != 1 else ''}{shown} — page {page} of {pages}")
+    for number, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
+        meta = " · ".join(filter(None, [hit["date"] or "no date", hit["lang"],
+                                        ", ".join(hit["authors"]), ", ".join(hit["regions"])]))
+        click.echo(f"\n{number:>3}. {click.style(hit['title'] or '(no title)', bold=True)}")
+        click.echo(f"     {meta}")
+        click.echo(f"     {_terminal_text(hit['snippet'])}")
+        click.echo(f"     id: {hit['id']}")
+    if total:
+        click.echo("")
+        for name, entries in result["facets"].items():
+            top = [f"{e['label']} {e['count']}" for e in entries if e["count"]]
+            if name == "year":
+                top = top[-FACET_PREVIEW:]
+            more = " …" if len(top) > FACET_PREVIEW else ""
+            click.echo(f"{name:>12}: {', '.join(top[:FACET_PREVIEW])}{more}")
+
+
+@cli.command()
+@index_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=int, default=8000, show_default=True)
+def serve(index_dir, host, port):
+    """Serve the search page and JSON API with waitress.
+
+    Example:
+
+        kartoteka serve --port 8000
+    """
+    from webapp import create_app  # only this command knows the web app
+    from waitress import serve as waitress_serve
+
+    app = create_app({"INDEX_DIR": str(_index_dir(index_dir))})
+    click.echo(f"Serving {app.config['INDEX_DIR']} at http://{host}:{port}/", err=True)
+    waitress_serve(app, host=host, port=port, threads=int(os.environ.get("KARTOTEKA_THREADS", 4)))
+
+
+def main():  # pragma: no cover - the console script's entry point
+    cli()

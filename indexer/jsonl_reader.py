@@ -1,0 +1,70 @@
+"""Read JSON Lines: one article per line, with the Article model's fields."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from .analysis import guess_language
+from .dates import parse_iso_date
+from .model import Article, BadRecord
+
+LIST_FIELDS = ("authors", "regions", "topics")
+TEXT_FIELDS = ("id", "url", "lang", "title", "body", "translation", "date")
+
+
+def read_json_lines(text: str) -> Iterator[Article | BadRecord]:
+    """Yield an Article per good line and a ``BadRecord`` per bad one.
+
+    ``BadRecord.line`` is the 1-based line number; blank lines are ignored.
+    A record needs ``body`` and one of ``id`` or ``url``.
+    """
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield _article_from_record(json.loads(line))
+        except BadRecord as error:
+            yield BadRecord(error.reason, line=number)
+        except ValueError as error:
+            yield BadRecord(f"invalid JSON ({error})", line=number)
+
+
+def _article_from_record(record) -> Article:
+    if not isinstance(record, dict):
+        raise BadRecord("a record must be a JSON object")
+    for name in TEXT_FIELDS:
+        if record.get(name) is not None and not isinstance(record[name], str):
+            raise BadRecord(f"field {name!r} must be a string")
+    for name in LIST_FIELDS:
+        value = record.get(name)
+        if isinstance(value, str):
+            record[name] = [value]
+        elif value is not None and not (
+                isinstance(value, list) and all(isinstance(v, str) for v in value)):
+            raise BadRecord(f"field {name!r} must be a list of strings")
+    if not (record.get("id") or record.get("url")):
+        raise BadRecord("the record has neither 'id' nor 'url'")
+    body = (record.get("body") or "").strip()
+    if not body:
+        raise BadRecord("the record has no body text")
+    date = None
+    if record.get("date"):
+        date = parse_iso_date(record["date"])
+        if date is None:
+            raise BadRecord(f"cannot read the date {record['date']!r} (use YYYY-MM-DD)")
+    lang = record.get("lang") or guess_language(body)
+    if lang not in ("en", "ru"):
+        raise BadRecord(f"unknown language {lang!r} (use en or ru)")
+    return Article(
+        id=(record.get("id") or "").strip(),
+        lang=lang,
+        title=(record.get("title") or "").strip(),
+        body=body,
+        url=record.get("url") or None,
+        authors=record.get("authors") or [],
+        date=date,
+        regions=record.get("regions") or [],
+        topics=record.get("topics") or [],
+        translation=record.get("translation") or None,
+    )

@@ -1,0 +1,80 @@
+"""The Whoosh schema and the facet fields, declared once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from .analysis import bilingual_analyzer, name_analyzer
+from .model import Article
+from .regions import group_of
+
+# Facet name → the indexed field that holds its values.
+FACET_FIELDS = {
+    "region": "region",
+    "region_group": "region_group",
+    "author": "author_facet",
+    "lang": "lang",
+    "year": "year",
+}
+SEARCH_FIELDS = ("title", "body")
+FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
+
+
+def make_schema() -> Schema:
+    """The index schema: searchable text, facet keys, sort columns, stored data."""
+    return Schema(
+        id=ID(stored=True, unique=True),
+        lang=ID(stored=True),
+        title=TEXT(analyzer=bilingual_analyzer(), stored=True),
+        body=TEXT(analyzer=bilingual_analyzer(), stored=True),
+        author=TEXT(analyzer=name_analyzer()),
+        author_facet=KEYWORD(commas=True, scorable=False),
+        region=KEYWORD(commas=True, scorable=False),
+        region_group=KEYWORD(commas=True, scorable=False),
+        year=ID(),
+        date=DATETIME(sortable=True),
+        undated=NUMERIC(int, bits=8, sortable=True),
+        url=STORED,
+        authors=STORED,
+        published=STORED,
+        regions=STORED,
+        region_source=STORED,
+        topics=STORED,
+        source=STORED,
+        translation=STORED,
+    )
+
+
+def _keywords(values) -> str:
+    # Commas separate KEYWORD values; keep them out of the values themselves.
+    return ",".join(v.replace(",", " ") for v in values)
+
+
+def document_fields(article: Article) -> dict:
+    """The fields Whoosh indexes and stores for one article."""
+    groups = list(dict.fromkeys(g for g in map(group_of, article.regions) if g))
+    fields = dict(
+        id=article.id,
+        lang=article.lang,
+        title=article.title,
+        body=article.body,
+        author=" ".join(article.authors),
+        author_facet=_keywords(article.authors),
+        region=_keywords(article.regions),
+        region_group=_keywords(groups),
+        undated=0 if article.date else 1,
+        url=article.url,
+        authors=list(article.authors),
+        published=article.date.isoformat() if article.date else None,
+        regions=list(article.regions),
+        region_source=article.region_source,
+        topics=list(article.topics),
+        source=article.source,
+        translation=article.translation,
+    )
+    if article.date:
+        fields["date"] = dt.datetime.combine(article.date, dt.time())
+        fields["year"] = str(article.date.year)
+    return fields

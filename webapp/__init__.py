@@ -1,0 +1,1 @@
+"""kartoteka web app (see issue 3)."""
