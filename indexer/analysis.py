@@ -1,11 +1,12 @@
 """One analyzer for English and Russian text.
 
-The chain is ``WordTokenizer | LowercaseFilter | YoFilter | StopFilter |
-MorphFilter``: words in Latin and Cyrillic are split at hyphens (so
-"Nagorno-Karabakh" is two positions, like "Nagorno Karabakh"), lower-cased,
-ё folded to е, stop words of both languages dropped, and then each word is
-normalized by its script: Cyrillic words to their pymorphy3 normal forms,
-Latin words to their Snowball (Porter2) English stem.
+The chain is ``RegexTokenizer | LowercaseFilter | StopFilter | MorphFilter``:
+words in Latin and Cyrillic are split at hyphens (so "Nagorno-Karabakh" is
+two positions, like "Nagorno Karabakh"), lower-cased, stop words of both
+languages dropped, and then each word is normalized by its script: Cyrillic
+words to their pymorphy3 normal forms, Latin words to their Snowball
+(Porter2) English stem. ё is folded to е in the normal forms, after
+pymorphy3 has seen it: "объём" is unambiguous, "объем" is not.
 
 Ambiguity rule: a Cyrillic word that the dictionary knows is indexed under
 *every distinct* normal form of its dictionary parses, all at the same
@@ -31,11 +32,19 @@ WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
 CYRILLIC = re.compile(r"[а-яё]")
 LATIN = re.compile(r"[a-z]")
 
+
+
+def _with_yo_spellings(words):
+    """Each word, and each spelling of it with one е written as ё ("все", "всё")."""
+    for word in words:
+        yield word
+        for i, ch in enumerate(word):
+            if ch == "е":
+                yield word[:i] + "ё" + word[i + 1:]
+
+
 # "us" is a pronoun in English stop lists, but "US" is a country here.
-STOP_WORDS = frozenset(
-    word.replace("ё", "е")
-    for word in (stoplists["en"] | stoplists["ru"]) - {"us"}
-)
+STOP_WORDS = frozenset(_with_yo_spellings((stoplists["en"] | stoplists["ru"]) - {"us"}))
 
 LEMMA_CACHE_SIZE = 500_000
 
@@ -63,7 +72,7 @@ def fold_yo(text: str) -> str:
 
 @functools.lru_cache(maxsize=LEMMA_CACHE_SIZE)
 def russian_normal_forms(word: str) -> tuple[str, ...]:
-    """Distinct normal forms of a lower-case Russian word, most likely first."""
+    """Distinct normal forms of a lower-case Russian word, ё folded, most likely first."""
     parses = morph_analyzer().parse(word)
     known = [p for p in parses if p.is_known]
     chosen = known or parses[:1]
@@ -72,7 +81,7 @@ def russian_normal_forms(word: str) -> tuple[str, ...]:
         form = fold_yo(parse.normal_form)
         if form not in forms:
             forms.append(form)
-    return tuple(forms) or (word,)
+    return tuple(forms) or (fold_yo(word),)
 
 
 @functools.lru_cache(maxsize=LEMMA_CACHE_SIZE)
@@ -82,7 +91,7 @@ def english_stem(word: str) -> str:
 
 
 def normal_forms(word: str) -> tuple[str, ...]:
-    """The index terms of one lower-case, ё-folded word, chosen by its script."""
+    """The index terms of one lower-case word, chosen by its script."""
     if CYRILLIC.search(word):
         return russian_normal_forms(word)
     if LATIN.search(word):
@@ -124,7 +133,6 @@ def bilingual_analyzer():
     return (
         RegexTokenizer(WORD_PATTERN)
         | LowercaseFilter()
-        | YoFilter()
         | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | MorphFilter()
     )

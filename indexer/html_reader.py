@@ -128,7 +128,7 @@ def split_author_names(text: str) -> list[str]:
 def _authors(soup: BeautifulSoup, ld: dict) -> list[str]:
     names = _names(ld.get("author")) if ld.get("author") else []
     if not names:
-        meta = _meta(soup, attrs={"name": "author"}) or _meta(soup, property="article:author")
+        meta = _meta(soup, name="author") or _meta(soup, property="article:author")
         names = split_author_names(meta) if meta and not meta.startswith("http") else []
     if not names:
         names = [_clean(a.get_text(" ")) for a in soup.select('a[rel~="author"]')]
@@ -138,7 +138,7 @@ def _authors(soup: BeautifulSoup, ld: dict) -> list[str]:
 def _date(soup: BeautifulSoup, ld: dict):
     candidates = [ld.get("datePublished"),
                   _meta(soup, property="article:published_time"),
-                  _meta(soup, attrs={"name": "date"})]
+                  _meta(soup, name="date")]
     time_tag = soup.find("time", attrs={"datetime": True})
     if time_tag:
         candidates.append(time_tag["datetime"])

@@ -308,10 +308,14 @@ def _query_words(state: _IndexState, query_text: str) -> frozenset[str]:
         return frozenset()
     if q is None:
         return frozenset()
-    terms = q.existing_terms(state.searcher.reader(), expand=True)
-    return frozenset(
-        text.decode("utf-8") if isinstance(text, bytes) else text
-        for fieldname, text in terms if fieldname in SEARCH_FIELDS)
+    # Not Query.existing_terms: it skips fields after the first (whoosh-reloaded 2.7.5).
+    reader = state.searcher.reader()
+    words = set()
+    for leaf in q.leaves():
+        for fieldname, text in leaf.expanded_terms(reader):
+            if fieldname in SEARCH_FIELDS:
+                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+    return frozenset(words)
 
 
 def _highlight_all(state: _IndexState, text: str, terms: frozenset[str]) -> str:

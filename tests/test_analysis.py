@@ -1,0 +1,91 @@
+"""The bilingual analyzer: forms in both languages, offsets, stop words, pickling."""
+
+import pickle
+
+import pytest
+
+from indexer.analysis import ANALYZER, analyze, bilingual_analyzer, guess_language
+
+
+def terms(text):
+    """All index terms of text, alternatives included, as one set."""
+    return set().union(*analyze(text)) if analyze(text) else set()
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("Кыргызстан", {"кыргызстан"}),
+    ("Кыргызстане", {"кыргызстан"}),
+    ("Кыргызстана", {"кыргызстан"}),
+    ("Кыргызстаном", {"кыргызстан"}),
+    ("Киргизии", {"киргизия"}),
+    ("выборах", {"выборы", "выбор"}),
+    ("мэра", {"мэр"}),
+    ("Нагорного", {"нагорный"}),
+    ("Карабаха", {"карабах"}),
+    ("Осетии", {"осетия"}),
+    ("объём", {"объем"}),
+    ("Пётр", {"петр"}),
+])
+def test_russian_words_reduce_to_their_normal_forms(word, expected):
+    assert terms(word) == expected
+
+
+@pytest.mark.parametrize("word, expected", [
+    ("elections", {"elect"}),
+    ("election", {"elect"}),
+    ("Azerbaijan's", {"azerbaijan"}),
+    ("Azerbaijan’s", {"azerbaijan"}),
+    ("sanctioned", {"sanction"}),
+    ("pipelines", {"pipelin"}),
+    ("Georgia", {"georgia"}),
+])
+def test_english_words_reduce_to_their_stems(word, expected):
+    assert terms(word) == expected
+
+
+def test_ambiguous_russian_word_is_indexed_under_every_dictionary_lemma():
+    # "стали": the past tense of стать ("became") or a form of сталь ("steel").
+    assert analyze("стали") == [{"стать", "сталь"}]
+    # "выборы": elections, or the plural of выбор ("choice").
+    assert analyze("выборы") == [{"выборы", "выбор"}]
+
+
+def test_unknown_surname_gets_a_single_normal_form():
+    assert len(analyze("Осмонова")[0]) == 1
+
+
+def test_hyphenated_names_split_into_consecutive_positions():
+    assert analyze("Nagorno-Karabakh") == analyze("Nagorno Karabakh") == [{"nagorno"}, {"karabakh"}]
+    assert analyze("Иссык-Куль") == [{"иссык"}, {"куль"}]
+
+
+def test_stop_words_of_both_languages_are_dropped_but_us_stays():
+    assert terms("the and of в и на") == set()
+    assert "us" in terms("US sanctions")
+
+
+def test_mixed_text_analyzes_each_word_by_its_script():
+    assert terms("Kyrgyzstan и Кыргызстан elections выборах") == {
+        "kyrgyzstan", "кыргызстан", "elect", "выборы", "выбор"}
+
+
+def test_offsets_point_at_the_original_words():
+    text = "Жители Кыргызстана and Azerbaijan's voters"
+    found = {t.text: text[t.startchar:t.endchar]
+             for t in ANALYZER(text, chars=True, positions=True)}
+    assert found["кыргызстан"] == "Кыргызстана"
+    assert found["azerbaijan"] == "Azerbaijan's"
+
+
+def test_analyzer_survives_the_pickle_round_trip_whoosh_does():
+    restored = pickle.loads(pickle.dumps(bilingual_analyzer()))
+    assert [t.text for t in restored("в Кыргызстане elections")] == ["кыргызстан", "elect"]
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Жители Кыргызстана ждали итогов.", "ru"),
+    ("Kyrgyzstan holds elections.", "en"),
+    ("В тексте есть слово Kyrgyzstan, но он русский.", "ru"),
+])
+def test_language_is_guessed_from_the_letters(text, lang):
+    assert guess_language(text) == lang

@@ -1,0 +1,176 @@
+"""End to end through the ``kartoteka`` command on the shipped sample corpus."""
+
+import json
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from indexer.cli import cli
+from indexer.corpus import find_files, read_corpus
+from indexer.model import Article
+
+from conftest import SAMPLE_CORPUS
+
+
+@pytest.fixture(scope="session")
+def corpus_articles():
+    """The sample corpus as the readers see it: the oracle for expected hits."""
+    return [a for a in read_corpus([SAMPLE_CORPUS]) if isinstance(a, Article)]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def search_json(index, *args):
+    result = run("search", *args, "--json", "--limit", "100", "--index", str(index))
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def found(index, query, *args):
+    return {hit["id"] for hit in search_json(index, query, *args)["hits"]}
+
+
+def having(articles, pattern, lang=None):
+    regex = re.compile(pattern)
+    return {a.id for a in articles
+            if (lang is None or a.lang == lang) and regex.search(a.title + "\n" + a.body)}
+
+
+def test_index_command_reports_every_file_and_the_languages(tmp_path):
+    result = run("index", str(SAMPLE_CORPUS), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 0, result.output
+    files = len(list(find_files([SAMPLE_CORPUS])))
+    match = re.search(r"Indexed (\d+) articles \((\d+) en, (\d+) ru\) from (\d+) files", result.output)
+    assert match, result.output
+    total, en, ru, reported_files = map(int, match.groups())
+    assert reported_files == files
+    assert total == en + ru and en >= 30 and ru >= 30
+    assert "Skipped" not in result.output
+
+
+def test_index_command_reports_broken_files_and_indexes_the_rest(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("Border talks in Osh\n\nTajikistan and Kyrgyzstan met.\n",
+                                     encoding="utf-8")
+    (corpus / "empty.html").write_bytes(b"")
+    (corpus / "r.jsonl").write_text('{"id": "x", "body": "Text."}\n{oops\n', encoding="utf-8")
+    result = run("index", str(corpus), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 0
+    assert "Indexed 2 articles" in result.output
+    assert "empty.html: empty file" in result.output
+    assert "r.jsonl:2: invalid JSON" in result.output
+
+
+def test_index_command_with_nothing_to_index_fails_clearly(tmp_path):
+    (tmp_path / "c").mkdir()
+    result = run("index", str(tmp_path / "c"), "--index", str(tmp_path / "ix"))
+    assert result.exit_code == 1
+    assert "no articles found" in result.output
+
+
+def test_kyrgyzstan_finds_every_case_of_the_name(sample_index, corpus_articles):
+    hits = found(sample_index, "Кыргызстан")
+    assert having(corpus_articles, r"Кыргызстан(а|е|у|ом)?\b") <= hits
+    assert having(corpus_articles, r"в Кыргызстане\b") & hits
+    assert having(corpus_articles, r"Кыргызстана\b") & hits
+
+
+def test_the_old_name_kirghizia_is_found_in_any_case(sample_index, corpus_articles):
+    expected = having(corpus_articles, r"Кирги(зия|зии|зию|зией)\b")
+    assert expected and expected <= found(sample_index, "Киргизия")
+
+
+def test_election_finds_elections(sample_index, corpus_articles):
+    plural_only = {a.id for a in corpus_articles if a.lang == "en"
+                   and re.search(r"\belections\b", a.body, re.I)
+                   and not re.search(r"\belection\b", a.body, re.I)}
+    assert plural_only and plural_only <= found(sample_index, "election")
+
+
+def test_mayor_election_phrase_in_another_case(sample_index, corpus_articles):
+    expected = having(corpus_articles, r"на выборах мэра") - having(corpus_articles, r"выборы мэра")
+    assert expected and expected <= found(sample_index, "выборы мэра")
+    assert expected <= found(sample_index, '"выборы мэра"')
+
+
+def test_hyphenated_and_multiword_place_names(sample_index, corpus_articles):
+    assert having(corpus_articles, r"Nagorno-Karabakh") <= found(sample_index, "Nagorno-Karabakh")
+    assert having(corpus_articles, r"Нагорн\w+ Карабах") <= found(sample_index, '"Нагорный Карабах"')
+
+
+def test_possessives_match_the_plain_name(sample_index, corpus_articles):
+    assert having(corpus_articles, r"Azerbaijan['’]s") <= found(sample_index, "Azerbaijan")
+
+
+def test_yo_and_ye_spellings_find_each_other(sample_index, corpus_articles):
+    with_yo = having(corpus_articles, r"объём")
+    assert with_yo and with_yo <= found(sample_index, "объем")
+
+
+def test_language_filter_and_facet_counts_match_the_corpus(sample_index, corpus_articles):
+    result = search_json(sample_index, "", "--lang", "ru")
+    assert result["total"] == sum(a.lang == "ru" for a in corpus_articles)
+    langs = {e["value"]: e["count"] for e in result["facets"]["lang"]}
+    assert langs == {"ru": sum(a.lang == "ru" for a in corpus_articles),
+                     "en": sum(a.lang == "en" for a in corpus_articles)}
+
+
+def test_region_group_filter_and_region_counts(sample_index, corpus_articles):
+    caucasus = {"armenia", "azerbaijan", "georgia"}
+    result = search_json(sample_index, "", "--region", "caucasus")
+    assert result["total"] == sum(bool(caucasus & set(a.regions)) for a in corpus_articles)
+    regions = {e["value"]: e["count"] for e in result["facets"]["region"]}
+    assert regions["kyrgyzstan"] == sum("kyrgyzstan" in a.regions for a in corpus_articles)
+
+
+def test_author_and_date_filters(sample_index, corpus_articles):
+    result = search_json(sample_index, "", "--author", "Бакыт Осмонов", "--from", "2010",
+                         "--to", "2016-06")
+    expected = {a.id for a in corpus_articles if "Бакыт Осмонов" in a.authors and a.date
+                and "2010-01-01" <= a.date.isoformat() <= "2016-06-30"}
+    assert {h["id"] for h in result["hits"]} == expected
+
+
+def test_sorting_newest_and_oldest(sample_index):
+    newest = [h["date"] for h in search_json(sample_index, "", "--sort", "newest")["hits"]]
+    oldest = [h["date"] for h in search_json(sample_index, "", "--sort", "oldest")["hits"]]
+    dated_newest = [d for d in newest if d]
+    assert dated_newest == sorted(dated_newest, reverse=True)
+    assert [d for d in oldest if d] == sorted(d for d in oldest if d)
+    assert newest[-1] is None  # the undated article comes last
+
+
+def test_json_output_has_exactly_the_documented_shape(sample_index):
+    result = search_json(sample_index, "Iran")
+    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets"}
+    assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year"}
+    assert set(result["facets"]["author"][0]) == {"value", "label", "count"}
+    assert result["query"] == "Iran" and result["total"] == len(result["hits"]) > 0
+
+
+def test_human_output_lists_hits_and_facets(sample_index):
+    result = run("search", "Кыргызстан", "--limit", "2", "--index", str(sample_index))
+    assert result.exit_code == 0
+    assert re.match(r"\d+ articles for \"Кыргызстан\" — page 1 of \d+", result.output)
+    assert "region: Kyrgyzstan" in result.output and "id: " in result.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (['"unclosed'], "quotation mark"),
+    (["Iran", "--region", "atlantis"], "unknown region"),
+    (["Iran", "--from", "March"], "YYYY"),
+])
+def test_unreadable_queries_exit_2_with_one_line(sample_index, args, message):
+    result = run("search", *args, "--index", str(sample_index))
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_search_without_an_index_says_how_to_build_one(tmp_path):
+    result = run("search", "Iran", "--index", str(tmp_path / "none"))
+    assert result.exit_code == 1 and "kartoteka index" in result.output

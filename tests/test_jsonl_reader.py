@@ -1,0 +1,44 @@
+"""JSON Lines records: good lines read, bad lines reported by number."""
+
+import datetime as dt
+
+from indexer.jsonl_reader import read_json_lines
+from indexer.model import Article, BadRecord
+
+GOOD = ('{"id": "a1", "lang": "ru", "title": "Мэр Оша", "body": "Текст статьи.", '
+        '"date": "2013-04-22", "authors": ["Бакыт Осмонов"], "regions": ["kyrgyzstan"], '
+        '"translation": "en-a1"}')
+
+
+def test_good_record_becomes_an_article():
+    [article] = read_json_lines(GOOD + "\n")
+    assert isinstance(article, Article)
+    assert (article.id, article.lang, article.title, article.date) == (
+        "a1", "ru", "Мэр Оша", dt.date(2013, 4, 22))
+    assert article.authors == ["Бакыт Осмонов"] and article.translation == "en-a1"
+
+
+def test_bad_lines_are_reported_with_their_numbers_and_the_rest_read():
+    text = "\n".join([
+        GOOD,
+        "{not json",
+        '{"id": "a2", "body": ""}',
+        '{"id": "a3", "body": "Text", "authors": "Jane Roe", "date": "soon"}',
+        '["a", "list"]',
+        "",
+        '{"id": "a4", "body": "Text", "regions": [1, 2]}',
+        '{"body": "Text without id or url"}',
+        '{"url": "https://wire.example/x", "body": "Text in English.", "authors": "Jane Roe"}',
+    ])
+    items = list(read_json_lines(text))
+    problems = {item.line: item.reason for item in items if isinstance(item, BadRecord)}
+    assert set(problems) == {2, 3, 4, 5, 7, 8}
+    assert "invalid JSON" in problems[2]
+    assert "no body" in problems[3]
+    assert "date" in problems[4]
+    assert "object" in problems[5]
+    assert "regions" in problems[7]
+    assert "neither 'id' nor 'url'" in problems[8]
+    articles = [item for item in items if isinstance(item, Article)]
+    assert [a.id for a in articles] == ["a1", ""]
+    assert articles[1].authors == ["Jane Roe"] and articles[1].lang == "en"

@@ -1,0 +1,70 @@
+"""Reading query strings: operators, fields, phrases, patterns, and clear errors."""
+
+import pytest
+
+from indexer.query import QueryError, parse_query
+from indexer.schema import make_schema
+
+SCHEMA = make_schema()
+
+
+def terms(text):
+    return {t for _, t in parse_query(SCHEMA, text).iter_all_terms()}
+
+
+def test_words_are_normalized_like_the_index():
+    assert terms("Кыргызстане") == {"кыргызстан"}
+    assert terms("elections") == {"elect"}
+
+
+def test_ambiguous_words_search_every_lemma():
+    assert terms("стали") == {"стать", "сталь"}
+
+
+def test_words_are_anded_and_operators_work():
+    assert str(parse_query(SCHEMA, "Iran Turkey")).count(" AND ") == 1
+    assert " OR " in str(parse_query(SCHEMA, "Iran OR Turkey"))
+    assert "ANDNOT" in str(parse_query(SCHEMA, "Iran -Turkey"))
+    assert "NOT" in str(parse_query(SCHEMA, "Iran NOT Turkey"))
+
+
+def test_a_hyphenated_name_is_not_an_exclusion():
+    q = str(parse_query(SCHEMA, "Nagorno-Karabakh"))
+    assert "NOT" not in q and '"nagorno karabakh"' in q
+
+
+def test_fields_in_english_and_russian():
+    assert str(parse_query(SCHEMA, "title:выборы")) == "(title:выборы OR title:выбор)"
+    assert str(parse_query(SCHEMA, "заголовок:Iran")) == "title:iran"
+    assert str(parse_query(SCHEMA, "author:Осмонов")) == "author:осмонов"
+    assert str(parse_query(SCHEMA, "автор:Osmonov")) == "author:osmonov"
+
+
+def test_prefix_also_tries_the_normal_form_of_the_prefix():
+    q = str(parse_query(SCHEMA, "elections*"))
+    assert "body:elections*" in q and "body:elect*" in q
+
+
+def test_question_mark_is_not_a_wildcard():
+    assert terms("Кыргызстан?") == {"кыргызстан"}
+
+
+def test_empty_query_means_no_text_condition():
+    assert parse_query(SCHEMA, "   ") is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ('"на выборах мэра', "quotation mark"),
+    ("(Iran OR Turkey", "not closed"),
+    ("Iran)", "no matching"),
+    ("a*", "2 letters"),
+    ("*stan", "2 letters"),
+    ("the and of", "no words"),
+    ("OR", "no words"),
+    ("x" * 1001, "longer than"),
+    ("Iran (-Turkey Georgia)", "NOT"),
+])
+def test_unreadable_queries_get_a_one_line_explanation(text, message):
+    with pytest.raises(QueryError, match=message) as error:
+        parse_query(SCHEMA, text)
+    assert "\n" not in str(error.value)

@@ -1,0 +1,153 @@
+"""The search service over a small bilingual index: matches, filters, facets, order."""
+
+import pytest
+
+from indexer.query import QueryError
+from indexer.search import SearchRequest
+
+
+def ids(result):
+    return [hit["id"] for hit in result["hits"]]
+
+
+def counts(result, facet):
+    return {e["value"]: e["count"] for e in result["facets"][facet]}
+
+
+def test_any_inflected_russian_form_finds_every_form(small_service):
+    for query in ("Кыргызстан", "Кыргызстане", "Кыргызстана"):
+        assert set(ids(small_service.search(SearchRequest(query)))) == {"osh-mayor", "bishkek-vote"}
+
+
+def test_phrase_in_one_case_finds_it_in_another(small_service):
+    assert set(ids(small_service.search(SearchRequest('"выборы мэра"')))) == {
+        "osh-mayor", "bishkek-vote"}
+    assert ids(small_service.search(SearchRequest('"на выборах мэра"'))) == ids(
+        small_service.search(SearchRequest('"выборы мэра"')))
+
+
+def test_english_stems_and_possessives(small_service):
+    assert set(ids(small_service.search(SearchRequest("election")))) == {
+        "kyrgyz-elections", "yerevan-tbilisi-rail"}
+    assert ids(small_service.search(SearchRequest("title:Kyrgyzstan"))) == ["kyrgyz-elections"]
+
+
+def test_steel_in_any_case_is_found(small_service):
+    assert ids(small_service.search(SearchRequest("сталь"))) == ["almaty-steel"]
+
+
+def test_snippet_marks_the_words_as_written_and_escapes_the_rest(small_service):
+    [hit] = small_service.search(SearchRequest('"выборы мэра" Оша'))["hits"]
+    assert "<mark>выборах</mark> <mark>мэра</mark> <mark>Оша</mark>" in hit["snippet"]
+
+
+def test_hit_has_exactly_the_documented_fields(small_service):
+    [hit] = small_service.search(SearchRequest("wine"))["hits"]
+    assert set(hit) == {"id", "url", "lang", "title", "authors", "date", "regions", "topics",
+                        "source", "snippet", "score"}
+    assert hit["date"] == "2011-09-20" and hit["authors"] == ["Levan Beridze"]
+    assert hit["score"] > 0
+
+
+def test_empty_query_lists_everything_newest_first_undated_last(small_service):
+    result = small_service.search(SearchRequest(""))
+    assert result["total"] == 7
+    assert ids(result)[:2] == ["almaty-steel", "kyrgyz-elections"]
+    assert ids(result)[-1] == "undated-note"
+
+
+def test_oldest_first_also_puts_undated_last(small_service):
+    result = small_service.search(SearchRequest("", sort="oldest"))
+    assert ids(result)[0] == "yerevan-tbilisi-rail" and ids(result)[-1] == "undated-note"
+
+
+def test_filters_by_region_group_author_language_and_dates(small_service):
+    def found(**kw):
+        return set(ids(small_service.search(SearchRequest("", **kw))))
+    assert found(regions=("caucasus",)) == {"tbilisi-wine", "yerevan-tbilisi-rail", "undated-note"}
+    assert found(regions=("armenia", "kazakhstan")) == {"yerevan-tbilisi-rail", "almaty-steel"}
+    assert found(authors=("Anahit Petrosyan",)) == {"yerevan-tbilisi-rail"}
+    assert found(langs=("ru",)) == {"osh-mayor", "bishkek-vote", "almaty-steel"}
+    assert found(date_from="2016", date_to="2016-10-02") == {"bishkek-vote"}
+    assert found(date_from="2016-10") == {"bishkek-vote", "kyrgyz-elections", "almaty-steel"}
+
+
+def test_facets_count_the_whole_result_not_the_page(small_service):
+    result = small_service.search(SearchRequest("", per_page=2))
+    assert len(result["hits"]) == 2 and result["total"] == 7
+    assert counts(result, "lang") == {"ru": 3, "en": 4}
+    assert counts(result, "region_group")["caucasus"] == 3
+    assert counts(result, "author")["Levan Beridze"] == 3
+    assert counts(result, "year") == {"2011": 2, "2013": 1, "2016": 2, "2019": 1}
+
+
+def test_a_facets_own_filter_does_not_narrow_its_own_counts(small_service):
+    result = small_service.search(SearchRequest("", regions=("georgia",)))
+    assert result["total"] == 3
+    region = counts(result, "region")
+    assert region["georgia"] == 3 and region["kyrgyzstan"] == 3 and region["armenia"] == 1
+    # ...but other facets follow the region filter.
+    assert counts(result, "lang") == {"en": 3, "ru": 0}
+    assert counts(result, "author")["Бакыт Осмонов"] == 0
+
+
+def test_year_counts_ignore_the_date_range(small_service):
+    result = small_service.search(SearchRequest("", date_from="2016", date_to="2016"))
+    assert result["total"] == 2
+    assert counts(result, "year")["2011"] == 2
+
+
+def test_every_region_and_group_is_listed_even_at_zero(small_service):
+    result = small_service.search(SearchRequest("wine"))
+    assert len(result["facets"]["region"]) == 25 and len(result["facets"]["region_group"]) == 5
+    assert result["facets"]["region"][0] == {"value": "georgia", "label": "Georgia", "count": 1}
+
+
+def test_labels_follow_the_interface_language(small_service):
+    result = small_service.search(SearchRequest("wine", label_lang="ru"))
+    assert result["facets"]["region"][0]["label"] == "Грузия"
+    assert {e["label"] for e in result["facets"]["lang"]} == {"Английский", "Русский"}
+
+
+def test_paging(small_service):
+    pages = [ids(small_service.search(SearchRequest("", per_page=3, page=p))) for p in (1, 2, 3, 4)]
+    assert [len(p) for p in pages] == [3, 3, 1, 0]
+    assert len(set(sum(pages, []))) == 7
+
+
+@pytest.mark.parametrize("request_, message", [
+    (SearchRequest('"open'), "quotation"),
+    (SearchRequest("", regions=("atlantis",)), "unknown region"),
+    (SearchRequest("", date_from="12/03/2012"), "YYYY"),
+    (SearchRequest("", date_from="2014", date_to="2012"), "after"),
+    (SearchRequest("", sort="popular"), "unknown sort"),
+    (SearchRequest("", page=0), "page"),
+    (SearchRequest("", per_page=1000), "page size"),
+    (SearchRequest("", langs=("de",)), "language"),
+])
+def test_bad_requests_raise_query_errors_with_a_reason(small_service, request_, message):
+    with pytest.raises(QueryError, match=message):
+        small_service.search(request_)
+
+
+def test_article_view_data_marks_query_words_and_links_translation(tmp_path):
+    from conftest import write_jsonl
+    from indexer.build import build_index
+    from indexer.search import SearchService
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", [
+        {"id": "en-1", "lang": "en", "title": "Steel <script>alert(1)</script>",
+         "body": "Exports grew.\n\nKazakhstan's steel mills <b>hummed</b>.", "translation": "ru-1"},
+        {"id": "ru-1", "lang": "ru", "title": "Сталь", "body": "Экспорт стали вырос.",
+         "translation": "en-1"},
+    ])
+    build_index([corpus], tmp_path / "ix", workers=1)
+    service = SearchService(tmp_path / "ix")
+    article = service.article("en-1", "Kazakhstan")
+    assert article["paragraphs_html"] == [
+        "Exports grew.",
+        "<mark>Kazakhstan's</mark> steel mills &lt;b&gt;hummed&lt;/b&gt;."]
+    assert article["title_html"] == "Steel &lt;script&gt;alert(1)&lt;/script&gt;"
+    assert article["translation"] == {"id": "ru-1", "lang": "ru", "title": "Сталь"}
+    assert service.article("missing") is None
