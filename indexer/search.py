@@ -138,6 +138,34 @@ class SearchService:
             state = self._current()
             return _run_search(state, request)
 
+    def articles_per_year(self) -> dict[str, int]:
+        """How many articles the whole index holds for each year."""
+        with self._lock:
+            state = self._current()
+            return {year: len(docs) for year, docs in sorted(state.postings["year"].items())}
+
+    def export(self, request: SearchRequest, batch: int = 200):
+        """Every hit of a request, in its order, without snippets; a generator.
+
+        The matching documents are found at once; their stored fields are
+        read in batches, so a long export does not hold up other searches.
+        """
+        _check_request(request)
+        with self._lock:
+            state = self._current()
+            q = parse_query(state.index.schema, request.query)
+            final = _filters(state, request).all_but(
+                None, set(state.searcher.docs_for_query(q)) if q else state.all_docs)
+            results = state.searcher.search(
+                q or query.Every(), filter=final, limit=None,
+                sortedby=_sorted_by(request.sort, q is not None)) if final else None
+            order = [docnum for _, docnum in results.top_n] if results else []
+        for start in range(0, len(order), batch):
+            with self._lock:
+                rows = [_hit_data(state.searcher.stored_fields(n), snippet="", score=None)
+                        for n in order[start:start + batch]]
+            yield from rows
+
     def article(self, article_id: str, query_text: str = "", label_lang: str = "en") -> dict | None:
         """One article with its whole text, query words marked; ``None`` if unknown."""
         with self._lock:

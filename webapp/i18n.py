@@ -1,0 +1,74 @@
+"""Interface words in English and Russian, and dates in each language's format."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+UI_LANGUAGES = ("en", "ru")
+
+TEXT = {
+    "en": {
+        "title": "kartoteka", "tagline": "English and Russian news archive search",
+        "search": "Search", "placeholder": "Search in English or Russian…",
+        "syntax": 'Words are combined with AND. Also: OR, NOT, -word, "exact phrase", '
+                  "title:word, author:name, word*",
+        "results": "{total} articles", "result_one": "1 article", "took": "{ms} ms",
+        "region": "Region", "author": "Author", "lang": "Language", "year": "Year",
+        "show_all": "Show all {n}", "clear": "Clear all filters", "remove": "Remove filter",
+        "sort": "Sort", "relevance": "Relevance", "newest": "Newest first",
+        "oldest": "Oldest first", "from": "From", "to": "To", "apply": "Apply",
+        "prev": "Previous", "next": "Next", "page": "Page {page} of {pages}",
+        "empty": "No articles match this search.",
+        "empty_hint": "Check the spelling, remove a filter, or combine words with OR.",
+        "error": "This search cannot be run", "original": "Original article",
+        "translation": "Read this article in {lang}", "back": "Back to results",
+        "regions_inferred": "regions inferred from the text", "no_title": "(untitled)",
+        "no_date": "no date", "export": "Export", "counts": "Counts",
+        "share": "Share of year", "share_hint": "hits as a share of all articles that year",
+        "not_found": "No article with this id.", "no_index": "No index to search yet.",
+        "lang_en": "English", "lang_ru": "Russian", "all_years": "all years",
+        "authors": "Authors", "date": "Date", "regions": "Regions", "source": "Source file",
+        "topics": "Topics", "browse": "All articles",
+    },
+    "ru": {
+        "title": "kartoteka", "tagline": "Поиск по архиву новостей на английском и русском",
+        "search": "Найти", "placeholder": "Поиск на русском или английском…",
+        "syntax": "Слова объединяются через И. Также: OR, NOT, -слово, «\"точная фраза\"», "
+                  "заголовок:слово, автор:фамилия, слово*",
+        "results": "Статей: {total}", "result_one": "1 статья", "took": "{ms} мс",
+        "region": "Регион", "author": "Автор", "lang": "Язык", "year": "Год",
+        "show_all": "Показать всех ({n})", "clear": "Сбросить все фильтры",
+        "remove": "Убрать фильтр", "sort": "Порядок", "relevance": "По релевантности",
+        "newest": "Сначала новые", "oldest": "Сначала старые", "from": "С", "to": "По",
+        "apply": "Применить", "prev": "Назад", "next": "Вперёд", "page": "Страница {page} из {pages}",
+        "empty": "Ничего не найдено.",
+        "empty_hint": "Проверьте написание, уберите фильтр или объедините слова через OR.",
+        "error": "Этот запрос нельзя выполнить", "original": "Оригинал статьи",
+        "translation": "Эта статья на языке: {lang}", "back": "К результатам",
+        "regions_inferred": "регионы определены по тексту", "no_title": "(без заголовка)",
+        "no_date": "без даты", "export": "Экспорт", "counts": "Число",
+        "share": "Доля года", "share_hint": "доля найденных среди всех статей года",
+        "not_found": "Статьи с таким идентификатором нет.", "no_index": "Индекс ещё не построен.",
+        "lang_en": "английский", "lang_ru": "русский", "all_years": "все годы",
+        "authors": "Авторы", "date": "Дата", "regions": "Регионы", "source": "Файл",
+        "topics": "Темы", "browse": "Все статьи",
+    },
+}
+
+RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+             "сентября", "октября", "ноября", "декабря"]
+
+
+def ui_language(value: str | None) -> str:
+    """The interface language asked for, English when unknown."""
+    return value if value in UI_LANGUAGES else "en"
+
+
+def format_date(iso: str | None, ui: str) -> str:
+    """"12 Mar 2012" in English, "12 марта 2012" in Russian; "" for no date."""
+    if not iso:
+        return ""
+    date = dt.date.fromisoformat(iso)
+    if ui == "ru":
+        return f"{date.day} {RU_MONTHS[date.month - 1]} {date.year}"
+    return f"{date.day} {date:%b} {date.year}"

@@ -1,0 +1,191 @@
+"""Page data as plain dicts: what the templates render, built from the service's result."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from werkzeug.datastructures import MultiDict
+
+from indexer.query import QueryError
+from indexer.regions import GROUPS, REGIONS, region_label
+from indexer.search import SearchService
+
+from .i18n import TEXT, format_date, ui_language
+from .params import query_string, search_request, state, toggled, with_changes, without
+
+CHART_HEIGHT = 80
+PAGE_WINDOW = 2
+
+
+def search_page(service: SearchService, args: MultiDict, per_page: int, authors_shown: int) -> dict:
+    """Everything the search page shows, for the given URL parameters."""
+    ui = ui_language(args.get("ui"))
+    current = state(args)
+    page = {"ui": ui, "t": TEXT[ui], "args": current, "q": current.get("q", ""),
+            "sort": current.get("sort", "relevance"), "error": None, "result": None,
+            "other_ui_url": query_string(_switch_ui(current, ui))}
+    try:
+        request = search_request(current, per_page, ui)
+        started = time.perf_counter()
+        result = service.search(request)
+    except QueryError as error:
+        page["error"] = str(error)
+        return page
+    page["took_ms"] = max(1, round((time.perf_counter() - started) * 1000))
+    page["result"] = result
+    page["hits"] = [_hit_view(hit, current, ui) for hit in result["hits"]]
+    page["regions"] = _region_tree(result, current)
+    page["authors"] = _author_facet(result, current, authors_shown)
+    page["langs"] = _simple_facet(result["facets"]["lang"], current, "lang")
+    page["years"] = _year_chart(result, service.articles_per_year(), current)
+    page["chips"] = _chips(current, ui)
+    page["clear_url"] = query_string(MultiDict(
+        [(k, v) for k, v in current.items(multi=True) if k in ("q", "ui", "sort", "chart")]))
+    page["pagination"] = _pagination(result, current)
+    page["sort_urls"] = {s: query_string(with_changes(current, sort=s))
+                         for s in ("relevance", "newest", "oldest")}
+    page["export_args"] = query_string(without(current, "page"))
+    return page
+
+
+def _switch_ui(current: MultiDict, ui: str) -> MultiDict:
+    switched = MultiDict(current)
+    switched.setlist("ui", ["ru" if ui == "en" else "en"])
+    return switched
+
+
+def _hit_view(hit: dict, current: MultiDict, ui: str) -> dict:
+    return dict(hit,
+                date_text=format_date(hit["date"], ui),
+                region_labels=[region_label(r, ui) for r in hit["regions"]],
+                link_args=query_string(current))
+
+
+def _entry(entry: dict, current: MultiDict, key: str) -> dict:
+    selected = entry["value"] in current.getlist(key)
+    return dict(entry, selected=selected, url=query_string(toggled(current, key, entry["value"])))
+
+
+def _region_tree(result: dict, current: MultiDict) -> list[dict]:
+    regions = {e["value"]: e for e in result["facets"]["region"]}
+    groups = {e["value"]: e for e in result["facets"]["region_group"]}
+    tree = []
+    for group in GROUPS:
+        node = _entry(groups[group.slug], current, "region")
+        node["children"] = [_entry(regions[r.slug], current, "region")
+                            for r in REGIONS if r.group == group.slug]
+        for child in node["children"]:
+            child["implied"] = node["selected"] and not child["selected"]
+        tree.append(node)
+    return tree
+
+
+def _simple_facet(entries: list[dict], current: MultiDict, key: str) -> list[dict]:
+    return [_entry(e, current, key) for e in entries]
+
+
+def _author_facet(result: dict, current: MultiDict, shown: int) -> dict:
+    entries = _simple_facet(result["facets"]["author"], current, "author")
+    top = [e for e in entries[:shown]] + [e for e in entries[shown:] if e["selected"]]
+    rest = [e for e in entries[shown:] if not e["selected"]]
+    return {"top": top, "rest": rest, "total": len(entries)}
+
+
+def _year_chart(result: dict, per_year: dict[str, int], current: MultiDict) -> dict:
+    counts = {e["value"]: e["count"] for e in result["facets"]["year"]}
+    years = sorted(per_year)
+    share_mode = current.get("chart") == "share"
+    date_from, date_to = current.get("from", ""), current.get("to", "")
+    bars = []
+    if years:
+        span = range(int(years[0]), int(years[-1]) + 1)
+        values = []
+        for year in map(str, span):
+            count, total = counts.get(year, 0), per_year.get(year, 0)
+            share = count / total if total else 0.0
+            values.append((year, count, total, share))
+        top = max((v[3] if share_mode else v[1]) for v in values) or 1
+        width = 100 / len(values)
+        for i, (year, count, total, share) in enumerate(values):
+            value = share if share_mode else count
+            height = round(CHART_HEIGHT * value / top, 1)
+            in_range = (not date_from or year >= date_from[:4]) and (not date_to or year <= date_to[:4])
+            bars.append({
+                "year": year, "count": count, "total": total, "share": round(share * 100),
+                "x": round(i * width, 3), "width": round(width * 0.8, 3),
+                "y": round(CHART_HEIGHT - height, 1), "height": height,
+                "selected": bool(date_from or date_to) and in_range,
+                "url": query_string(with_changes(current, from_=year, to=year)),
+            })
+    return {
+        "bars": bars, "height": CHART_HEIGHT, "share_mode": share_mode,
+        "count_url": query_string(_chart(current, None)),
+        "share_url": query_string(_chart(current, "share")),
+        "from": date_from, "to": date_to,
+        "hidden": [(k, v) for k, v in current.items(multi=True) if k not in ("from", "to", "page")],
+    }
+
+
+def _chart(current: MultiDict, mode: str | None) -> MultiDict:
+    changed = MultiDict(current)
+    changed.poplist("chart")
+    if mode:
+        changed.setlist("chart", [mode])
+    return changed
+
+
+def _chips(current: MultiDict, ui: str) -> list[dict]:
+    t = TEXT[ui]
+    chips = []
+    for slug in current.getlist("region"):
+        chips.append({"label": f"{t['region']}: {region_label(slug, ui)}",
+                      "url": query_string(without(current, "region", slug))})
+    for name in current.getlist("author"):
+        chips.append({"label": f"{t['author']}: {name}",
+                      "url": query_string(without(current, "author", name))})
+    for code in current.getlist("lang"):
+        chips.append({"label": f"{t['lang']}: {t.get('lang_' + code, code)}",
+                      "url": query_string(without(current, "lang", code))})
+    if current.get("from") or current.get("to"):
+        span = f"{current.get('from', '…')} – {current.get('to', '…')}"
+        if current.get("from") and current.get("from") == current.get("to"):
+            span = current["from"]
+        chips.append({"label": f"{t['year']}: {span}",
+                      "url": query_string(with_changes(current, from_=None, to=None))})
+    return chips
+
+
+def _pagination(result: dict, current: MultiDict) -> dict:
+    pages = max(1, math.ceil(result["total"] / result["per_page"]))
+    page = result["page"]
+
+    def url(number):
+        changed = MultiDict(current)
+        changed.setlist("page", [str(number)])
+        return query_string(changed)
+
+    numbers = sorted({1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)})
+    links, previous = [], 0
+    for number in numbers:
+        if number - previous > 1:
+            links.append({"gap": True})
+        links.append({"number": number, "url": url(number), "current": number == page})
+        previous = number
+    return {"page": page, "pages": pages, "links": links if pages > 1 else [],
+            "prev": url(page - 1) if page > 1 else None,
+            "next": url(page + 1) if page < pages else None}
+
+
+def article_page(service: SearchService, article_id: str, args: MultiDict) -> dict | None:
+    """Everything the article view shows; ``None`` for an unknown id."""
+    ui = ui_language(args.get("ui"))
+    current = state(args)
+    article = service.article(article_id, current.get("q", ""), label_lang=ui)
+    if article is None:
+        return None
+    return {"ui": ui, "t": TEXT[ui], "article": article, "args": current,
+            "date_text": format_date(article["date"], ui),
+            "back_url": query_string(current),
+            "link_args": query_string(current),
+            "other_ui_url": query_string(_switch_ui(current, ui))}

@@ -1,0 +1,82 @@
+"""The page's state in its URL: reading it into a SearchRequest, and link helpers.
+
+Every bit of state is a query parameter, so a search is a permalink:
+``q``, repeated ``region``/``author``/``lang``, ``from``, ``to``, ``sort``,
+``page``, ``per_page``, ``chart`` (count or share) and ``ui`` (en or ru).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+from indexer.query import QueryError
+from indexer.search import SearchRequest
+
+MULTI = ("region", "author", "lang")
+STATE_KEYS = ("q", "region", "author", "lang", "from", "to", "sort", "page", "per_page",
+              "chart", "ui")
+
+
+def _int(args: MultiDict, key: str, default: int) -> int:
+    value = args.get(key, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise QueryError(f"'{key}' must be a whole number, not {value!r}") from None
+
+
+def search_request(args: MultiDict, per_page: int, ui: str = "en") -> SearchRequest:
+    """The SearchRequest that URL parameters describe; ``QueryError`` if unreadable."""
+    return SearchRequest(
+        query=args.get("q", ""),
+        regions=tuple(v for v in args.getlist("region") if v),
+        authors=tuple(v for v in args.getlist("author") if v),
+        langs=tuple(v for v in args.getlist("lang") if v),
+        date_from=args.get("from") or None,
+        date_to=args.get("to") or None,
+        sort=args.get("sort") or "relevance",
+        page=_int(args, "page", 1),
+        per_page=_int(args, "per_page", per_page),
+        label_lang=ui,
+    )
+
+
+def state(args: MultiDict) -> MultiDict:
+    """Only the parameters that make up the page's state, empty ones dropped."""
+    return MultiDict([(k, v) for k, v in args.items(multi=True) if k in STATE_KEYS and v])
+
+
+def query_string(args: MultiDict) -> str:
+    """``?a=1&b=2`` for non-empty args, or ``?`` alone."""
+    return "?" + urlencode(list(args.items(multi=True)))
+
+
+def with_changes(args: MultiDict, **changes) -> MultiDict:
+    """A copy with keys replaced (``None`` removes); filters reset the page."""
+    new = MultiDict(args)
+    for key, value in changes.items():
+        key = key.rstrip("_")
+        new.poplist(key)
+        if value is not None:
+            new.setlist(key, value if isinstance(value, list) else [value])
+    if any(k.rstrip("_") != "page" for k in changes):
+        new.poplist("page")
+    return new
+
+
+def toggled(args: MultiDict, key: str, value: str) -> MultiDict:
+    """Add ``value`` to a multi-valued filter, or take it away if present."""
+    values = args.getlist(key)
+    values = [v for v in values if v != value] if value in values else values + [value]
+    return with_changes(args, **{key: values or None})
+
+
+def without(args: MultiDict, key: str, value: str | None = None) -> MultiDict:
+    """Remove one value of a filter, or the whole filter."""
+    if value is None:
+        return with_changes(args, **{key: None})
+    return with_changes(args, **{key: [v for v in args.getlist(key) if v != value] or None})
