@@ -145,10 +145,11 @@ class SearchService:
             return {year: len(docs) for year, docs in sorted(state.postings["year"].items())}
 
     def export(self, request: SearchRequest, batch: int = 200):
-        """Every hit of a request, in its order, without snippets; a generator.
+        """``(total, rows)``: every hit of a request in its order, without snippets.
 
-        The matching documents are found at once; their stored fields are
-        read in batches, so a long export does not hold up other searches.
+        The matching documents are found at once; ``rows`` is a generator that
+        reads their stored fields in batches, so a long export does not hold
+        up other searches.
         """
         _check_request(request)
         with self._lock:
@@ -160,6 +161,9 @@ class SearchService:
                 q or query.Every(), filter=final, limit=None,
                 sortedby=_sorted_by(request.sort, q is not None)) if final else None
             order = [docnum for _, docnum in results.top_n] if results else []
+        return len(order), self._export_rows(state, order, batch)
+
+    def _export_rows(self, state: _IndexState, order: list[int], batch: int):
         for start in range(0, len(order), batch):
             with self._lock:
                 rows = [_hit_data(state.searcher.stored_fields(n), snippet="", score=None)
