@@ -44,6 +44,7 @@ class BuildSummary:
     """What a build did: counts by language, problems, time, where it went."""
 
     files: int = 0
+    files_total: int = 0
     indexed: Counter = field(default_factory=Counter)
     problems: list[CorpusError] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
@@ -104,7 +105,7 @@ def build_index(
     stamp = dt.datetime.now(dt.timezone.utc)
     building = index_dir / f"building-{stamp:%Y%m%dT%H%M%S%f}-{os.getpid()}"
     building.mkdir()
-    summary = BuildSummary()
+    summary = BuildSummary(files_total=len(jobs))
     try:
         ix = whoosh_index.create_in(building, make_schema())
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)

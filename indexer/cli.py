@@ -75,7 +75,9 @@ def index(sources, index_dir, jobs):
 
 
 class _Progress:
-    """Files done and docs/s on stderr, redrawn in place on a terminal."""
+    """A progress bar of files, with articles and docs/s, on stderr (terminals only)."""
+
+    WIDTH = 30
 
     def __init__(self, started: float):
         self.started = started
@@ -84,12 +86,15 @@ class _Progress:
 
     def update(self, summary) -> None:
         now = time.perf_counter()
-        if not self.tty or now - self.last < 0.1:
+        done = summary.files == summary.files_total
+        if not self.tty or (now - self.last < 0.1 and not done):
             return
         self.last = now
+        filled = self.WIDTH * summary.files // max(summary.files_total, 1)
         rate = summary.total / max(now - self.started, 1e-6)
-        click.echo(f"\r  {summary.files} files, {summary.total} articles, {rate:.0f} docs/s ",
-                   err=True, nl=False)
+        click.echo(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] "
+                   f"{summary.files}/{summary.files_total} files, {summary.total} articles, "
+                   f"{rate:.0f} docs/s ", err=True, nl=False)
 
     def finish(self) -> None:
         if self.tty and self.last:

@@ -1,0 +1,230 @@
+"""The web app through Flask's test client: pages, API, exports, escaping, errors."""
+
+import csv
+import io
+import json
+
+import pytest
+from bs4 import BeautifulSoup
+
+from indexer.build import build_index
+from webapp import create_app
+
+from conftest import write_jsonl
+
+
+@pytest.fixture(scope="module")
+def app(sample_index):
+    return create_app({"TESTING": True, "INDEX_DIR": str(sample_index)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def page(client, url, status=200):
+    response = client.get(url)
+    assert response.status_code == status, response.data[:500]
+    return BeautifulSoup(response.data, "lxml")
+
+
+def facet_counts(soup, facet):
+    return {a["data-value"]: int(a.select_one(".count").text)
+            for a in soup.select(f"#facet-{facet} a.value")}
+
+
+def test_search_page_shows_total_hits_and_marked_snippets(client):
+    soup = page(client, "/?q=Кыргызстан")
+    hits = soup.select("li.hit")
+    total = int(soup.select_one(".summary .total")["data-total"])
+    assert total == len(hits) > 0
+    marks = {m.text for m in soup.select("li.hit .snippet mark")}
+    assert {"Кыргызстана", "Кыргызстане"} & marks
+    assert all(h.select_one(".badge").text == "RU" for h in hits)
+
+
+def test_the_page_and_the_api_agree(client):
+    soup = page(client, "/?q=election&lang=en")
+    api = client.get("/api/search?q=election&lang=en").get_json()
+    assert [h["data-id"] for h in soup.select("li.hit")] == [h["id"] for h in api["hits"]]
+    assert facet_counts(soup, "lang") == {e["value"]: e["count"] for e in api["facets"]["lang"]}
+
+
+def test_api_has_exactly_the_cli_json_shape(client):
+    data = client.get("/api/search?q=border&per_page=3").get_json()
+    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets"}
+    assert data["per_page"] == 3 and len(data["hits"]) == 3
+    assert set(data["hits"][0]) == {"id", "url", "lang", "title", "authors", "date", "regions",
+                                    "topics", "source", "snippet", "score"}
+    assert set(data["facets"]) == {"region", "region_group", "author", "lang", "year"}
+
+
+def test_region_tree_group_counts_cover_their_countries(client):
+    soup = page(client, "/")
+    counts = facet_counts(soup, "region")
+    assert counts["central-asia"] >= max(counts[c] for c in (
+        "kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"))
+    group = soup.select_one('#facet-region li.group a[data-value="central-asia"]').find_parent("li")
+    assert {a["data-value"] for a in group.select(":scope > ul a.value")} == {
+        "kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"}
+
+
+def test_filters_show_as_chips_and_zero_counts_stay_visible(client):
+    soup = page(client, "/?region=georgia&lang=ru")
+    chips = [c.text for c in soup.select(".chips a.chip")]
+    assert any("Georgia" in c for c in chips) and any("Russian" in c for c in chips)
+    langs = facet_counts(soup, "lang")
+    assert langs["en"] > 0  # multi-select: English still shows what it would add
+    zero = soup.select("#facet-region a.value.zero")
+    assert zero and all(int(a.select_one(".count").text) == 0 for a in zero)
+    # Removing the Georgia chip keeps the language filter.
+    georgia_chip = next(c for c in soup.select(".chips a.chip") if "Georgia" in c.text)
+    assert georgia_chip["href"] == "?lang=ru"
+
+
+def test_year_chart_links_filter_to_a_year_and_share_mode_exists(client):
+    soup = page(client, "/?q=Кыргызстан")
+    bars = soup.select("#facet-year svg a.bar")
+    assert bars and bars[0]["href"].endswith(f"from={bars[0]['data-year']}&to={bars[0]['data-year']}")
+    share = page(client, "/?q=Кыргызстан&chart=share")
+    assert share.select_one("#facet-year .chart-mode strong").text == "Share of year"
+
+
+def test_empty_query_browses_with_filters_newest_first(client):
+    data = client.get("/api/search?region=caucasus&sort=newest&per_page=100").get_json()
+    dates = [h["date"] for h in data["hits"] if h["date"]]
+    assert data["total"] > 0 and dates == sorted(dates, reverse=True)
+    soup = page(client, "/?region=caucasus")
+    assert len(soup.select("li.hit")) == min(20, data["total"])
+
+
+def test_pagination_links_keep_the_state(client):
+    soup = page(client, "/?lang=en&per_page=5")
+    next_link = soup.select_one('.pagination a[rel="next"]')
+    assert next_link["href"] == "?lang=en&per_page=5&page=2"
+
+
+def test_friendly_empty_state(client):
+    soup = page(client, "/?q=zzzyxq")
+    assert "No articles match" in soup.select_one(".empty").text
+
+
+def test_bad_query_shows_a_message_not_a_500(client):
+    soup = page(client, '/?q="unclosed', status=400)
+    assert "quotation mark" in soup.select_one(".error-box").text
+    response = client.get('/api/search?q="unclosed')
+    assert response.status_code == 400 and "quotation mark" in response.get_json()["error"]
+    assert client.get("/api/search?page=x").status_code == 400
+    assert client.get("/api/search?region=atlantis").status_code == 400
+
+
+def test_page_size_is_capped(client):
+    response = client.get("/api/search?per_page=5000")
+    assert response.status_code == 400 and "page size" in response.get_json()["error"]
+
+
+def test_article_view_marks_the_query_and_links_the_translation(client):
+    api = client.get("/api/search?q=Issyk-Kul&lang=en").get_json()
+    article_id = api["hits"][0]["id"]
+    soup = page(client, f"/article/{article_id}?q=Issyk-Kul")
+    assert soup.select(".body mark")
+    translation = soup.select_one(".translation a")
+    assert translation["hreflang"] == "ru"
+    other = page(client, translation["href"])
+    assert other.select_one("article")["lang"] == "ru"
+    assert soup.select_one("a.original")["href"].startswith("https://")
+
+
+def test_unknown_article_is_a_404_page_and_json(client):
+    soup = page(client, "/article/no/such/thing", status=404)
+    assert "No article" in soup.text
+    assert client.get("/api/article/no-such").status_code == 404
+
+
+def test_api_article_returns_the_whole_text(client):
+    first = client.get("/api/search?per_page=1").get_json()["hits"][0]
+    data = client.get(f"/api/article/{first['id']}").get_json()
+    assert data["id"] == first["id"] and len(data["body"]) > 500
+
+
+def test_csv_export_has_every_hit_and_provenance(client):
+    total = client.get("/api/search?q=Iran").get_json()["total"]
+    response = client.get("/export.csv?q=Iran&per_page=1")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="kartoteka-Iran-' in response.headers["Content-Disposition"]
+    provenance = json.loads(response.headers["X-Kartoteka-Provenance"])
+    assert provenance["query"] == "Iran" and provenance["total"] == total
+    assert provenance["index_built_at"] and provenance["kartoteka_version"]
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    assert len(rows) == total > 1
+    assert set(rows[0]) == {"id", "title", "authors", "date", "lang", "regions", "topics",
+                            "url", "source"}
+
+
+def test_jsonl_export_starts_with_a_provenance_record(client):
+    response = client.get("/export.jsonl?region=kyrgyzstan&lang=ru")
+    lines = [json.loads(line) for line in response.data.decode().splitlines()]
+    provenance = lines[0]["provenance"]
+    assert provenance["filters"]["region"] == ["kyrgyzstan"]
+    assert len(lines) - 1 == provenance["total"] > 0
+    assert all(line["lang"] == "ru" for line in lines[1:])
+
+
+def test_russian_interface_labels_and_dates(client):
+    soup = page(client, "/?q=Iran&ui=ru")
+    assert soup.html["lang"] == "ru"
+    labels = {a["data-value"]: a.select_one(".label").text for a in soup.select("#facet-region a.value")}
+    assert labels["iran"] == "Иран" and labels["caucasus"] == "Кавказ"
+    assert any(month in soup.select_one("li.hit .date").text for month in (
+        "января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+        "сентября", "октября", "ноября", "декабря"))
+    switch = soup.select_one(".ui-switch a")
+    assert switch["href"] == "?q=Iran&ui=en"
+
+
+def test_security_headers(client):
+    response = client.get("/")
+    assert "script-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def hostile_client(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", [{
+        "id": "evil", "lang": "en", "title": "Kazakhstan <script>alert('t')</script>",
+        "authors": ["<b>Mallory</b>"], "topics": ["<i>x</i>"],
+        "body": "Kazakhstan <img src=x onerror=alert(1)> grain harvest and <script>alert(2)</script>."}])
+    build_index([corpus], tmp_path / "ix", workers=1)
+    return create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+
+
+def test_corpus_text_is_escaped_everywhere_but_highlighting_works(hostile_client):
+    for url in ("/?q=Kazakhstan", "/article/evil?q=Kazakhstan", "/?q=<script>"):
+        soup = page(hostile_client, url, status=200)
+        assert not soup.select("main script, main img, main b, main i"), url
+    soup = page(hostile_client, "/?q=Kazakhstan")
+    assert "<script>alert('t')</script>" in soup.select_one("li.hit h2").text
+    assert soup.select_one("li.hit .snippet mark").text == "Kazakhstan"
+    assert "<b>Mallory</b>" in soup.select_one("#facet-author").text
+
+
+def test_a_rebuild_is_served_without_restart(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", [{"id": "one", "lang": "en", "body": "First article."}])
+    build_index([corpus], tmp_path / "ix", workers=1)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "ix")}).test_client()
+    assert client.get("/api/search").get_json()["total"] == 1
+    write_jsonl(corpus / "b.jsonl", [{"id": "two", "lang": "en", "body": "Second article."}])
+    build_index([corpus], tmp_path / "ix", workers=1)
+    assert client.get("/api/search").get_json()["total"] == 2
+
+
+def test_no_index_yet_is_a_clear_503(tmp_path):
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/")
+    assert response.status_code == 503 and b"kartoteka index" in response.data
+    assert client.get("/api/search").status_code == 503
