@@ -30,8 +30,9 @@ from .schema import document_fields, make_schema
 
 CURRENT = "current"
 BUILD_INFO = "build.json"
-# Below this many files, starting worker processes costs more than it saves.
+# Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
+PARALLEL_MIN_ARTICLES = 500
 WRITER_MEMORY_MB = 256
 
 
@@ -73,6 +74,17 @@ def current_generation(index_dir: Path) -> Path | None:
     return target if (target / BUILD_INFO).exists() else None
 
 
+def _articles_hint(jobs: list[tuple[Path, Path]]) -> int:
+    """A cheap guess at the number of articles: files, and 1 per 4 KB of JSON Lines."""
+    total = 0
+    for path, _ in jobs:
+        if path.suffix.lower() in (".jsonl", ".ndjson"):
+            total += max(1, path.stat().st_size // 4096)
+        else:
+            total += 1
+    return total
+
+
 def _read_one(job: tuple[Path, Path]) -> list[Article | CorpusError]:
     return list(read_file(*job))
 
@@ -84,6 +96,14 @@ def _read_all(jobs: list[tuple[Path, Path]], workers: int):
             yield from pool.imap(_read_one, jobs, chunksize=8)
     else:
         yield from map(_read_one, jobs)
+
+
+def _writer(ix, workers: int, articles_hint: int):
+    """Whoosh's multiprocessing writer when it pays: analysis is the heavy part."""
+    if workers > 1 and articles_hint >= PARALLEL_MIN_ARTICLES:
+        return ix.writer(procs=workers, limitmb=WRITER_MEMORY_MB // workers,
+                         multisegment=True)
+    return ix.writer(limitmb=WRITER_MEMORY_MB)
 
 
 def build_index(
@@ -108,7 +128,7 @@ def build_index(
     summary = BuildSummary(files_total=len(jobs))
     try:
         ix = whoosh_index.create_in(building, make_schema())
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        writer = _writer(ix, workers or os.cpu_count() or 1, _articles_hint(jobs))
         try:
             _write_articles(writer, jobs, workers or os.cpu_count() or 1, summary, on_file)
         except BaseException:

@@ -268,7 +268,8 @@ def _page_of_hits(state, q, final: set[int], request: SearchRequest) -> list[dic
     results = state.searcher.search(
         q or query.Every(), filter=final, limit=start + request.per_page,
         sortedby=_sorted_by(request.sort, q is not None), terms=q is not None)
-    results.fragmenter = highlight.ContextFragmenter(maxchars=SNIPPET_CHARS, surround=60)
+    results.fragmenter = highlight.PinpointFragmenter(
+        maxchars=SNIPPET_CHARS, surround=60, autotrim=True)
     results.formatter = MarkFormatter()
     hits = []
     for hit in results[start:start + request.per_page]:

@@ -1,0 +1,192 @@
+"""``python -m benchmarks run --docs 10000``: kartoteka against plain Whoosh and SQLite FTS5.
+
+Prints a table per corpus size and writes a JSON report. Figures, not tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+from .measure import machine, peak_rss_mb, percentiles, run_measured
+from .queries import query_mix
+from .synthetic import build_vocabularies, generate
+from .systems import SYSTEMS, Kartoteka, PlainWhoosh, SqliteFts5
+
+SEED = 2024
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _api_url(base: str, query: dict) -> str:
+    params = [("q", query["q"])] + [("region", r) for r in query.get("regions", ())]
+    params += [(k.replace("date_", ""), query[k]) for k in ("date_from", "date_to") if query.get(k)]
+    return f"{base}/api/search?{urllib.parse.urlencode(params)}"
+
+
+def measure_server(index_dir: Path, mix: list[dict]) -> dict:
+    """Seconds from ``kartoteka serve`` start to its first answered search; peak memory."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from indexer.cli import cli; cli()", "serve", "--index",
+         str(index_dir), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                urllib.request.urlopen(_api_url(base, mix[0]), timeout=30).read()
+                break
+            except OSError:
+                if process.poll() is not None or time.perf_counter() - started > 120:
+                    raise RuntimeError("kartoteka serve did not answer")
+                time.sleep(0.02)
+        first = time.perf_counter() - started
+        for query in mix * 3:
+            urllib.request.urlopen(_api_url(base, query), timeout=60).read()
+        return {"first_search_s": round(first, 2), "peak_mb": round(peak_rss_mb(process.pid), 1)}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def measure_system(system, corpus: Path, index_dir: Path, docs: int, mix: list[dict],
+                   repeat: int) -> dict:
+    """Build, size and query one system."""
+    if index_dir.exists():
+        shutil.rmtree(index_dir)
+    build = run_measured(system.index_command(corpus, index_dir))
+    if build["returncode"]:
+        raise RuntimeError(f"{system.name} failed to index:\n{build['output']}")
+    system.open(index_dir)
+    totals = {q["name"]: system.search(q) for q in mix}  # warm-up, and what each finds
+    samples, per_query = [], {}
+    for query in mix:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            system.search(query)
+            times.append((time.perf_counter() - started) * 1000)
+        samples += times
+        per_query[query["name"]] = percentiles(times)["p50"]
+    return {
+        "index_s": round(build["seconds"], 2),
+        "docs_per_s": round(docs / build["seconds"], 1),
+        "index_peak_mb": build["peak_mb"],
+        "index_mb": round(system.size(index_dir) / 2 ** 20, 1),
+        "search_ms": percentiles(samples),
+        "per_query_p50_ms": per_query,
+        "totals": totals,
+    }
+
+
+def run_size(docs: int, work: Path, repeat: int, baselines: bool) -> dict:
+    """All measurements for one corpus size."""
+    corpus = work / f"corpus-{docs}"
+    if not (corpus / ".complete").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        print(f"generating {docs} articles in {corpus} …", file=sys.stderr)
+        generate(corpus, docs, seed=SEED)
+        (corpus / ".complete").touch()
+    mix = query_mix(build_vocabularies(SEED))
+    systems = SYSTEMS if baselines else (Kartoteka,)
+    report = {"docs": docs, "queries": mix, "systems": {}}
+    for cls in systems:
+        system = cls()
+        print(f"{system.name}: indexing and searching {docs} articles …", file=sys.stderr)
+        report["systems"][system.name] = measure_system(
+            system, corpus, work / f"index-{docs}-{cls.__name__.lower()}", docs, mix, repeat)
+    report["server"] = measure_server(work / f"index-{docs}-kartoteka", mix)
+    report["ratios"] = _ratios(report["systems"])
+    return report
+
+
+def _ratios(systems: dict) -> dict:
+    mine = systems["kartoteka"]
+    ratios = {}
+    for name, other in systems.items():
+        if name == "kartoteka":
+            continue
+        ratios[name] = {
+            "indexing_rate": round(mine["docs_per_s"] / other["docs_per_s"], 2),
+            "index_size": round(mine["index_mb"] / other["index_mb"], 2),
+            **{f"search_{p}_speedup": round(other["search_ms"][p] / mine["search_ms"][p], 1)
+               for p in ("p50", "p95", "p99")},
+        }
+    return ratios
+
+
+def format_table(report: dict) -> str:
+    """The report of one corpus size as a fixed-width table."""
+    names = list(report["systems"])
+    rows = [("", *names)]
+    metric = lambda label, fn: rows.append((label, *(fn(report["systems"][n]) for n in names)))
+    metric("index wall time (s)", lambda s: f"{s['index_s']:.1f}")
+    metric("indexing rate (docs/s)", lambda s: f"{s['docs_per_s']:.0f}")
+    metric("index peak memory (MB)", lambda s: f"{s['index_peak_mb']:.0f}")
+    metric("index size (MB)", lambda s: f"{s['index_mb']:.1f}")
+    for p in ("p50", "p95", "p99"):
+        metric(f"search {p} (ms)", lambda s, p=p: f"{s['search_ms'][p]:.1f}")
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = [f"{report['docs']} articles — search = total + 5 facets + 20 snippets"]
+    lines += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+              for r in rows]
+    server = report["server"]
+    lines.append(f"kartoteka serve: first search answered {server['first_search_s']:.2f} s after "
+                 f"start; server peak memory {server['peak_mb']:.0f} MB")
+    for name, ratio in report["ratios"].items():
+        lines.append(f"vs {name}: search {ratio['search_p50_speedup']}× faster at p50, "
+                     f"{ratio['search_p95_speedup']}× at p95; indexing rate ×{ratio['indexing_rate']}; "
+                     f"index size ×{ratio['index_size']}")
+    lines.append("per query p50 (ms): " + "; ".join(
+        f"{q}: " + "/".join(f"{report['systems'][n]['per_query_p50_ms'][q]:.1f}" for n in names)
+        for q in report["systems"]["kartoteka"]["per_query_p50_ms"]))
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="generate corpora, index and search them, report")
+    run.add_argument("--docs", type=int, action="append", help="corpus size (repeatable)")
+    run.add_argument("--work", type=Path, default=Path("benchmark-work"),
+                     help="folder for corpora and indexes (reused between runs)")
+    run.add_argument("--out", type=Path, default=Path("benchmark-report.json"))
+    run.add_argument("--repeat", type=int, default=10, help="runs of each query")
+    run.add_argument("--no-baselines", action="store_true", help="measure kartoteka only")
+    index = sub.add_parser("_index", help=argparse.SUPPRESS)
+    index.add_argument("system", choices=("whoosh", "fts5"))
+    index.add_argument("corpus", type=Path)
+    index.add_argument("index_dir", type=Path)
+    args = parser.parse_args(argv)
+
+    if args.command == "_index":
+        builder = PlainWhoosh.build if args.system == "whoosh" else SqliteFts5.build
+        print(f"indexed {builder(args.corpus, args.index_dir)} articles")
+        return 0
+    args.work.mkdir(parents=True, exist_ok=True)
+    report = {"machine": machine(), "seed": SEED, "runs": []}
+    for docs in args.docs or [10000]:
+        size_report = run_size(docs, args.work, args.repeat, not args.no_baselines)
+        report["runs"].append(size_report)
+        print(format_table(size_report), flush=True)
+        print(flush=True)
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"report written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

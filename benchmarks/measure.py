@@ -1,0 +1,113 @@
+"""Small measuring tools: percentiles, process-tree memory, folder sizes."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+
+def percentiles(samples_ms: list[float]) -> dict:
+    """p50, p95, p99 and mean of latency samples in milliseconds."""
+    ordered = sorted(samples_ms)
+
+    def pick(p):
+        return round(ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))], 2)
+
+    return {"p50": pick(50), "p95": pick(95), "p99": pick(99),
+            "mean": round(statistics.fmean(ordered), 2), "n": len(ordered)}
+
+
+def folder_bytes(path: Path) -> int:
+    """Total size of the files under ``path`` (symlinks not followed)."""
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += _rss_kb(current)
+        stack.extend(_children(current))
+    return total / 1024
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The kernel's high-water mark of one process's resident memory, in MB."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class TreeMemorySampler:
+    """Samples a process tree's summed RSS in a thread and keeps the peak."""
+
+    def __init__(self, pid: int, every: float = 0.05):
+        self.pid, self.every, self.peak_mb = pid, every, 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.is_set():
+            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            self._stop.wait(self.every)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+def run_measured(command: list[str], env: dict | None = None) -> dict:
+    """Run a command; its wall time, peak tree memory, exit code and output."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               env={**os.environ, **(env or {})})
+    with TreeMemorySampler(process.pid) as sampler:
+        output, _ = process.communicate()
+    return {"seconds": time.perf_counter() - started, "peak_mb": round(sampler.peak_mb, 1),
+            "returncode": process.returncode, "output": output.decode("utf-8", "replace")}
+
+
+def machine() -> dict:
+    """What the figures were measured on."""
+    import platform
+    cpu = "unknown"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_gb, 1),
+            "python": platform.python_version(), "platform": platform.platform()}

@@ -1,0 +1,26 @@
+"""The benchmark harness keeps working: a small run produces a complete report."""
+
+import json
+
+from benchmarks.__main__ import main
+
+
+def test_a_small_run_reports_every_figure_for_every_system(tmp_path, capsys):
+    out = tmp_path / "report.json"
+    assert main(["run", "--docs", "300", "--work", str(tmp_path / "work"), "--out", str(out),
+                 "--repeat", "2"]) == 0
+    report = json.loads(out.read_text())
+    [run] = report["runs"]
+    assert run["docs"] == 300 and len(run["queries"]) == 12
+    assert set(run["systems"]) == {"kartoteka", "plain Whoosh", "SQLite FTS5"}
+    for figures in run["systems"].values():
+        assert figures["index_s"] > 0 and figures["docs_per_s"] > 0
+        assert figures["index_peak_mb"] > 0 and figures["index_mb"] > 0
+        assert set(figures["search_ms"]) == {"p50", "p95", "p99", "mean", "n"}
+        assert figures["search_ms"]["n"] == 24
+        assert set(figures["totals"]) == {q["name"] for q in run["queries"]}
+    assert run["systems"]["kartoteka"]["totals"]["ru inflected form"] > 0
+    assert run["server"]["first_search_s"] > 0 and run["server"]["peak_mb"] > 0
+    assert set(run["ratios"]) == {"plain Whoosh", "SQLite FTS5"}
+    printed = capsys.readouterr().out
+    assert "300 articles" in printed and "search p95 (ms)" in printed
