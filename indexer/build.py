@@ -25,6 +25,7 @@ from whoosh import index as whoosh_index
 
 from . import __version__
 from .corpus import find_files, read_file
+from .docsets import write_docsets
 from .model import Article, CorpusError
 from .schema import document_fields, make_schema
 
@@ -138,6 +139,7 @@ def build_index(
             writer.cancel()
             raise BuildError("no articles found in the sources; the index was left as it was")
         writer.commit()
+        write_docsets(building, ix)
         ix.close()
         summary.seconds = time.perf_counter() - started
         _write_build_info(building, sources, stamp, summary)

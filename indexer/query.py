@@ -134,9 +134,10 @@ def _check_balance(text: str) -> None:
         raise QueryError("a '(' is not closed with ')'")
 
 
-def parse_query(schema, text: str):
+def parse_query(schema, text: str, parser: "KartotekaParser | None" = None):
     """The Whoosh query for ``text``; ``None`` when the text is empty.
 
+    Pass a ``parser`` made once for the schema to save building one per call.
     Raises ``QueryError`` with a one-line explanation for text that cannot
     be read.
     """
@@ -147,7 +148,7 @@ def parse_query(schema, text: str):
         raise QueryError(f"the query is longer than {MAX_QUERY_CHARS} characters")
     _check_balance(text)
     try:
-        q = KartotekaParser(schema).parse(text)
+        q = (parser or KartotekaParser(schema)).parse(text)
     except QueryError:
         raise
     except Exception as error:  # Whoosh's parser has no error type of its own

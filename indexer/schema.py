@@ -27,10 +27,8 @@ def make_schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         lang=ID(stored=True, sortable=True),
-        title=TEXT(analyzer=bilingual_analyzer(), stored=True, chars=True),
-        # Character offsets in the postings let snippets be cut without
-        # analyzing the text again (Whoosh's "pinpoint" highlighting).
-        body=TEXT(analyzer=bilingual_analyzer(), stored=True, chars=True),
+        title=TEXT(analyzer=bilingual_analyzer(), stored=True),
+        body=TEXT(analyzer=bilingual_analyzer(), stored=True),
         author=TEXT(analyzer=name_analyzer()),
         # Facet fields: terms for filtering and counting, and a column per
         # document (the comma-joined values) for sorting and bulk loading.

@@ -14,24 +14,32 @@ countries), and the year facet ignores the date range.
 
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import html
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, index as whoosh_index, query, sorting
+from whoosh import highlight, index as whoosh_index
+from whoosh.analysis import Token
 
 from .build import current_generation, read_build_info
 from .dates import parse_date_bound
+from .analysis import normal_forms
+from .docsets import Docsets
+from .evaluate import Evaluator
 from .model import LANGUAGES
-from .query import QueryError, parse_query
+from .query import KartotekaParser, QueryError, parse_query
 from .regions import GROUPS, REGIONS, expand_region_filter, region_label
-from .schema import FACET_FIELDS, SEARCH_FIELDS
+from .schema import SEARCH_FIELDS
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 240
+SNIPPET_MATCHES = 8  # matched words to look for before cutting the snippet
+PREFIX_LETTERS = 3  # inflected forms share at least this much with their index term
+WORD_TAIL = r"[^\W_]*(?:['’][^\W_]+)*"  # the rest of a word, as the tokenizer sees it
 LANGUAGE_LABELS = {"en": {"en": "English", "ru": "Russian"},
                    "ru": {"en": "Английский", "ru": "Русский"}}
 
@@ -66,43 +74,41 @@ class SearchRequest:
 
 @dataclass
 class _Filters:
-    """The request's filters, each as the set of docnums it admits."""
+    """The request's filters, each as the bitset of documents it admits."""
 
-    by_dimension: dict[str, set[int]] = field(default_factory=dict)
+    by_dimension: dict[str, int] = field(default_factory=dict)
 
-    def all_but(self, dimension: str | None, docs: set[int]) -> set[int]:
+    def all_but(self, dimension: str | None, docs: int) -> int:
         result = docs
         for name, allowed in self.by_dimension.items():
             if name != dimension:
-                result = result & allowed
+                result &= allowed
         return result
 
 
 class _IndexState:
-    """An open generation: its searcher and facet postings, loaded once."""
+    """An open generation: its searcher and docsets, loaded once."""
 
     def __init__(self, generation: Path):
         self.generation = generation
         self.info = read_build_info(generation)
         self.index = whoosh_index.open_dir(str(generation))
         self.searcher = self.index.searcher()
-        reader = self.searcher.reader()
-        self.all_docs = set(reader.all_doc_ids())
-        self.postings = {
-            facet: {
-                value.decode("utf-8") if isinstance(value, bytes) else value:
-                    set(reader.postings(fieldname, value).all_ids()) & self.all_docs
-                for value in reader.lexicon(fieldname)
-            }
-            for facet, fieldname in FACET_FIELDS.items()
-        }
+        self.docsets = Docsets(generation)
+        self.evaluator = Evaluator(self.docsets, self.searcher)
+        self.parser = KartotekaParser(self.index.schema)
+        # Facet values in label order once, so a search only sorts by count.
+        self.facets = {facet: dict(sorted(values.items(), key=lambda kv: kv[0].casefold()))
+                       for facet, values in self.docsets.facets.items()}
 
-    def docs_with(self, facet: str, values) -> set[int]:
-        postings = self.postings[facet]
-        result: set[int] = set()
+    def parse(self, text: str):
+        return parse_query(self.index.schema, text, self.parser)
+
+    def docs_with(self, facet: str, values) -> int:
+        bits = 0
         for value in values:
-            result |= postings.get(value, set())
-        return result
+            bits |= self.facets[facet].get(value, 0)
+        return bits
 
 
 class SearchService:
@@ -142,7 +148,7 @@ class SearchService:
         """How many articles the whole index holds for each year."""
         with self._lock:
             state = self._current()
-            return {year: len(docs) for year, docs in sorted(state.postings["year"].items())}
+            return {year: bits.bit_count() for year, bits in sorted(state.facets["year"].items())}
 
     def export(self, request: SearchRequest, batch: int = 200):
         """``(total, rows)``: every hit of a request in its order, without snippets.
@@ -154,13 +160,10 @@ class SearchService:
         _check_request(request)
         with self._lock:
             state = self._current()
-            q = parse_query(state.index.schema, request.query)
-            final = _filters(state, request).all_but(
-                None, set(state.searcher.docs_for_query(q)) if q else state.all_docs)
-            results = state.searcher.search(
-                q or query.Every(), filter=final, limit=None,
-                sortedby=_sorted_by(request.sort, q is not None)) if final else None
-            order = [docnum for _, docnum in results.top_n] if results else []
+            q = state.parse(request.query)
+            matched = state.evaluator.matches(q) if q else state.docsets.all
+            final = _filters(state, request).all_but(None, matched)
+            order = [d for d, _ in _ordered(state, q, final, request.sort, 0, final.bit_count())]
         return len(order), self._export_rows(state, order, batch)
 
     def _export_rows(self, state: _IndexState, order: list[int], batch: int):
@@ -229,23 +232,25 @@ def _filters(state: _IndexState, request: SearchRequest) -> _Filters:
         filters.by_dimension["lang"] = state.docs_with("lang", request.langs)
     start, end = _date_range(request)
     if start or end:
-        dates = query.DateRange(
-            "date",
-            dt.datetime.combine(start, dt.time()) if start else None,
-            dt.datetime.combine(end, dt.time.max) if end else None)
-        filters.by_dimension["date"] = set(state.searcher.docs_for_query(dates))
+        filters.by_dimension["date"] = state.docsets.date_range_bits(
+            start.toordinal() if start else None, end.toordinal() if end else None)
     return filters
 
 
 def _run_search(state: _IndexState, request: SearchRequest) -> dict:
-    q = parse_query(state.index.schema, request.query)
-    matched = set(state.searcher.docs_for_query(q)) if q else state.all_docs
+    q = state.parse(request.query)
+    matched = state.evaluator.matches(q) if q else state.docsets.all
     filters = _filters(state, request)
     final = filters.all_but(None, matched)
-    hits = _page_of_hits(state, q, final, request) if final else []
+    total = final.bit_count()
+    start = (request.page - 1) * request.per_page
+    hits = []
+    if start < total:
+        page = _ordered(state, q, final, request.sort, start, request.per_page)
+        hits = _hits(state, q, page, scored=q is not None and request.sort == "relevance")
     return {
         "query": request.query,
-        "total": len(final),
+        "total": total,
         "page": request.page,
         "per_page": request.per_page,
         "hits": hits,
@@ -253,31 +258,72 @@ def _run_search(state: _IndexState, request: SearchRequest) -> dict:
     }
 
 
-def _sorted_by(sort: str, has_query: bool):
-    if sort == "relevance" and has_query:
-        return None
-    newest = sort != "oldest"
-    # Undated articles go last in both date orders.
-    return [sorting.FieldFacet("undated"), sorting.FieldFacet("date", reverse=newest)]
+def _ordered(state: _IndexState, q, bits: int, sort: str, skip: int, count: int):
+    """``count`` (docnum, score) of ``bits`` after ``skip``, in the requested order."""
+    if sort == "relevance" and q is not None:
+        return state.evaluator.top(q, bits, skip + count)[skip:]
+    docnums = state.docsets.in_date_order(bits, newest=sort != "oldest", skip=skip, count=count)
+    return [(d, None) for d in docnums]
 
 
-def _page_of_hits(state, q, final: set[int], request: SearchRequest) -> list[dict]:
-    start = (request.page - 1) * request.per_page
-    if start >= len(final):
-        return []
-    results = state.searcher.search(
-        q or query.Every(), filter=final, limit=start + request.per_page,
-        sortedby=_sorted_by(request.sort, q is not None), terms=q is not None)
-    results.fragmenter = highlight.PinpointFragmenter(
-        maxchars=SNIPPET_CHARS, surround=60, autotrim=True)
-    results.formatter = MarkFormatter()
+def _hits(state: _IndexState, q, page, scored: bool) -> list[dict]:
+    stored = {d: state.searcher.stored_fields(d) for d, _ in page}
+    bodies = {d: fields.get("body", "") for d, fields in stored.items()}
+    spans = _match_spans(state, q, [d for d, _ in page], bodies) if q is not None else {}
     hits = []
-    for hit in results[start:start + request.per_page]:
-        stored = hit.fields()
-        snippet = " ".join(hit.highlights("body", top=2).split()) if q is not None else ""
-        hits.append(_hit_data(stored, snippet or _lead(stored.get("body", "")),
-                              hit.score if q is not None and request.sort == "relevance" else None))
+    for docnum, score in page:
+        fields = stored[docnum]
+        body = fields.get("body", "")
+        snippet = _snippet(body, spans.get(docnum)) or _lead(body)
+        hits.append(_hit_data(fields, snippet, score if scored else None))
     return hits
+
+
+def _match_spans(state: _IndexState, q, docnums: list[int], bodies: dict[int, str]):
+    """Where the query's words stand in each body.
+
+    Only words that start like one of the query's index terms are looked at
+    (a regular expression finds them), then confirmed through the lemma
+    cache; the scan stops once there are enough matches for two fragments.
+    """
+    terms = frozenset(text for _, text, _, _ in state.evaluator.scoring_terms(q))
+    if not terms:
+        return {}
+    candidates = _term_prefixes(terms)
+    spans: dict[int, list] = {}
+    for docnum in docnums:
+        found = []
+        for match in candidates.finditer(bodies[docnum]):
+            if not terms.isdisjoint(normal_forms(match.group().lower())):
+                found.append(match.span())
+                if len(found) >= SNIPPET_MATCHES:
+                    break
+        spans[docnum] = found
+    return spans
+
+
+@functools.lru_cache(maxsize=256)
+def _term_prefixes(terms: frozenset[str]) -> re.Pattern:
+    """Words starting with the first letters of any term (е matching ё)."""
+    prefixes = sorted({re.escape(t[:PREFIX_LETTERS]).replace("е", "[её]") for t in terms})
+    return re.compile(rf"\b(?:{'|'.join(prefixes)}){WORD_TAIL}", re.IGNORECASE)
+
+
+def _snippet(body: str, spans) -> str:
+    """Up to two fragments of ``body`` around the matched words, HTML-escaped."""
+    if not spans:
+        return ""
+    tokens = []
+    for start, end in sorted(set(spans)):
+        token = Token(startchar=start, endchar=end, text=body[start:end], chars=True)
+        token.matched = True
+        tokens.append(token)
+    fragmenter = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=60, autotrim=True)
+    fragments = highlight.top_fragments(
+        fragmenter.fragment_matches(body, tokens), 2, highlight.BasicFragmentScorer(),
+        highlight.SCORE)
+    fragments.sort(key=lambda f: f.startchar)
+    return " ".join(MarkFormatter().format(fragments).split())
 
 
 def _lead(body: str) -> str:
@@ -304,7 +350,7 @@ def _hit_data(stored: dict, snippet: str, score) -> dict:
     }
 
 
-def _facets(state: _IndexState, matched: set[int], filters: _Filters, label_lang: str) -> dict:
+def _facets(state: _IndexState, matched: int, filters: _Filters, label_lang: str) -> dict:
     region_docs = filters.all_but("region", matched)
     region_counts = _counts(state, "region", region_docs)
     group_counts = _counts(state, "region_group", region_docs)
@@ -312,31 +358,33 @@ def _facets(state: _IndexState, matched: set[int], filters: _Filters, label_lang
     lang_counts = _counts(state, "lang", filters.all_but("lang", matched))
     year_counts = _counts(state, "year", filters.all_but("date", matched))
     return {
-        "region": _by_count([(r.slug, r.label(label_lang), region_counts.get(r.slug, 0))
-                             for r in REGIONS]),
-        "region_group": _by_count([(g.slug, g.label(label_lang), group_counts.get(g.slug, 0))
-                                   for g in GROUPS]),
+        "region": _by_count(sorted(
+            ((r.slug, r.label(label_lang), region_counts.get(r.slug, 0)) for r in REGIONS),
+            key=lambda e: e[1].casefold())),
+        "region_group": _by_count(sorted(
+            ((g.slug, g.label(label_lang), group_counts.get(g.slug, 0)) for g in GROUPS),
+            key=lambda e: e[1].casefold())),
         "author": _by_count([(a, a, n) for a, n in author_counts.items()]),
-        "lang": _by_count([(code, LANGUAGE_LABELS[label_lang if label_lang in LANGUAGE_LABELS
-                                                  else "en"][code], lang_counts.get(code, 0))
-                           for code in LANGUAGES]),
+        "lang": _by_count(sorted(
+            ((code, LANGUAGE_LABELS.get(label_lang, LANGUAGE_LABELS["en"])[code],
+              lang_counts.get(code, 0)) for code in LANGUAGES), key=lambda e: e[1].casefold())),
         "year": [{"value": y, "label": y, "count": n} for y, n in sorted(year_counts.items())],
     }
 
 
-def _counts(state: _IndexState, facet: str, docs: set[int]) -> dict[str, int]:
-    return {value: len(postings & docs) for value, postings in state.postings[facet].items()}
+def _counts(state: _IndexState, facet: str, docs: int) -> dict[str, int]:
+    return {value: (bits & docs).bit_count() for value, bits in state.facets[facet].items()}
 
 
 def _by_count(entries: list[tuple[str, str, int]]) -> list[dict]:
-    ordered = sorted(entries, key=lambda e: (-e[2], e[1].casefold()))
+    ordered = sorted(entries, key=lambda e: -e[2])  # stable: ties keep label order
     return [{"value": v, "label": label, "count": n} for v, label, n in ordered]
 
 
 def _query_words(state: _IndexState, query_text: str) -> frozenset[str]:
     """The index terms a query matches in title and body, patterns expanded."""
     try:
-        q = parse_query(state.index.schema, query_text)
+        q = state.parse(query_text)
     except QueryError:
         return frozenset()
     if q is None:
