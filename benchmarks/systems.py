@@ -7,8 +7,10 @@ the total, counts for all five facets, and 20 hits with snippets.
 - ``PlainWhoosh``: Whoosh's ``StemmingAnalyzer`` (English stemming, no Russian
   morphology) and facets through ``groupedby`` with ``FieldFacet`` (overlapping
   for the multi-valued fields), counts via ``sorting.Count``.
-- ``SqliteFts5``: an FTS5 table with ``tokenize='porter unicode61'``, facets
-  by ``GROUP BY`` over join tables, ``snippet()`` for snippets, ``bm25`` rank.
+- ``SqliteFts5``: an FTS5 table with ``tokenize='porter unicode61'``; the
+  matching rowids go into a temporary table once per search, and the total,
+  the facets (``GROUP BY`` over join tables) and the ``bm25``-ranked hits with
+  ``snippet()`` join against it.
 """
 
 from __future__ import annotations
@@ -214,25 +216,35 @@ class SqliteFts5:
         return f"SELECT rowid FROM docs WHERE {where}", params
 
     def search(self, query: dict) -> int:
+        # The matching rowids once, into a temporary table that the total,
+        # the five GROUP BY facets and the hits all join against.
         matching, params = self._matching(query)
         db = self.db
-        total = db.execute(f"SELECT count(*) FROM ({matching})", params).fetchone()[0]
+        db.execute("DROP TABLE IF EXISTS temp.m")
+        db.execute("CREATE TEMP TABLE m(docid INTEGER PRIMARY KEY)")
+        db.execute(f"INSERT INTO m {matching}", params)
+        total = db.execute("SELECT count(*) FROM m").fetchone()[0]
         for table in ("doc_region", "doc_group", "doc_author"):
-            db.execute(f"SELECT value, count(*) FROM {table} WHERE docid IN ({matching}) "
-                       "GROUP BY value", params).fetchall()
+            db.execute(f"SELECT value, count(*) FROM {table} JOIN m USING (docid) "
+                       "GROUP BY value").fetchall()
         for column in ("lang", "year"):
-            db.execute(f"SELECT {column}, count(*) FROM docs WHERE rowid IN ({matching}) "
-                       f"GROUP BY {column}", params).fetchall()
+            db.execute(f"SELECT {column}, count(*) FROM docs JOIN m ON docs.rowid = m.docid "
+                       f"GROUP BY {column}").fetchall()
         if query["q"]:
-            db.execute(
-                f"SELECT docs.id, docs.title, snippet(fts, 1, '<mark>', '</mark>', '…', 24) "
-                f"FROM fts JOIN docs ON docs.rowid = fts.rowid WHERE fts MATCH ? "
-                f"AND fts.rowid IN ({matching}) ORDER BY fts.rank LIMIT {HITS}",
-                [query["q"], *params]).fetchall()
+            # Rank inside the FTS query, then filter: "MATCH ... AND rowid IN (...)"
+            # makes SQLite run the MATCH once per row.
+            top = db.execute(
+                "SELECT f.rowid FROM (SELECT rowid, rank FROM fts WHERE fts MATCH ?) AS f "
+                f"JOIN m ON m.docid = f.rowid ORDER BY f.rank LIMIT {HITS}",
+                [query["q"]]).fetchall()
+            for (rowid,) in top:
+                db.execute("SELECT docs.id, docs.title, snippet(fts, 1, '<mark>', '</mark>', "
+                           "'…', 24) FROM fts JOIN docs ON docs.rowid = fts.rowid "
+                           "WHERE fts MATCH ? AND fts.rowid = ?", [query["q"], rowid]).fetchall()
         else:
-            db.execute(f"SELECT id, title, substr((SELECT body FROM fts WHERE fts.rowid = docs.rowid), 1, 200) "
-                       f"FROM docs WHERE rowid IN ({matching}) ORDER BY date DESC LIMIT {HITS}",
-                       params).fetchall()
+            db.execute(f"SELECT docs.id, docs.title, substr(fts.body, 1, 200) FROM docs "
+                       f"JOIN m ON docs.rowid = m.docid JOIN fts ON fts.rowid = docs.rowid "
+                       f"ORDER BY docs.date DESC LIMIT {HITS}").fetchall()
         return total
 
 
