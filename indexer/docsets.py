@@ -37,6 +37,7 @@ DOCSETS_META = "docsets.meta"
 TEXT_FIELDS = ("title", "body")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
+TERM_CACHE = 1024  # terms kept open (their bitsets are the only copies)
 
 
 def _bits_from_ids(ids) -> int:
@@ -166,13 +167,12 @@ class TermPostings:
 
     __slots__ = ("ids", "impacts", "by_impact", "scale", "_bits")
 
-    def __init__(self, buffer, entry):
+    def __init__(self, view: memoryview, entry):
+        # Views into the map, not copies: a cached term costs no memory of its own.
         offset, df, self.scale, _ = entry
-        self.ids = array("I")
-        self.ids.frombytes(buffer[offset:offset + 4 * df])
-        self.impacts = buffer[offset + 4 * df:offset + 5 * df]
-        self.by_impact = array("I")
-        self.by_impact.frombytes(buffer[offset + 5 * df:offset + 9 * df])
+        self.ids = view[offset:offset + 4 * df].cast("I")
+        self.impacts = view[offset + 4 * df:offset + 5 * df]
+        self.by_impact = view[offset + 5 * df:offset + 9 * df].cast("I")
         self._bits = None
 
     @property
@@ -198,6 +198,7 @@ class Docsets:
         self._file = open(generation / DOCSETS, "rb")
         size = (generation / DOCSETS).stat().st_size
         self.buffer = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        self.view = memoryview(self.buffer)
         self.total = self.meta["docs"]
         live = self.meta.get("live")
         self.all = self._bits_at(live) if live else (1 << self.total) - 1
@@ -225,10 +226,10 @@ class Docsets:
             if entry is None:
                 postings = None
             else:
-                postings = TermPostings(self.buffer, entry)
+                postings = TermPostings(self.view, entry)
                 if entry[3] is not None:
                     postings._bits = self._bits_at(entry[3])
-            if len(self._cache) > 4096:
+            if len(self._cache) > TERM_CACHE:
                 self._cache.clear()
             self._cache[key] = postings
         return self._cache[key]
@@ -262,7 +263,13 @@ class Docsets:
         return found
 
     def close(self) -> None:
-        if isinstance(self.buffer, mmap.mmap):
-            self.buffer.close()
+        """Close the map once no term views are left (else leave it to the GC)."""
+        self._cache.clear()
+        try:
+            self.view.release()
+            if isinstance(self.buffer, mmap.mmap):
+                self.buffer.close()
+        except BufferError:
+            pass
         self._file.close()
 
