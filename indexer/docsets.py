@@ -40,7 +40,7 @@ DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
 TERM_CACHE = 1024  # terms kept open (their bitsets are the only copies)
 
 
-def _bits_from_ids(ids) -> int:
+def bits_from_ids(ids) -> int:
     """A bitset int with the given document numbers set."""
     if not len(ids):
         return 0
@@ -140,7 +140,7 @@ def write_docsets(generation: Path, ix) -> None:
 
 
 def _bits_bytes(ids) -> bytes:
-    bits = _bits_from_ids(ids)
+    bits = bits_from_ids(ids)
     return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
 
@@ -178,7 +178,7 @@ class TermPostings:
     @property
     def bits(self) -> int:
         if self._bits is None:
-            self._bits = _bits_from_ids(self.ids)
+            self._bits = bits_from_ids(self.ids)
         return self._bits
 
     def impact(self, docnum: int) -> float:
@@ -244,7 +244,7 @@ class Docsets:
                                 key=self.dates.__getitem__) if start else 0
         hi = bisect.bisect_right(self.order, end, 0, self.dated,
                                  key=self.dates.__getitem__) if end else self.dated
-        return _bits_from_ids(self.order[lo:hi])
+        return bits_from_ids(self.order[lo:hi])
 
     def in_date_order(self, bits: int, newest: bool, skip: int, count: int) -> list[int]:
         """``count`` documents of ``bits`` after ``skip``, by date; undated last."""

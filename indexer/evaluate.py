@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from whoosh import query
 
-from .docsets import TEXT_FIELDS, Docsets, TermPostings, _bits_from_ids, ids_of
+from .docsets import TEXT_FIELDS, Docsets, TermPostings, bits_from_ids, ids_of
 from .query import QueryError
 
 MAX_EXPANSION = 2000  # words one prefix or wildcard may stand for
@@ -60,7 +60,7 @@ class Evaluator:
             return bits
         if isinstance(q, (query.Phrase, query.Sequence)):
             return self._positional(q)
-        return _bits_from_ids(list(self.searcher.docs_for_query(q)))
+        return bits_from_ids(list(self.searcher.docs_for_query(q)))
 
     def _term_bits(self, fieldname: str, text) -> int:
         text = text.decode("utf-8") if isinstance(text, bytes) else text
@@ -72,7 +72,7 @@ class Evaluator:
         btext = field.to_bytes(text)
         if (fieldname, btext) not in self.reader:
             return 0
-        return _bits_from_ids(list(self.reader.postings(fieldname, btext).all_ids()))
+        return bits_from_ids(list(self.reader.postings(fieldname, btext).all_ids()))
 
     def _expansions(self, q) -> list[str]:
         texts = []
@@ -106,7 +106,7 @@ class Evaluator:
                     break
             if matcher.id() == docnum:
                 found.append(docnum)
-        return _bits_from_ids(found)
+        return bits_from_ids(found)
 
     # Ranking --------------------------------------------------------------
 

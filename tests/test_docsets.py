@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.docsets import _bits_from_ids, ids_of
+from indexer.docsets import bits_from_ids, ids_of
 from indexer.search import SearchRequest
 
 QUERIES = [
@@ -19,9 +19,9 @@ def state(sample_service):
 
 def test_bitset_helpers_round_trip():
     ids = [0, 3, 8, 9, 64, 1000]
-    assert ids_of(_bits_from_ids(ids)) == ids
-    assert ids_of(_bits_from_ids(ids), limit=3) == [0, 3, 8]
-    assert _bits_from_ids([]) == 0
+    assert ids_of(bits_from_ids(ids)) == ids
+    assert ids_of(bits_from_ids(ids), limit=3) == [0, 3, 8]
+    assert bits_from_ids([]) == 0
 
 
 @pytest.mark.parametrize("text", QUERIES)

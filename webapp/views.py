@@ -8,7 +8,7 @@ import io
 import json
 import re
 
-from flask import Blueprint, Response, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from indexer import __version__
 from indexer.query import QueryError
