@@ -65,27 +65,38 @@ def ids_of(bits: int, limit: int | None = None) -> list[int]:
     return result
 
 
-def _postings(reader, fieldname: str, btext: bytes):
-    """(ids, weights) of one term over all segments, block by block where possible."""
+def _postings(reader, fieldname: str, btext: bytes, positions: bool = False):
+    """(ids, weights, positions or None) of one term over all segments.
+
+    Read block by block where Whoosh allows it: its matcher API costs a
+    Python call per posting.
+    """
     ids, weights = array("I"), array("f")
+    where = [] if positions else None
+    decode = reader.schema[fieldname].format.decode_positions if positions else None
     for leaf, offset in reader.leaf_readers():
         try:
             matcher = leaf.postings(fieldname, btext)
         except TermNotFound:
             continue
         if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-            # Whoosh's own matcher API costs a Python call per posting.
             while matcher.is_active():
                 matcher._read_ids()
                 matcher._read_weights()
                 ids.extend(d + offset for d in matcher._ids)
                 weights.extend(matcher._weights)
+                if positions:
+                    matcher._read_values()
+                    where.extend(decode(v) for v in matcher._values)
                 matcher._next_block()
         else:
-            for docnum, weight in matcher.items_as("weight"):
-                ids.append(docnum + offset)
-                weights.append(weight)
-    return ids, weights
+            while matcher.is_active():
+                ids.append(matcher.id() + offset)
+                weights.append(matcher.weight())
+                if positions:
+                    where.append(matcher.value_as("positions"))
+                matcher.next()
+    return ids, weights, where
 
 
 class _Writer:
@@ -145,7 +156,10 @@ def _bits_bytes(ids) -> bytes:
 
 
 def _write_term(out, reader, fieldname, btext, norms, total):
-    ids, weights = _postings(reader, fieldname, btext)
+    dense = reader.doc_frequency(fieldname, btext) * DENSE_FRACTION >= total
+    # Frequent terms also keep their positions: checking a phrase of common
+    # words through Whoosh would decode them for every candidate document.
+    ids, weights, where = _postings(reader, fieldname, btext, positions=dense)
     df = len(ids)
     factor = (math.log(total / (df + 1)) + 1) * (BM25_K1 + 1)
     scores = [factor * tf / (tf + norms[d]) for d, tf in zip(ids, weights)]
@@ -159,21 +173,42 @@ def _write_term(out, reader, fieldname, btext, norms, total):
     out.put(impacts.tobytes())
     out.put(by_impact.tobytes())
     bits_at = out.put(_bits_bytes(ids)) if df * DENSE_FRACTION >= total else None
-    return (ids_at, df, scale, bits_at)
+    positions_at = None
+    if where is not None:
+        starts = array("I", itertools.accumulate((len(p) for p in where), initial=0))
+        flat = array("I", itertools.chain.from_iterable(where))
+        positions_at = (out.put(starts.tobytes()), out.put(flat.tobytes()))
+    return (ids_at, df, scale, bits_at, positions_at)
 
 
 class TermPostings:
     """One term's documents, impacts and impact order, read from the map."""
 
-    __slots__ = ("ids", "impacts", "by_impact", "scale", "_bits")
+    __slots__ = ("ids", "impacts", "by_impact", "scale", "_bits", "_starts", "_positions")
 
     def __init__(self, view: memoryview, entry):
         # Views into the map, not copies: a cached term costs no memory of its own.
-        offset, df, self.scale, _ = entry
+        offset, df, self.scale, _, positions_at = entry
         self.ids = view[offset:offset + 4 * df].cast("I")
         self.impacts = view[offset + 4 * df:offset + 5 * df]
         self.by_impact = view[offset + 5 * df:offset + 9 * df].cast("I")
         self._bits = None
+        self._starts = self._positions = None
+        if positions_at:
+            (starts, starts_len), (flat, flat_len) = positions_at
+            self._starts = view[starts:starts + starts_len].cast("I")
+            self._positions = view[flat:flat + flat_len].cast("I")
+
+    @property
+    def has_positions(self) -> bool:
+        return self._starts is not None
+
+    def positions(self, docnum: int):
+        """The word positions of this term in a document (needs ``has_positions``)."""
+        i = bisect.bisect_left(self.ids, docnum)
+        if i < len(self.ids) and self.ids[i] == docnum:
+            return self._positions[self._starts[i]:self._starts[i + 1]]
+        return ()
 
     @property
     def bits(self) -> int:

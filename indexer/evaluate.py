@@ -95,6 +95,9 @@ class Evaluator:
                 candidates &= self.matches(child)
         if not candidates:
             return 0
+        slots = self._phrase_slots(q)
+        if slots is not None:
+            return self._adjacent(slots, candidates)
         matcher = q.matcher(self.searcher, self.searcher.boolean_context())
         found = []
         for docnum in ids_of(candidates):
@@ -105,6 +108,44 @@ class Evaluator:
                 if not matcher.is_active():
                     break
             if matcher.id() == docnum:
+                found.append(docnum)
+        return bits_from_ids(found)
+
+    def _phrase_slots(self, q):
+        """Per phrase word, the postings of its forms, when all keep positions."""
+        if q.slop != 1:
+            return None
+        if isinstance(q, query.Phrase):
+            forms = [[(q.fieldname, w)] for w in q.words]
+        else:
+            forms = []
+            for child in q.subqueries:
+                terms = [child] if isinstance(child, query.Term) else getattr(child, "subqueries", [])
+                if not terms or not all(isinstance(t, query.Term) for t in terms):
+                    return None
+                forms.append([(t.fieldname, t.text) for t in terms])
+        slots = []
+        for alternatives in forms:
+            postings = [self.docsets.term(f, t.decode("utf-8") if isinstance(t, bytes) else t)
+                        for f, t in alternatives]
+            postings = [p for p in postings if p is not None]
+            if not postings or not all(p.has_positions for p in postings):
+                return None
+            slots.append(postings)
+        return slots
+
+    @staticmethod
+    def _adjacent(slots, candidates: int) -> int:
+        """Candidates where some form of each word follows the previous one."""
+        found = []
+        for docnum in ids_of(candidates):
+            starts = None
+            for offset, postings in enumerate(slots):
+                here = {p - offset for term in postings for p in term.positions(docnum)}
+                starts = here if starts is None else starts & here
+                if not starts:
+                    break
+            if starts:
                 found.append(docnum)
         return bits_from_ids(found)
 
