@@ -21,7 +21,9 @@ term's impact prefix cannot score above the sum of the prefixes' last impacts.
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import itertools
+from collections import Counter
 import math
 import mmap
 import pickle
@@ -38,12 +40,24 @@ TEXT_FIELDS = ("title", "body")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
 TERM_CACHE = 1024  # terms kept open (their bitsets are the only copies)
+POSITION_BITS = 24  # a position key is docnum << 24 | word position
+POSITION_LIMIT = 1 << POSITION_BITS
+LOOKUP_DF = 1024  # terms this frequent get a by-document impact table when ranked
+LOOKUP_CACHE = 64  # such tables kept (one byte per document each)
+BY_YEARS_FROM = 2000  # date ranges over more documents are built from year bitsets
+NO_VALUE = 0xFFFFFFFF  # a document without a value of a facet
 
 
 def bits_from_ids(ids) -> int:
     """A bitset int with the given document numbers set."""
     if not len(ids):
         return 0
+    if len(ids) > 2000:
+        # Many ids: write them as '1' digits of a binary numeral, read in C.
+        digits = bytearray(b"0") * (max(ids) + 1)
+        any(map(digits.__setitem__, ids, itertools.repeat(49)))
+        digits.reverse()
+        return int(digits, 2)
     buf = bytearray((max(ids) >> 3) + 1)
     for d in ids:
         buf[d >> 3] |= 1 << (d & 7)
@@ -52,16 +66,15 @@ def bits_from_ids(ids) -> int:
 
 def ids_of(bits: int, limit: int | None = None) -> list[int]:
     """The document numbers set in a bitset, ascending (at most ``limit``)."""
+    # The binary digits, lowest first: str.find hops over runs of zeros in C.
+    digits = bin(bits)[:1:-1] if bits > 0 else ""
     result = []
-    data = bits.to_bytes((bits.bit_length() + 7) // 8, "little")
-    for i, byte in enumerate(data):
-        if byte:
-            base = i << 3
-            for j in range(8):
-                if byte >> j & 1:
-                    result.append(base + j)
-                    if limit is not None and len(result) >= limit:
-                        return result
+    i = digits.find("1")
+    while i >= 0:
+        result.append(i)
+        if limit is not None and len(result) >= limit:
+            break
+        i = digits.find("1", i + 1)
     return result
 
 
@@ -124,10 +137,17 @@ def write_docsets(generation: Path, ix) -> None:
             meta["terms"][fieldname] = {
                 btext.decode("utf-8"): _write_term(out, reader, fieldname, btext, norms, total)
                 for btext in reader.lexicon(fieldname)}
+        meta["columns"] = {}
         for facet, fieldname in FACET_FIELDS.items():
-            meta["facets"][facet] = {
-                btext.decode("utf-8"): out.put(_bits_bytes(_postings(reader, fieldname, btext)[0]))
-                for btext in reader.lexicon(fieldname)}
+            per_doc = [[] for _ in range(total)]
+            spans = {}
+            for ordinal, btext in enumerate(reader.lexicon(fieldname)):
+                ids = _postings(reader, fieldname, btext)[0]
+                spans[btext.decode("utf-8")] = out.put(_bits_bytes(ids))
+                for docnum in ids:
+                    per_doc[docnum].append(ordinal)
+            meta["facets"][facet] = spans
+            meta["columns"][facet] = _write_column(out, per_doc)
         dates = array("i", [0]) * total
         if total:
             # Raw column values are microseconds since datetime.min (ordinal 1);
@@ -148,6 +168,16 @@ def write_docsets(generation: Path, ix) -> None:
     with open(generation / DOCSETS_META, "wb") as handle:
         pickle.dump(meta, handle, protocol=pickle.HIGHEST_PROTOCOL)
     reader.close()
+
+
+def _write_column(out, per_doc: list[list[int]]):
+    """A facet's values by document: the first one of each, then any others."""
+    first = array("I", (values[0] if values else NO_VALUE for values in per_doc))
+    starts = array("I", itertools.accumulate((max(len(v) - 1, 0) for v in per_doc), initial=0))
+    others = array("I", itertools.chain.from_iterable(v[1:] for v in per_doc))
+    several = _bits_bytes([d for d, values in enumerate(per_doc) if len(values) > 1])
+    return (out.put(first.tobytes()), out.put(starts.tobytes()), out.put(others.tobytes()),
+            out.put(several))
 
 
 def _bits_bytes(ids) -> bytes:
@@ -174,41 +204,36 @@ def _write_term(out, reader, fieldname, btext, norms, total):
     out.put(by_impact.tobytes())
     bits_at = out.put(_bits_bytes(ids)) if df * DENSE_FRACTION >= total else None
     positions_at = None
-    if where is not None:
-        starts = array("I", itertools.accumulate((len(p) for p in where), initial=0))
-        flat = array("I", itertools.chain.from_iterable(where))
-        positions_at = (out.put(starts.tobytes()), out.put(flat.tobytes()))
+    if where is not None and all(not p or p[-1] < POSITION_LIMIT for p in where):
+        keys = array("Q")
+        for docnum, positions in zip(ids, where):
+            keys.extend(map((docnum << POSITION_BITS).__add__, positions))
+        positions_at = out.put(keys.tobytes())
     return (ids_at, df, scale, bits_at, positions_at)
 
 
 class TermPostings:
     """One term's documents, impacts and impact order, read from the map."""
 
-    __slots__ = ("ids", "impacts", "by_impact", "scale", "_bits", "_starts", "_positions")
+    __slots__ = ("ids", "impacts", "by_impact", "scale", "keys", "_bits")
 
     def __init__(self, view: memoryview, entry):
         # Views into the map, not copies: a cached term costs no memory of its own.
-        offset, df, self.scale, _, positions_at = entry
+        offset, df, self.scale, _, keys_at = entry
         self.ids = view[offset:offset + 4 * df].cast("I")
         self.impacts = view[offset + 4 * df:offset + 5 * df]
         self.by_impact = view[offset + 5 * df:offset + 9 * df].cast("I")
         self._bits = None
-        self._starts = self._positions = None
-        if positions_at:
-            (starts, starts_len), (flat, flat_len) = positions_at
-            self._starts = view[starts:starts + starts_len].cast("I")
-            self._positions = view[flat:flat + flat_len].cast("I")
+        # Position keys (docnum << POSITION_BITS | position), ascending, for
+        # frequent terms: a phrase of them is then a set intersection.
+        self.keys = None
+        if isinstance(keys_at, tuple) and len(keys_at) == 2 and isinstance(keys_at[0], int):
+            start, length = keys_at
+            self.keys = view[start:start + length].cast("Q")
 
     @property
     def has_positions(self) -> bool:
-        return self._starts is not None
-
-    def positions(self, docnum: int):
-        """The word positions of this term in a document (needs ``has_positions``)."""
-        i = bisect.bisect_left(self.ids, docnum)
-        if i < len(self.ids) and self.ids[i] == docnum:
-            return self._positions[self._starts[i]:self._starts[i + 1]]
-        return ()
+        return self.keys is not None
 
     @property
     def bits(self) -> int:
@@ -222,6 +247,37 @@ class TermPostings:
         if i < len(self.ids) and self.ids[i] == docnum:
             return self.impacts[i] * self.scale
         return 0.0
+
+    def impact_table(self, total: int) -> bytearray:
+        """The quantized impact of every document (0 when absent), indexed by docnum."""
+        table = bytearray(total)
+        for docnum, impact in zip(self.ids, self.impacts):
+            table[docnum] = impact
+        return table
+
+
+class _Column:
+    """One facet's values per document, to count a small result set by walking it."""
+
+    def __init__(self, docsets: "Docsets", names, spans):
+        self.names = list(names)
+        self.present = spans is not None
+        if self.present:
+            first, starts, others, several = spans
+            view = docsets.view
+            self.first = view[first[0]:first[0] + first[1]].cast("I")
+            self.starts = view[starts[0]:starts[0] + starts[1]].cast("I")
+            self.others = view[others[0]:others[0] + others[1]].cast("I")
+            self.several = docsets._bits_at(several)
+
+    def count(self, docs: int, ids: list[int]) -> dict[str, int]:
+        """Documents per value among ``ids`` (the members of the bitset ``docs``)."""
+        counts = Counter(map(self.first.__getitem__, ids))
+        starts, others = self.starts, self.others
+        counts.update(itertools.chain.from_iterable(
+            others[starts[d]:starts[d + 1]] for d in ids_of(docs & self.several)))
+        names = self.names
+        return {names[ordinal]: n for ordinal, n in counts.items() if ordinal != NO_VALUE}
 
 
 class Docsets:
@@ -239,12 +295,15 @@ class Docsets:
         self.all = self._bits_at(live) if live else (1 << self.total) - 1
         self.facets = {facet: {value: self._bits_at(span) for value, span in values.items()}
                        for facet, values in self.meta["facets"].items()}
+        self.columns = {facet: _Column(self, names, self.meta.get("columns", {}).get(facet))
+                        for facet, names in self.meta["facets"].items()}
         self.dates = array("i")
         self.dates.frombytes(self._slice(self.meta["dates"]))
         self.order = array("I")
         self.order.frombytes(self._slice(self.meta["order"]))
         self.dated = self.meta["dated"]
         self._cache: dict[tuple[str, str], TermPostings | None] = {}
+        self._tables: dict[tuple[str, str], bytearray] = {}
 
     def _slice(self, span) -> bytes:
         start, length = span
@@ -269,25 +328,70 @@ class Docsets:
             self._cache[key] = postings
         return self._cache[key]
 
+    def impact_table(self, fieldname: str, text: str, postings: TermPostings) -> bytearray:
+        """``postings.impact_table``, kept for the most recently ranked frequent terms."""
+        key = (fieldname, text)
+        table = self._tables.pop(key, None)
+        if table is None:
+            table = postings.impact_table(self.total)
+            if len(self._tables) >= LOOKUP_CACHE:
+                del self._tables[next(iter(self._tables))]
+        self._tables[key] = table
+        return table
+
     def term_bits(self, fieldname: str, text: str) -> int:
         postings = self.term(fieldname, text)
         return postings.bits if postings else 0
 
     def date_range_bits(self, start: int | None, end: int | None) -> int:
-        """Documents dated from ordinal ``start`` to ``end`` (inclusive; None = open)."""
+        """Documents dated from ordinal ``start`` to ``end`` (inclusive; None = open).
+
+        Whole years inside the range are their year bitsets; only the days of
+        the years at its edges are looked up one by one.
+        """
+        lo, hi = self._date_span(start, end)
+        years = self.facets.get("year", {})
+        if hi - lo <= BY_YEARS_FROM or not years:
+            return bits_from_ids(self.order[lo:hi])
+        first = dt.date.fromordinal(self.dates[self.order[lo]]).year
+        last = dt.date.fromordinal(self.dates[self.order[hi - 1]]).year
+        bits = 0
+        for year in range(first, last + 1):
+            year_start, year_end = dt.date(year, 1, 1).toordinal(), dt.date(year, 12, 31).toordinal()
+            inside = (start is None or start <= year_start) and (end is None or year_end <= end)
+            if inside and str(year) in years:
+                bits |= years[str(year)]
+            else:
+                a, b = self._date_span(max(year_start, start or year_start),
+                                       min(year_end, end or year_end))
+                bits |= bits_from_ids(self.order[a:b])
+        return bits
+
+    def _date_span(self, start: int | None, end: int | None) -> tuple[int, int]:
+        """The slice of ``order`` dated from ``start`` to ``end``."""
         lo = bisect.bisect_left(self.order, start, 0, self.dated,
                                 key=self.dates.__getitem__) if start else 0
         hi = bisect.bisect_right(self.order, end, 0, self.dated,
                                  key=self.dates.__getitem__) if end else self.dated
-        return bits_from_ids(self.order[lo:hi])
+        return lo, max(lo, hi)
 
-    def in_date_order(self, bits: int, newest: bool, skip: int, count: int) -> list[int]:
-        """``count`` documents of ``bits`` after ``skip``, by date; undated last."""
+    def in_date_order(self, bits: int, newest: bool, skip: int, count: int,
+                      start: int | None = None, end: int | None = None) -> list[int]:
+        """``count`` documents of ``bits`` after ``skip``, by date; undated last.
+
+        ``start``/``end`` (ordinals), when ``bits`` is known to lie within them,
+        spare looking at documents outside.
+        """
         data = bits.to_bytes((self.total + 7) // 8, "little")
-        dated = range(self.dated - 1, -1, -1) if newest else range(self.dated)
+        if start is None and end is None:
+            lo, hi, tail = 0, self.dated, range(self.dated, len(self.order))
+        else:
+            (lo, hi), tail = self._date_span(start, end), range(0)
+        dated = range(hi - 1, lo - 1, -1) if newest else range(lo, hi)
         found = []
-        for index in itertools.chain(dated, range(self.dated, len(self.order))):
-            d = self.order[index]
+        order = self.order
+        for index in itertools.chain(dated, tail):
+            d = order[index]
             if data[d >> 3] >> (d & 7) & 1:
                 if skip:
                     skip -= 1
@@ -300,6 +404,7 @@ class Docsets:
     def close(self) -> None:
         """Close the map once no term views are left (else leave it to the GC)."""
         self._cache.clear()
+        self._tables.clear()
         try:
             self.view.release()
             if isinstance(self.buffer, mmap.mmap):

@@ -7,13 +7,19 @@ for their candidate documents only; anything else falls back to Whoosh.
 
 from __future__ import annotations
 
+import bisect
+import heapq
+import itertools
+
 from whoosh import query
 
-from .docsets import TEXT_FIELDS, Docsets, TermPostings, bits_from_ids, ids_of
+from .docsets import (LOOKUP_DF, POSITION_BITS, TEXT_FIELDS, Docsets, TermPostings,
+                      bits_from_ids, ids_of)
 from .query import QueryError
 
 MAX_EXPANSION = 2000  # words one prefix or wildcard may stand for
-FIRST_PREFIX = 256
+FIRST_PREFIX = 64  # documents read from each word's impact order in the first round
+MAX_CONSTANTS = 6  # prefix parts told apart when only they score a document
 
 
 class Evaluator:
@@ -136,28 +142,46 @@ class Evaluator:
 
     @staticmethod
     def _adjacent(slots, candidates: int) -> int:
-        """Candidates where some form of each word follows the previous one."""
-        found = []
-        for docnum in ids_of(candidates):
-            starts = None
-            for offset, postings in enumerate(slots):
-                here = {p - offset for term in postings for p in term.positions(docnum)}
-                starts = here if starts is None else starts & here
-                if not starts:
-                    break
-            if starts:
-                found.append(docnum)
-        return bits_from_ids(found)
+        """Candidates where some form of each word follows the previous one.
+
+        Position keys shifted back by the word's place in the phrase meet in
+        one set intersection per word, in C.
+        """
+        starts = None
+        for offset, postings in enumerate(slots):
+            keys = itertools.chain.from_iterable(term.keys for term in postings)
+            if offset:
+                keys = map((-offset).__add__, keys)
+            starts = set(keys) if starts is None else starts.intersection(keys)
+            if not starts:
+                return 0
+        return bits_from_ids(sorted({key >> POSITION_BITS for key in starts})) & candidates
 
     # Ranking --------------------------------------------------------------
 
     def scoring_terms(self, q) -> list[tuple[str, str, TermPostings, float]]:
-        """(field, text, postings, boost) of every title/body word that scores."""
+        """(field, text, postings, boost) of every title/body word to mark in snippets.
+
+        Prefixes and wildcards stand for their first expansions here.
+        """
         found: dict[tuple[str, str], list] = {}
-        self._collect(q, 1.0, found)
+        self._collect(q, 1.0, found, None)
         return [(f, t, p, b) for (f, t), (p, b) in found.items() if p is not None]
 
-    def _collect(self, q, boost, found) -> None:
+    def rankers(self, q) -> tuple[list[tuple[str, str, TermPostings, float]], list[tuple[int, float]]]:
+        """What scores a document for ``q``: ranked words and constant parts.
+
+        Words add their BM25 impact times their boost; a prefix or wildcard adds
+        a constant (its boost) to every document it matches, as in Lucene and
+        Whoosh, instead of scoring each of its expansions.
+        """
+        found: dict[tuple[str, str], list] = {}
+        constants: list[tuple[int, float]] = []
+        self._collect(q, 1.0, found, constants)
+        ranked = [(f, t, p, b) for (f, t), (p, b) in found.items() if p is not None]
+        return ranked, constants
+
+    def _collect(self, q, boost, found, constants) -> None:
         if isinstance(q, query.Term):
             if q.fieldname in TEXT_FIELDS:
                 text = q.text.decode("utf-8") if isinstance(q.text, bytes) else q.text
@@ -169,50 +193,105 @@ class Evaluator:
                     found[key] = [postings, boost * q.boost]
         elif isinstance(q, query.Phrase):
             for word in q.words:
-                self._collect(query.Term(q.fieldname, word, boost=q.boost), boost, found)
+                self._collect(query.Term(q.fieldname, word, boost=q.boost), boost, found, constants)
         elif isinstance(q, query.PatternQuery):
-            for text in self._expansions(q)[:64]:
-                self._collect(query.Term(q.fieldname, text), boost * q.boost, found)
+            if constants is not None:
+                constants.append((self.matches(q), boost * q.boost))
+            else:
+                for text in self._expansions(q)[:64]:
+                    self._collect(query.Term(q.fieldname, text), boost * q.boost, found, None)
         elif isinstance(q, query.AndNot):
-            self._collect(q.a, boost, found)
+            self._collect(q.a, boost, found, constants)
         elif isinstance(q, query.Not):
             return
         elif hasattr(q, "subqueries"):
             for child in q.subqueries:
-                self._collect(child, boost * q.boost, found)
+                self._collect(child, boost * q.boost, found, constants)
         elif isinstance(q, query.AndMaybe):
-            self._collect(q.a, boost, found)
-            self._collect(q.b, boost, found)
+            self._collect(q.a, boost, found, constants)
+            self._collect(q.b, boost, found, constants)
 
     def top(self, q, bits: int, count: int) -> list[tuple[int, float]]:
-        """The ``count`` best (docnum, score) of ``bits`` for ``q``, best first.
+        """The ``count`` best (docnum, score) of ``bits`` for ``q``, best first; ties by docnum.
 
         Each query word's documents are read in impact order, a longer prefix
         each round, until the ``count``-th best candidate scores at least what
-        any unread document could (the sum of the prefixes' last impacts).
+        any unread document could (the sum of the prefixes' last impacts plus
+        every constant part). Documents no word reaches score their constants.
         """
-        terms = self.scoring_terms(q)
-        data = bits.to_bytes((self.docsets.total + 7) // 8, "little")
+        ranked, constants = self.rankers(q)
+        size = (self.docsets.total + 7) // 8
+        data = bits.to_bytes(size, "little")
+        constant_data = [(c.to_bytes(size, "little"), w) for c, w in constants]
+        lookups = []
+        for fieldname, text, postings, boost in ranked:
+            if len(postings.ids) >= LOOKUP_DF:
+                table = self.docsets.impact_table(fieldname, text, postings)
+                lookups.append((None, table, postings.scale * boost))
+            else:
+                lookups.append((postings.ids, postings.impacts, postings.scale * boost))
+
+        def score(docnum: int) -> float:
+            total = 0.0
+            for ids, impacts, factor in lookups:
+                if ids is None:
+                    total += impacts[docnum] * factor
+                else:
+                    i = bisect.bisect_left(ids, docnum)
+                    if i < len(ids) and ids[i] == docnum:
+                        total += impacts[i] * factor
+            for cdata, weight in constant_data:
+                if cdata[docnum >> 3] >> (docnum & 7) & 1:
+                    total += weight
+            return total
+
         scores: dict[int, float] = {}
-        prefix = FIRST_PREFIX
-        while True:
-            bound, exhausted = 0.0, True
-            for _, _, postings, boost in terms:
+        best: list[tuple[int, float]] = []
+        constant_bound = sum(w for _, w in constants)
+        done, depth, exhausted = 0, FIRST_PREFIX, True
+        while ranked:
+            bound, exhausted = constant_bound, True
+            for _, _, postings, boost in ranked:
                 order = postings.by_impact
-                for docnum in order[:prefix]:
+                for docnum in order[done:depth]:
                     if docnum not in scores and data[docnum >> 3] >> (docnum & 7) & 1:
-                        scores[docnum] = sum(p.impact(docnum) * b for _, _, p, b in terms)
-                if len(order) > prefix:
+                        scores[docnum] = score(docnum)
+                if len(order) > depth:
                     exhausted = False
-                    bound += postings.impact(order[prefix]) * boost
-            ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-            if exhausted or (len(ranked) >= count and ranked[count - 1][1] >= bound):
+                    bound += postings.impact(order[depth]) * boost
+            best = heapq.nsmallest(count, scores.items(), key=_best_first)
+            if exhausted or (len(best) >= count and best[-1][1] >= bound):
                 break
-            prefix *= 4
-        if len(ranked) < count:
-            # Documents that matched without any scoring word (e.g. author: only).
-            seen = set(scores)
-            extra = self.docsets.in_date_order(bits, newest=True, skip=0,
-                                               count=count - len(ranked) + len(seen))
-            ranked += [(d, 0.0) for d in extra if d not in seen][:count - len(ranked)]
-        return ranked[:count]
+            done, depth = depth, depth * 4
+        if exhausted:
+            # Every word is read to its end: the documents left score their
+            # constants, which can beat a word's weakest documents.
+            rest = bits & ~bits_from_ids(sorted(scores)) if scores else bits
+            best = heapq.nsmallest(count, best + self._top_constant(rest, constants, count),
+                                   key=_best_first)
+        return best
+
+    @staticmethod
+    def _top_constant(bits: int, constants, count: int) -> list[tuple[int, float]]:
+        """Documents scored by constant parts only: the best combinations first."""
+        parts = constants[:MAX_CONSTANTS]
+        combos = sorted(itertools.product((True, False), repeat=len(parts)),
+                        key=lambda on: -sum(w for (_, w), o in zip(parts, on) if o))
+        by_score: dict[float, int] = {}
+        for on in combos:
+            docs = bits
+            for (cbits, _), inside in zip(parts, on):
+                docs = docs & cbits if inside else docs & ~cbits
+            if docs:
+                value = sum(w for (_, w), o in zip(parts, on) if o)
+                by_score[value] = by_score.get(value, 0) | docs
+        found = []
+        for value in sorted(by_score, reverse=True):
+            found += [(d, value) for d in ids_of(by_score[value], limit=count - len(found))]
+            if len(found) >= count:
+                break
+        return found
+
+
+def _best_first(item: tuple[int, float]):
+    return (-item[1], item[0])

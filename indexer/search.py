@@ -15,6 +15,7 @@ countries), and the year facet ignores the date range.
 from __future__ import annotations
 
 import functools
+import heapq
 import html
 import re
 import threading
@@ -22,12 +23,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import highlight, index as whoosh_index
-from whoosh.analysis import Token
 
 from .build import current_generation, read_build_info
 from .dates import parse_date_bound
 from .analysis import normal_forms
-from .docsets import Docsets
+from .docsets import Docsets, ids_of
 from .evaluate import Evaluator
 from .model import LANGUAGES
 from .query import KartotekaParser, QueryError, parse_query
@@ -37,7 +37,9 @@ from .schema import SEARCH_FIELDS
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 240
+SNIPPET_SURROUND = 60  # characters of context before the first and after the last match
 SNIPPET_MATCHES = 8  # matched words to look for before cutting the snippet
+WALK_RATIO = 8000  # walk a result set's documents when values * docs > hits * this
 PREFIX_LETTERS = 3  # inflected forms share at least this much with their index term
 WORD_TAIL = r"[^\W_]*(?:['’][^\W_]+)*"  # the rest of a word, as the tokenizer sees it
 LANGUAGE_LABELS = {"en": {"en": "English", "ru": "Russian"},
@@ -77,6 +79,7 @@ class _Filters:
     """The request's filters, each as the bitset of documents it admits."""
 
     by_dimension: dict[str, int] = field(default_factory=dict)
+    date_span: tuple[int | None, int | None] = (None, None)  # ordinals of the date filter
 
     def all_but(self, dimension: str | None, docs: int) -> int:
         result = docs
@@ -96,13 +99,14 @@ class _IndexState:
         self.searcher = self.index.searcher()
         self.docsets = Docsets(generation)
         self.evaluator = Evaluator(self.docsets, self.searcher)
-        self.parser = KartotekaParser(self.index.schema)
+        self.schema = self.index.schema  # read once: each access re-reads the TOC
+        self.parser = KartotekaParser(self.schema)
         # Facet values in label order once, so a search only sorts by count.
         self.facets = {facet: dict(sorted(values.items(), key=lambda kv: kv[0].casefold()))
                        for facet, values in self.docsets.facets.items()}
 
     def parse(self, text: str):
-        return parse_query(self.index.schema, text, self.parser)
+        return parse_query(self.schema, text, self.parser)
 
     def docs_with(self, facet: str, values) -> int:
         bits = 0
@@ -162,8 +166,10 @@ class SearchService:
             state = self._current()
             q = state.parse(request.query)
             matched = state.evaluator.matches(q) if q else state.docsets.all
-            final = _filters(state, request).all_but(None, matched)
-            order = [d for d, _ in _ordered(state, q, final, request.sort, 0, final.bit_count())]
+            filters = _filters(state, request)
+            final = filters.all_but(None, matched)
+            ranked = _ordered(state, q, final, filters, request.sort, 0, final.bit_count())
+            order = [d for d, _ in ranked]
         return len(order), self._export_rows(state, order, batch)
 
     def _export_rows(self, state: _IndexState, order: list[int], batch: int):
@@ -232,8 +238,9 @@ def _filters(state: _IndexState, request: SearchRequest) -> _Filters:
         filters.by_dimension["lang"] = state.docs_with("lang", request.langs)
     start, end = _date_range(request)
     if start or end:
-        filters.by_dimension["date"] = state.docsets.date_range_bits(
-            start.toordinal() if start else None, end.toordinal() if end else None)
+        filters.date_span = (start.toordinal() if start else None,
+                             end.toordinal() if end else None)
+        filters.by_dimension["date"] = state.docsets.date_range_bits(*filters.date_span)
     return filters
 
 
@@ -246,7 +253,7 @@ def _run_search(state: _IndexState, request: SearchRequest) -> dict:
     start = (request.page - 1) * request.per_page
     hits = []
     if start < total:
-        page = _ordered(state, q, final, request.sort, start, request.per_page)
+        page = _ordered(state, q, final, filters, request.sort, start, request.per_page)
         hits = _hits(state, q, page, scored=q is not None and request.sort == "relevance")
     return {
         "query": request.query,
@@ -258,11 +265,12 @@ def _run_search(state: _IndexState, request: SearchRequest) -> dict:
     }
 
 
-def _ordered(state: _IndexState, q, bits: int, sort: str, skip: int, count: int):
+def _ordered(state: _IndexState, q, bits: int, filters: _Filters, sort: str, skip: int,
+             count: int):
     """``count`` (docnum, score) of ``bits`` after ``skip``, in the requested order."""
     if sort == "relevance" and q is not None:
         return state.evaluator.top(q, bits, skip + count)[skip:]
-    docnums = state.docsets.in_date_order(bits, newest=sort != "oldest", skip=skip, count=count)
+    docnums = state.docsets.in_date_order(bits, sort != "oldest", skip, count, *filters.date_span)
     return [(d, None) for d in docnums]
 
 
@@ -310,20 +318,44 @@ def _term_prefixes(terms: frozenset[str]) -> re.Pattern:
 
 
 def _snippet(body: str, spans) -> str:
-    """Up to two fragments of ``body`` around the matched words, HTML-escaped."""
+    """Up to two fragments of ``body`` around the matched words, HTML-escaped.
+
+    A fragment opens a little before a match and takes in the matches that
+    follow while it stays within ``SNIPPET_CHARS``; the two holding the most
+    matches are shown in text order, cut at word boundaries.
+    """
     if not spans:
         return ""
-    tokens = []
-    for start, end in sorted(set(spans)):
-        token = Token(startchar=start, endchar=end, text=body[start:end], chars=True)
-        token.matched = True
-        tokens.append(token)
-    fragmenter = highlight.PinpointFragmenter(maxchars=SNIPPET_CHARS, surround=60, autotrim=True)
-    fragments = highlight.top_fragments(
-        fragmenter.fragment_matches(body, tokens), 2, highlight.BasicFragmentScorer(),
-        highlight.SCORE)
-    fragments.sort(key=lambda f: f.startchar)
-    return " ".join(MarkFormatter().format(fragments).split())
+    spans = sorted(set(spans))
+    fragments = []
+    i = 0
+    while i < len(spans):
+        start = max(0, spans[i][0] - SNIPPET_SURROUND)
+        j = i + 1
+        while j < len(spans) and spans[j][1] + SNIPPET_SURROUND - start <= SNIPPET_CHARS:
+            j += 1
+        end = min(len(body), spans[j - 1][1] + SNIPPET_SURROUND)
+        fragments.append((j - i, -i, start, end, spans[i:j]))
+        i = j
+    best = sorted(heapq.nlargest(2, fragments), key=lambda f: f[2])
+    return " … ".join(_marked(body, start, end, marks) for _, _, start, end, marks in best)
+
+
+def _marked(body: str, start: int, end: int, marks) -> str:
+    """``body[start:end]`` trimmed to whole words, escaped, with ``marks`` in ``<mark>``."""
+    if start > 0:
+        space = body.find(" ", start, marks[0][0])
+        start = space + 1 if space >= 0 else start
+    if end < len(body):
+        space = body.rfind(" ", marks[-1][1], end)
+        end = space if space >= 0 else end
+    parts, at = [], start
+    for mark_start, mark_end in marks:
+        parts.append(html.escape(body[at:mark_start], quote=False))
+        parts.append(f"<mark>{html.escape(body[mark_start:mark_end], quote=False)}</mark>")
+        at = mark_end
+    parts.append(html.escape(body[at:end], quote=False))
+    return " ".join("".join(parts).split())
 
 
 def _lead(body: str) -> str:
@@ -351,12 +383,13 @@ def _hit_data(stored: dict, snippet: str, score) -> dict:
 
 
 def _facets(state: _IndexState, matched: int, filters: _Filters, label_lang: str) -> dict:
+    members: dict[int, list[int]] = {}  # document lists of the sets walked, shared
     region_docs = filters.all_but("region", matched)
-    region_counts = _counts(state, "region", region_docs)
-    group_counts = _counts(state, "region_group", region_docs)
-    author_counts = _counts(state, "author", filters.all_but("author", matched))
-    lang_counts = _counts(state, "lang", filters.all_but("lang", matched))
-    year_counts = _counts(state, "year", filters.all_but("date", matched))
+    region_counts = _counts(state, "region", region_docs, members)
+    group_counts = _counts(state, "region_group", region_docs, members)
+    author_counts = _counts(state, "author", filters.all_but("author", matched), members)
+    lang_counts = _counts(state, "lang", filters.all_but("lang", matched), members)
+    year_counts = _counts(state, "year", filters.all_but("date", matched), members)
     return {
         "region": _by_count(sorted(
             ((r.slug, r.label(label_lang), region_counts.get(r.slug, 0)) for r in REGIONS),
@@ -372,8 +405,20 @@ def _facets(state: _IndexState, matched: int, filters: _Filters, label_lang: str
     }
 
 
-def _counts(state: _IndexState, facet: str, docs: int) -> dict[str, int]:
-    return {value: (bits & docs).bit_count() for value, bits in state.facets[facet].items()}
+def _counts(state: _IndexState, facet: str, docs: int, members: dict) -> dict[str, int]:
+    """Documents of ``docs`` per value of a facet, every value listed.
+
+    A large set is counted with one bitset AND per value; a small one by
+    walking its documents' values, when that is fewer steps.
+    """
+    values = state.facets[facet]
+    column = state.docsets.columns[facet]
+    if column.present and docs.bit_count() * WALK_RATIO < len(values) * state.docsets.total:
+        if docs not in members:
+            members[docs] = ids_of(docs)
+        counted = column.count(docs, members[docs])
+        return {value: counted.get(value, 0) for value in values}
+    return {value: (bits & docs).bit_count() for value, bits in values.items()}
 
 
 def _by_count(entries: list[tuple[str, str, int]]) -> list[dict]:
@@ -403,7 +448,7 @@ def _highlight_all(state: _IndexState, text: str, terms: frozenset[str]) -> str:
     if not terms or not text:
         return html.escape(text, quote=False)
     marked = highlight.highlight(
-        text, terms, state.index.schema["body"].analyzer,
+        text, terms, state.schema["body"].analyzer,
         highlight.WholeFragmenter(), MarkFormatter(), top=1)
     return marked or html.escape(text, quote=False)
 

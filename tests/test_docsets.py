@@ -33,24 +33,48 @@ def test_matching_sets_equal_whooshs_own(state, text):
 
 
 @pytest.mark.parametrize("text", ["Кыргызстан", "border OR граница", "(gas OR oil) pipeline",
-                                  "выборы мэра", "Kyrgyz*"])
-def test_top_hits_are_the_best_by_brute_force(state, text):
+                                  "выборы мэра", "Kyrgyz*", "Kyrgyz* OR Georgia",
+                                  "Kyrgyz* OR Кыргыз*", "author:Beridze"])
+@pytest.mark.parametrize("lookup_df", [1024, 1])  # 1: every word through its impact table
+def test_top_hits_are_the_best_by_brute_force(state, text, lookup_df, monkeypatch):
+    monkeypatch.setattr("indexer.evaluate.LOOKUP_DF", lookup_df)
     q = state.parse(text)
     bits = state.evaluator.matches(q)
-    terms = state.evaluator.scoring_terms(q)
-    every = sorted(((d, sum(p.impact(d) * b for _, _, p, b in terms)) for d in ids_of(bits)),
-                   key=lambda item: (-item[1], item[0]))
-    for count in (1, 3, 10):
-        assert state.evaluator.top(q, bits, count) == every[:count]
+    ranked, constants = state.evaluator.rankers(q)
+
+    def score(d):
+        return (sum(p.impact(d) * b for _, _, p, b in ranked)
+                + sum(w for c, w in constants if c >> d & 1))
+
+    every = sorted(((d, score(d)) for d in ids_of(bits)), key=lambda item: (-item[1], item[0]))
+    assert every
+    for count in (1, 3, 10, len(every) + 5):
+        top = state.evaluator.top(q, bits, count)
+        assert [d for d, _ in top] == [d for d, _ in every[:count]]
+        assert [s for _, s in top] == pytest.approx([s for _, s in every[:count]])
 
 
-def test_date_ranges_and_date_order(state, sample_service):
+def test_prefixes_score_as_constants_and_words_rank_above_them(state):
+    q = state.parse("Kyrgyz* OR Georgia")
+    ranked, constants = state.evaluator.rankers(q)
+    assert {text for _, text, _, _ in ranked} == {"georgia"}
+    assert len(constants) == 2  # title and body
+
+
+@pytest.mark.parametrize("by_years", [False, True])
+def test_date_ranges_and_date_order(state, sample_service, by_years, monkeypatch):
+    if by_years:  # whole years from their bitsets even in this small index
+        monkeypatch.setattr("indexer.docsets.BY_YEARS_FROM", 0)
+
     docsets = state.docsets
     dates = docsets.dates
     import datetime as dt
     start, end = dt.date(2012, 1, 1).toordinal(), dt.date(2016, 12, 31).toordinal()
-    in_range = ids_of(docsets.date_range_bits(start, end))
-    assert in_range == [d for d in range(docsets.total) if dates[d] and start <= dates[d] <= end]
+    for start, end in [(start, end), (start + 40, end - 100), (None, end), (start, None),
+                       (None, None), (end, start)]:
+        in_range = ids_of(docsets.date_range_bits(start, end))
+        assert in_range == [d for d in range(docsets.total)
+                            if dates[d] and (start or 0) <= dates[d] <= (end or 10**7)]
     newest = docsets.in_date_order(docsets.all, newest=True, skip=0, count=docsets.total)
     dated = [dates[d] for d in newest if dates[d]]
     assert dated == sorted(dated, reverse=True) and not dates[newest[-1]]
@@ -61,3 +85,16 @@ def test_search_totals_match_whoosh_for_every_query(state, sample_service):
     for text in QUERIES:
         expected = len(list(state.searcher.docs_for_query(state.parse(text))))
         assert sample_service.search(SearchRequest(text))["total"] == expected, text
+
+
+@pytest.mark.parametrize("text,regions", [("", ("caucasus",)), ("Кыргызстан", ()),
+                                          ("border OR граница", ("caucasus",)), ("Iran", ())])
+def test_facet_counts_by_walking_documents_equal_bitset_counts(sample_service, monkeypatch,
+                                                              text, regions):
+    request = SearchRequest(text, regions=regions, langs=("ru", "en"), per_page=5)
+    monkeypatch.setattr("indexer.search.WALK_RATIO", 0)  # one AND per value
+    by_bits = sample_service.search(request)["facets"]
+    monkeypatch.setattr("indexer.search.WALK_RATIO", 10**9)  # walk the documents
+    by_walking = sample_service.search(request)["facets"]
+    assert by_walking == by_bits
+    assert any(entry["count"] for entry in by_bits["author"])

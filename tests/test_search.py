@@ -151,3 +151,20 @@ def test_article_view_data_marks_query_words_and_links_translation(tmp_path):
     assert article["title_html"] == "Steel &lt;script&gt;alert(1)&lt;/script&gt;"
     assert article["translation"] == {"id": "ru-1", "lang": "ru", "title": "Сталь"}
     assert service.article("missing") is None
+
+
+def test_snippet_shows_the_two_busiest_fragments_in_text_order_escaped():
+    from indexer.search import SNIPPET_CHARS, _snippet
+    filler = "word " * 80
+    body = f"Start <b>&amp; {filler}alpha beta {filler}gamma {filler}delta epsilon zeta end"
+
+    def span(word):
+        at = body.index(word)
+        return (at, at + len(word))
+
+    snippet = _snippet(body, [span(w) for w in ("alpha", "beta", "gamma", "delta", "epsilon")])
+    first, second = snippet.split(" … ")
+    assert "<mark>alpha</mark> <mark>beta</mark>" in first
+    assert "<mark>delta</mark> <mark>epsilon</mark>" in second and "gamma" not in snippet
+    assert len(first) <= SNIPPET_CHARS + 60 and not first.startswith("ord")
+    assert _snippet(body, [span("Start")]).startswith("<mark>Start</mark> &lt;b&gt;&amp;amp;")
