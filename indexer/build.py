@@ -141,7 +141,7 @@ def build_index(
             writer.cancel()
             raise BuildError("no articles found in the sources; the index was left as it was")
         writer.commit()
-        write_docsets(building, ix)
+        write_docsets(building, ix, workers or os.cpu_count() or 1)
         ix.close()
         summary.seconds = time.perf_counter() - started
         _write_build_info(building, sources, stamp, summary)

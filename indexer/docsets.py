@@ -26,7 +26,9 @@ import itertools
 from collections import Counter
 import math
 import mmap
+import multiprocessing
 import pickle
+import shutil
 from array import array
 from pathlib import Path
 
@@ -38,6 +40,7 @@ DOCSETS = "docsets.bin"
 DOCSETS_META = "docsets.meta"
 TEXT_FIELDS = ("title", "body")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
 TERM_CACHE = 1024  # terms kept open (their bitsets are the only copies)
 POSITION_BITS = 24  # a position key is docnum << 24 | word position
@@ -122,27 +125,47 @@ class _Writer:
         return start, len(data)
 
 
-def write_docsets(generation: Path, ix) -> None:
-    """Write ``docsets.bin`` and its table for the Whoosh index ``ix`` in ``generation``."""
+def write_docsets(generation: Path, ix, workers: int = 1) -> None:
+    """Write ``docsets.bin`` and its table for the Whoosh index ``ix`` in ``generation``.
+
+    With ``workers`` > 1 the terms are split between processes, each writing
+    a part file that is then appended to the whole.
+    """
     reader = ix.reader()
     total = reader.doc_count_all()
     meta = {"docs": total, "terms": {}, "facets": {}, "live": None}
+    # Deleted documents (after an update) are left out of every posting and count.
+    live = None
+    if reader.has_deletions():
+        live = bits_from_ids(list(reader.all_doc_ids())).to_bytes((total + 7) // 8, "little")
+    norms = {fieldname: _norms(reader, fieldname, total, live) for fieldname in TEXT_FIELDS}
+    terms = [(fieldname, btext) for fieldname in TEXT_FIELDS
+             for btext in reader.lexicon(fieldname)]
+    job = (generation, norms, total, live)
+    if workers > 1 and total >= PARALLEL_MIN_DOCS:
+        chunks = [(job, i, terms[i::workers]) for i in range(workers)]  # dealt round, even
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_write_part, chunks)
+    else:
+        parts = [_write_part((job, 0, terms), reader)]
     with open(generation / DOCSETS, "wb") as handle:
         out = _Writer(handle)
         for fieldname in TEXT_FIELDS:
-            lengths = [reader.doc_field_length(d, fieldname, 0) or 0 for d in range(total)]
-            average = (sum(lengths) / total if total else 0) or 1.0
-            # BM25's length normalization, once per document.
-            norms = array("f", (BM25_K1 * (1 - BM25_B + BM25_B * n / average) for n in lengths))
-            meta["terms"][fieldname] = {
-                btext.decode("utf-8"): _write_term(out, reader, fieldname, btext, norms, total)
-                for btext in reader.lexicon(fieldname)}
+            meta["terms"][fieldname] = {}
+        for path, entries in parts:
+            shift = out.offset
+            with open(path, "rb") as part:
+                shutil.copyfileobj(part, handle)
+            out.offset += path.stat().st_size
+            path.unlink()
+            for (fieldname, text), entry in entries.items():
+                meta["terms"][fieldname][text] = _shifted(entry, shift)
         meta["columns"] = {}
         for facet, fieldname in FACET_FIELDS.items():
             per_doc = [[] for _ in range(total)]
             spans = {}
             for ordinal, btext in enumerate(reader.lexicon(fieldname)):
-                ids = _postings(reader, fieldname, btext)[0]
+                ids = _live(_postings(reader, fieldname, btext)[0], live)
                 spans[btext.decode("utf-8")] = out.put(_bits_bytes(ids))
                 for docnum in ids:
                     per_doc[docnum].append(ordinal)
@@ -170,6 +193,51 @@ def write_docsets(generation: Path, ix) -> None:
     reader.close()
 
 
+def _is_live(live: bytes | None, docnum: int) -> bool:
+    return live is None or bool(live[docnum >> 3] >> (docnum & 7) & 1)
+
+
+def _live(ids, live: bytes | None):
+    return ids if live is None else array("I", (d for d in ids if _is_live(live, d)))
+
+
+def _norms(reader, fieldname: str, total: int, live: bytes | None) -> array:
+    """BM25's length normalization of each document, over the live documents."""
+    lengths = [reader.doc_field_length(d, fieldname, 0) or 0 if _is_live(live, d) else 0
+               for d in range(total)]
+    count = sum(_is_live(live, d) for d in range(total))
+    average = (sum(lengths) / count if count else 0) or 1.0
+    return array("f", (BM25_K1 * (1 - BM25_B + BM25_B * n / average) for n in lengths))
+
+
+def _write_part(task, reader=None):
+    """Write the postings of some terms to a part file; (path, {(field, text): entry})."""
+    (generation, norms, total, live), number, terms = task
+    own = reader is None
+    if own:
+        from whoosh import index as whoosh_index
+        reader = whoosh_index.open_dir(str(generation)).reader()
+    path = generation / f"{DOCSETS}.part{number}"
+    entries = {}
+    with open(path, "wb") as handle:
+        out = _Writer(handle)
+        for fieldname, btext in terms:
+            entry = _write_term(out, reader, fieldname, btext, norms[fieldname], total, live)
+            if entry is not None:
+                entries[fieldname, btext.decode("utf-8")] = entry
+    if own:
+        reader.close()
+    return path, entries
+
+
+def _shifted(entry, shift: int):
+    ids_at, df, scale, bits_at, keys_at = entry
+    def moved(span):
+        return None if span is None else (span[0] + shift, span[1])
+
+    return (ids_at + shift, df, scale, moved(bits_at), moved(keys_at))
+
+
 def _write_column(out, per_doc: list[list[int]]):
     """A facet's values by document: the first one of each, then any others."""
     first = array("I", (values[0] if values else NO_VALUE for values in per_doc))
@@ -185,11 +253,19 @@ def _bits_bytes(ids) -> bytes:
     return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
 
-def _write_term(out, reader, fieldname, btext, norms, total):
+def _write_term(out, reader, fieldname, btext, norms, total, live=None):
     dense = reader.doc_frequency(fieldname, btext) * DENSE_FRACTION >= total
     # Frequent terms also keep their positions: checking a phrase of common
     # words through Whoosh would decode them for every candidate document.
     ids, weights, where = _postings(reader, fieldname, btext, positions=dense)
+    if live is not None:
+        keep = [i for i, d in enumerate(ids) if _is_live(live, d)]
+        if len(keep) < len(ids):
+            ids = array("I", (ids[i] for i in keep))
+            weights = array("f", (weights[i] for i in keep))
+            where = [where[i] for i in keep] if where is not None else None
+    if not ids:
+        return None
     df = len(ids)
     factor = (math.log(total / (df + 1)) + 1) * (BM25_K1 + 1)
     scores = [factor * tf / (tf + norms[d]) for d, tf in zip(ids, weights)]
