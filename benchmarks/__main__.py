@@ -1,6 +1,7 @@
 """``python -m benchmarks run --docs 10000``: kartoteka against plain Whoosh and SQLite FTS5.
+``python -m benchmarks load --docs 10000``: 20 clients against one server, an update midway.
 
-Prints a table per corpus size and writes a JSON report. Figures, not tests.
+Prints tables and writes a JSON report. Figures, not tests.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from .load import format_load, run_load
 from .measure import machine, peak_rss_mb, percentiles, run_measured
 from .queries import query_mix
-from .synthetic import build_vocabularies, generate
+from .synthetic import build_vocabularies, ensure_corpus
 from .systems import SYSTEMS, Kartoteka, PlainWhoosh, SqliteFts5
 
 SEED = 2024
@@ -94,12 +96,7 @@ def measure_system(system, corpus: Path, index_dir: Path, docs: int, mix: list[d
 
 def run_size(docs: int, work: Path, repeat: int, baselines: bool) -> dict:
     """All measurements for one corpus size."""
-    corpus = work / f"corpus-{docs}"
-    if not (corpus / ".complete").exists():
-        shutil.rmtree(corpus, ignore_errors=True)
-        print(f"generating {docs} articles in {corpus} …", file=sys.stderr)
-        generate(corpus, docs, seed=SEED)
-        (corpus / ".complete").touch()
+    corpus = ensure_corpus(work, docs, SEED)
     mix = query_mix(build_vocabularies(SEED))
     systems = SYSTEMS if baselines else (Kartoteka,)
     report = {"docs": docs, "queries": mix, "systems": {}}
@@ -166,6 +163,16 @@ def main(argv=None) -> int:
     run.add_argument("--out", type=Path, default=Path("benchmark-report.json"))
     run.add_argument("--repeat", type=int, default=10, help="runs of each query")
     run.add_argument("--no-baselines", action="store_true", help="measure kartoteka only")
+    load = sub.add_parser("load", help="concurrent clients against a local server, an update "
+                                       "landing midway")
+    load.add_argument("--docs", type=int, default=10000, help="corpus size")
+    load.add_argument("--clients", type=int, default=20)
+    load.add_argument("--seconds", type=float, default=30.0)
+    load.add_argument("--rebuild-at", type=float, default=10.0,
+                      help="seconds into the run when the update starts")
+    load.add_argument("--threads", type=int, default=4, help="server threads")
+    load.add_argument("--work", type=Path, default=Path("benchmark-work"))
+    load.add_argument("--out", type=Path, default=Path("load-report.json"))
     index = sub.add_parser("_index", help=argparse.SUPPRESS)
     index.add_argument("system", choices=("whoosh", "fts5"))
     index.add_argument("corpus", type=Path)
@@ -177,6 +184,14 @@ def main(argv=None) -> int:
         print(f"indexed {builder(args.corpus, args.index_dir)} articles")
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
+    if args.command == "load":
+        report = run_load(args.docs, args.work, args.clients, args.seconds, args.rebuild_at,
+                          args.threads)
+        report["machine"] = machine()
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(format_load(report))
+        print(f"report written to {args.out}")
+        return 0 if report["errors"] == 0 and report["rebuild"]["ok"] else 1
     report = {"machine": machine(), "seed": SEED, "runs": []}
     for docs in args.docs or [10000]:
         size_report = run_size(docs, args.work, args.repeat, not args.no_baselines)

@@ -158,6 +158,20 @@ def _sentences(words: list[str], rng: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
+def ensure_corpus(work: Path, docs: int, seed: int = 2024) -> Path:
+    """The corpus of ``docs`` articles under ``work``, generated once and reused."""
+    corpus = work / f"corpus-{docs}"
+    if not (corpus / ".complete").exists():
+        import shutil
+        import sys
+
+        shutil.rmtree(corpus, ignore_errors=True)
+        print(f"generating {docs} articles in {corpus} …", file=sys.stderr)
+        generate(corpus, docs, seed=seed)
+        (corpus / ".complete").touch()
+    return corpus
+
+
 def generate(out_dir: Path, docs: int, seed: int = 2024) -> Path:
     """Write ``docs`` articles (half Russian) as JSON Lines files under ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -10,7 +10,10 @@ serving. The previous generation is kept, for searchers still reading it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import gzip
+import hashlib
 import json
 import multiprocessing
 import os
@@ -24,13 +27,16 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from . import __version__
-from .corpus import find_files, read_file
+from .corpus import DEFAULT_MAX_BYTES, find_files, read_file, source_name
 from .docsets import write_docsets
-from .model import Article, CorpusError
+from .lock import BuildLock, BuildLocked
+from .model import Article, CorpusError, DuplicateId
 from .schema import document_fields, make_schema
 
 CURRENT = "current"
 BUILD_INFO = "build.json"
+MANIFEST = "manifest.json.gz"  # files read, their article ids and digests, for --update
+MANIFEST_VERSION = 1
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_ARTICLES = 500
@@ -43,19 +49,49 @@ class BuildError(Exception):
 
 @dataclass
 class BuildSummary:
-    """What a build did: counts by language, problems, time, where it went."""
+    """What a build did: counts by language, changes, problems, time, where it went."""
 
+    mode: str = "full"  # "full" or "update"
     files: int = 0
     files_total: int = 0
-    indexed: Counter = field(default_factory=Counter)
+    files_read: int = 0
+    indexed: Counter = field(default_factory=Counter)  # articles in the index, by language
     problems: list[CorpusError] = field(default_factory=list)
-    duplicates: list[str] = field(default_factory=list)
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    unchanged: int = 0
     seconds: float = 0.0
     path: Path | None = None
 
     @property
     def total(self) -> int:
         return sum(self.indexed.values())
+
+    @property
+    def duplicates(self) -> list[CorpusError]:
+        return [p for p in self.problems if isinstance(p, DuplicateId)]
+
+    def report(self, index_dir, sources, error: str | None = None) -> dict:
+        """The machine-readable report (``kartoteka index --report FILE``)."""
+        return {
+            "status": "failed" if error else "ok",
+            "error": error,
+            "mode": self.mode,
+            "index": str(index_dir),
+            "generation": self.path.name if self.path else None,
+            "sources": [str(Path(s).resolve()) for s in sources],
+            "articles": self.total,
+            "by_language": dict(self.indexed),
+            "files": self.files,
+            "files_read": self.files_read,
+            "added": self.added,
+            "changed": self.changed,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "seconds": round(self.seconds, 2),
+            "problems": [p.to_dict() for p in self.problems],
+        }
 
 
 def default_index_dir() -> Path:
@@ -86,17 +122,31 @@ def _articles_hint(jobs: list[tuple[Path, Path]]) -> int:
     return total
 
 
-def _read_one(job: tuple[Path, Path]) -> list[Article | CorpusError]:
-    return list(read_file(*job))
+def _read_one(task) -> tuple[dict, list]:
+    """A file's state (size, mtime, digest, name) and what it holds: articles and problems."""
+    (path, root), max_bytes = task
+    state = _file_state(path)
+    state["source"] = source_name(path, root)
+    return state, list(read_file(path, root, max_bytes))
 
 
-def _read_all(jobs: list[tuple[Path, Path]], workers: int):
-    """Read files, in worker processes when it pays; yields per-file lists."""
+def _file_state(path: Path) -> dict:
+    stat = path.stat()
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest.hexdigest()}
+
+
+def _read_all(jobs: list[tuple[Path, Path]], workers: int, max_bytes: int):
+    """Read files, in worker processes when it pays; yields (state, items) per file."""
+    tasks = [(job, max_bytes) for job in jobs]
     if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            yield from pool.imap(_read_one, jobs, chunksize=8)
+            yield from pool.imap(_read_one, tasks, chunksize=8)
     else:
-        yield from map(_read_one, jobs)
+        yield from map(_read_one, tasks)
 
 
 def _writer(ix, workers: int, articles_hint: int):
@@ -109,67 +159,285 @@ def _writer(ix, workers: int, articles_hint: int):
     return ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
 
 
+class _Ledger:
+    """Which file gave which article ids, and which occurrence of an id wins.
+
+    The first occurrence in file order (and line order within a file) wins,
+    in a full build and an update alike, so both give the same index.
+    """
+
+    def __init__(self):
+        self.files: dict[str, dict] = {}
+        self.winners: dict[str, tuple[str, str, str]] = {}  # id -> (file key, hash, lang)
+        self.duplicates: list[DuplicateId] = []
+
+    def add_file(self, key: str, state: dict, entries, problems) -> list[bool]:
+        """Record a file's entries ``(id, hash, lang, line)``; which of them win."""
+        self.files[key] = {**state, "entries": [list(e) for e in entries],
+                           "problems": [p.to_dict() for p in problems]}
+        wins = []
+        for article_id, digest, lang, line in entries:
+            first = self.winners.get(article_id)
+            if first is None:
+                self.winners[article_id] = (key, digest, lang)
+                wins.append(True)
+            else:
+                earlier = self.files[first[0]].get("source") or first[0]
+                self.duplicates.append(DuplicateId(
+                    f"id {article_id!r} already read from {earlier}", state.get("source") or key,
+                    line))
+                wins.append(False)
+        return wins
+
+    def problems(self) -> list[CorpusError]:
+        found = [CorpusError.from_dict(p) for f in self.files.values() for p in f["problems"]]
+        return found + self.duplicates
+
+    def by_language(self) -> Counter:
+        return Counter(lang for _, _, lang in self.winners.values())
+
+    def save(self, folder: Path) -> None:
+        data = {"version": MANIFEST_VERSION, "files": self.files,
+                "winners": {k: list(v) for k, v in self.winners.items()}}
+        with gzip.open(folder / MANIFEST, "wt", encoding="utf-8") as handle:
+            json.dump(data, handle, ensure_ascii=False)
+
+
+def _read_manifest(generation: Path) -> dict | None:
+    try:
+        with gzip.open(generation / MANIFEST, "rt", encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError):
+        return None
+    return data if data.get("version") == MANIFEST_VERSION else None
+
+
+def _entries(items) -> tuple[list, list, list]:
+    """(articles, entries, problems) of one file's items."""
+    articles, entries, problems = [], [], []
+    for item in items:
+        if isinstance(item, CorpusError):
+            problems.append(item)
+        else:
+            articles.append(item)
+            entries.append((item.id, item.content_hash(), item.lang, item.line))
+    return articles, entries, problems
+
+
 def build_index(
     sources: Iterable[str | os.PathLike],
     index_dir: str | os.PathLike,
     workers: int | None = None,
     on_file: Callable[[BuildSummary], None] | None = None,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_BYTES,
+    strict: bool = False,
 ) -> BuildSummary:
     """Index every article under ``sources`` into a new generation of ``index_dir``.
 
     ``on_file`` is called after each file with the summary so far. Raises
     ``BuildError`` (and leaves the current index as it was) when nothing
-    could be indexed; ``FileNotFoundError`` for a missing source.
+    could be indexed, when ``strict`` and the corpus has problems, or when
+    another build holds the folder; ``FileNotFoundError`` for a missing source.
     """
-    started = time.perf_counter()
     index_dir = Path(index_dir)
+    sources = list(sources)
+    with _locked(index_dir):
+        return _full_build(sources, index_dir, workers or os.cpu_count() or 1, on_file,
+                           max_file_bytes, strict)
+
+
+def _locked(index_dir: Path) -> BuildLock:
+    class _Lock(BuildLock):
+        def __enter__(self):
+            try:
+                return super().__enter__()
+            except BuildLocked as error:
+                raise BuildError(str(error)) from None
+    return _Lock(index_dir)
+
+
+def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes: int,
+                strict: bool) -> BuildSummary:
+    started = time.perf_counter()
     jobs = list(find_files(sources))
-    index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc)
-    building = index_dir / f"building-{stamp:%Y%m%dT%H%M%S%f}-{os.getpid()}"
-    building.mkdir()
     summary = BuildSummary(files_total=len(jobs))
-    try:
+    with _new_generation(index_dir) as (building, stamp):
         ix = whoosh_index.create_in(building, make_schema())
-        writer = _writer(ix, workers or os.cpu_count() or 1, _articles_hint(jobs))
+        writer = _writer(ix, workers, _articles_hint(jobs))
+        ledger = _Ledger()
         try:
-            _write_articles(writer, jobs, workers or os.cpu_count() or 1, summary, on_file)
+            for (path, _), (state, items) in zip(jobs, _read_all(jobs, workers, max_file_bytes)):
+                articles, entries, problems = _entries(items)
+                wins = ledger.add_file(str(path.resolve()), state, entries, problems)
+                for article, wins_here in zip(articles, wins):
+                    if wins_here:
+                        writer.add_document(**document_fields(article))
+                        summary.indexed[article.lang] += 1
+                summary.files += 1
+                summary.files_read += 1
+                summary.problems = ledger.problems()
+                if on_file:
+                    on_file(summary)
+            summary.added = summary.total
+            _check_outcome(summary, strict)
         except BaseException:
             writer.cancel()
             raise
-        if not summary.total:
-            writer.cancel()
-            raise BuildError("no articles found in the sources; the index was left as it was")
         writer.commit()
-        write_docsets(building, ix, workers or os.cpu_count() or 1)
-        ix.close()
-        summary.seconds = time.perf_counter() - started
-        _write_build_info(building, sources, stamp, summary)
+        _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
         summary.path = _swap_in(index_dir, building, stamp)
-    except BaseException:
-        shutil.rmtree(building, ignore_errors=True)
-        raise
     _remove_old_generations(index_dir)
     return summary
 
 
-def _write_articles(writer, jobs, workers, summary, on_file) -> None:
-    seen: dict[str, str] = {}
-    for items in _read_all(jobs, workers):
-        summary.files += 1
-        for item in items:
-            if isinstance(item, CorpusError):
-                summary.problems.append(item)
-            elif item.id in seen:
-                summary.duplicates.append(
-                    f"{item.source}: id {item.id!r} already read from {seen[item.id]}; "
-                    "kept the first")
-            else:
-                seen[item.id] = item.source
-                writer.add_document(**document_fields(item))
-                summary.indexed[item.lang] += 1
+def _check_outcome(summary: BuildSummary, strict: bool) -> None:
+    if not summary.total:
+        raise BuildError("no articles found in the sources; the index was left as it was")
+    if strict and summary.problems:
+        raise BuildError(f"--strict: {len(summary.problems)} problem"
+                         f"{'s' if len(summary.problems) != 1 else ''} in the corpus; "
+                         "the index was left as it was")
+
+
+def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started):
+    write_docsets(building, ix, workers)
+    ix.close()
+    ledger.save(building)
+    summary.seconds = time.perf_counter() - started
+    _write_build_info(building, sources, stamp, summary)
+
+
+@contextlib.contextmanager
+def _new_generation(index_dir: Path):
+    """A fresh ``building-…`` folder, removed again unless it was swapped in."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    stamp = dt.datetime.now(dt.timezone.utc)
+    building = index_dir / f"building-{stamp:%Y%m%dT%H%M%S%f}-{os.getpid()}"
+    building.mkdir()
+    try:
+        yield building, stamp
+    finally:
+        if building.exists():
+            shutil.rmtree(building, ignore_errors=True)
+
+
+def update_index(
+    sources: Iterable[str | os.PathLike],
+    index_dir: str | os.PathLike,
+    workers: int | None = None,
+    on_file: Callable[[BuildSummary], None] | None = None,
+    *,
+    max_file_bytes: int = DEFAULT_MAX_BYTES,
+    strict: bool = False,
+) -> BuildSummary:
+    """Bring the index up to date with ``sources``: add, replace and remove articles.
+
+    Files whose size and time (or digest) are unchanged are not read again;
+    the others are, and their articles are compared by id and content hash.
+    The result is the index a full build of ``sources`` would give. Without
+    an index to update, this is a full build.
+    """
+    index_dir = Path(index_dir)
+    sources = list(sources)
+    workers = workers or os.cpu_count() or 1
+    with _locked(index_dir):
+        current = current_generation(index_dir)
+        manifest = _read_manifest(current) if current else None
+        if manifest is None:
+            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict)
+        return _update(sources, index_dir, current, manifest, workers, on_file,
+                       max_file_bytes, strict)
+
+
+def _update(sources, index_dir, current, manifest, workers, on_file, max_file_bytes, strict):
+    started = time.perf_counter()
+    jobs = list(find_files(sources))
+    summary = BuildSummary(mode="update", files_total=len(jobs))
+    old_files = manifest["files"]
+    keys = [str(path.resolve()) for path, _ in jobs]
+    stale = [job for job, key in zip(jobs, keys) if not _unchanged(job[0], old_files.get(key))]
+    fresh: dict[str, list[Article]] = {}
+    read = {}
+    for (path, _), (state, items) in zip(stale, _read_all(stale, workers, max_file_bytes)):
+        read[str(path.resolve())] = (state, items)
+        summary.files_read += 1
         if on_file:
+            summary.files = summary.files_read
             on_file(summary)
+    ledger = _Ledger()
+    for job, key in zip(jobs, keys):
+        if key in read:
+            state, items = read[key]
+            articles, entries, problems = _entries(items)
+            fresh[key] = articles
+        else:
+            old = old_files[key]
+            state = {k: old[k] for k in ("size", "mtime_ns", "sha256", "source")}
+            state["mtime_ns"] = job[0].stat().st_mtime_ns
+            entries = [tuple(e) for e in old["entries"]]
+            problems = [CorpusError.from_dict(p) for p in old["problems"]]
+        ledger.add_file(key, state, entries, problems)
+    summary.files = len(jobs)
+    summary.problems = ledger.problems()
+    summary.indexed = ledger.by_language()
+    old_winners = {k: tuple(v) for k, v in manifest["winners"].items()}
+    removed = [i for i in old_winners if i not in ledger.winners]
+    replaced = [i for i, w in ledger.winners.items() if i in old_winners and old_winners[i] != w]
+    added = [i for i in ledger.winners if i not in old_winners]
+    summary.added, summary.changed, summary.removed = len(added), len(replaced), len(removed)
+    summary.unchanged = len(ledger.winners) - len(added) - len(replaced)
+    _check_outcome(summary, strict)
+    if not (added or replaced or removed):
+        summary.seconds = time.perf_counter() - started
+        summary.path = current
+        return summary
+    needed = {ledger.winners[i][0] for i in added + replaced}
+    for key in needed - set(fresh):
+        # A winner from an unread file: an earlier duplicate of it has gone.
+        job = jobs[keys.index(key)]
+        fresh[key] = _entries(_read_one((job, max_file_bytes))[1])[0]
+    with _new_generation(index_dir) as (building, stamp):
+        _link_generation(current, building)
+        ix = whoosh_index.open_dir(str(building))
+        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        try:
+            for article_id in removed + replaced:
+                writer.delete_by_term("id", article_id)
+            for article_id in added + replaced:
+                key, digest, _ = ledger.winners[article_id]
+                article = next(a for a in fresh[key]
+                               if a.id == article_id and a.content_hash() == digest)
+                writer.add_document(**document_fields(article))
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
+        summary.path = _swap_in(index_dir, building, stamp)
+    _remove_old_generations(index_dir)
+    return summary
+
+
+def _unchanged(path: Path, old: dict | None) -> bool:
+    """Whether a file is as the last build read it: same size and time, or same digest."""
+    if old is None:
+        return False
+    stat = path.stat()
+    if stat.st_size != old["size"]:
+        return False
+    return stat.st_mtime_ns == old["mtime_ns"] or _file_state(path)["sha256"] == old["sha256"]
+
+
+def _link_generation(current: Path, building: Path) -> None:
+    """Start a generation from the current one's Whoosh files (hard links: they never change)."""
+    for item in current.iterdir():
+        if item.name in (BUILD_INFO, MANIFEST, "MAIN_WRITELOCK") or item.name.startswith("docsets"):
+            continue
+        try:
+            os.link(item, building / item.name)
+        except OSError:
+            shutil.copy2(item, building / item.name)
 
 
 def _write_build_info(folder: Path, sources, stamp: dt.datetime, summary: BuildSummary) -> None:
@@ -180,7 +448,8 @@ def _write_build_info(folder: Path, sources, stamp: dt.datetime, summary: BuildS
         "articles": summary.total,
         "by_language": dict(summary.indexed),
         "files": summary.files,
-        "problems": len(summary.problems) + len(summary.duplicates),
+        "mode": summary.mode,
+        "problems": len(summary.problems),
         "seconds": round(summary.seconds, 2),
     }
     (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")

@@ -8,15 +8,18 @@ import os
 import re
 import sys
 import time
+from collections import Counter
 
 import click
 
 from . import __version__
-from .build import BuildError, build_index, default_index_dir
+from .build import BuildError, BuildSummary, build_index, default_index_dir, update_index
+from .corpus import DEFAULT_MAX_BYTES
 from .query import QueryError
 from .search import SORTS, SearchRequest, SearchService
 
 FACET_PREVIEW = 6
+MAX_PROBLEMS_SHOWN = 50
 
 
 class BadQuery(click.ClickException):
@@ -43,35 +46,82 @@ def cli():
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, type=click.Path(exists=True))
 @index_option
+@click.option("--update", is_flag=True,
+              help="Add new and changed articles and remove gone ones, instead of rebuilding.")
+@click.option("--strict", is_flag=True,
+              help="Fail (keeping the old index) if any file or record has a problem.")
+@click.option("--report", "report_file", type=click.Path(dir_okay=False, writable=True),
+              help="Write a JSON report of the build: counts, changes and every problem.")
+@click.option("--max-file-size", "max_file_mb", type=click.FloatRange(min=0.001),
+              default=DEFAULT_MAX_BYTES / 1_000_000, show_default=True, metavar="MB",
+              help="Skip page files, and JSON Lines records, larger than this.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for reading files (default: all cores).")
-def index(sources, index_dir, jobs):
+              help="Worker processes (default: all cores).")
+def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs):
     """Build the index from SOURCES (folders or files of HTML, .txt dumps, .jsonl).
 
-    The new index replaces the old one only when the build succeeds.
+    The new index replaces the old one only when the build succeeds; a
+    search server keeps answering from the old one until then.
 
-    Example:
+    Examples:
 
         kartoteka index sample_corpus --index ./my-index
+
+        kartoteka index sample_corpus new-downloads --update --report build.json
     """
     target = _index_dir(index_dir)
-    started = time.perf_counter()
-    progress = _Progress(started)
+    progress = _Progress(time.perf_counter())
+    build = update_index if update else build_index
+    summary = None
+
+    def on_file(so_far):
+        nonlocal summary
+        summary = so_far
+        progress.update(so_far)
+
     try:
-        summary = build_index(sources, target, workers=jobs, on_file=progress.update)
+        summary = build(sources, target, workers=jobs, on_file=on_file, strict=strict,
+                        max_file_bytes=int(max_file_mb * 1_000_000))
     except BuildError as error:
         progress.finish()
+        if summary is not None:
+            _echo_problems(summary.problems)
+        if report_file:
+            _write_report(report_file, (summary or BuildSummary()).report(
+                target, sources, error=str(error)))
         raise click.ClickException(str(error)) from None
     progress.finish()
+    if report_file:
+        _write_report(report_file, summary.report(target, sources))
     by_lang = ", ".join(f"{n} {lang}" for lang, n in sorted(summary.indexed.items()))
-    rate = summary.total / summary.seconds if summary.seconds else 0
-    click.echo(f"Indexed {summary.total} articles ({by_lang}) from {summary.files} files "
-               f"in {summary.seconds:.1f} s ({rate:.0f} docs/s) into {target}")
-    skipped = summary.problems + summary.duplicates
-    if skipped:
-        click.echo(f"Skipped {len(skipped)}:")
-        for problem in skipped:
-            click.echo(f"  {problem}")
+    rate = summary.added / summary.seconds if summary.seconds else 0
+    if summary.mode == "update":
+        click.echo(f"Updated {target}: {summary.added} added, {summary.changed} changed, "
+                   f"{summary.removed} removed, {summary.unchanged} unchanged "
+                   f"(read {summary.files_read} of {summary.files} files) in "
+                   f"{summary.seconds:.1f} s; it holds {summary.total} articles ({by_lang})")
+    else:
+        click.echo(f"Indexed {summary.total} articles ({by_lang}) from {summary.files} files "
+                   f"in {summary.seconds:.1f} s ({rate:.0f} docs/s) into {target}")
+    _echo_problems(summary.problems, report_file)
+
+
+def _echo_problems(problems, report_file=None) -> None:
+    if not problems:
+        return
+    kinds = Counter(p.kind for p in problems)
+    click.echo(f"Problems: {len(problems)} ("
+               + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()) + ")")
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        click.echo(f"  {problem}")
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        where = f"in {report_file}" if report_file else "with --report FILE"
+        click.echo(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more: see them all {where}")
+
+
+def _write_report(path: str, report: dict) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(report, handle, ensure_ascii=False, indent=2)
 
 
 class _Progress:

@@ -7,6 +7,8 @@ the same way for every format (stable id, source path, regions, links).
 
 from __future__ import annotations
 
+import codecs
+import datetime as dt
 import enum
 import os
 import re
@@ -17,10 +19,15 @@ from urllib.parse import urlsplit
 from . import regions
 from .dump_reader import read_page_dump
 from .html_reader import read_html_page
-from .jsonl_reader import read_json_lines
-from .model import Article, CorpusError, UnreadableFile, UnsupportedFile
+from .encodings import decode_line, decode_text
+from .jsonl_reader import read_json_line
+from .model import (Article, BadRecord, CorpusError, CorpusWarning, TooLarge, UnreadableFile,
+                    UnsupportedFile)
 
 SNIFF_BYTES = 8192
+DEFAULT_MAX_BYTES = 10_000_000  # a page file, or one JSON Lines record (--max-file-size)
+FUTURE_SLACK = dt.timedelta(days=1)  # time zones: "today" somewhere is tomorrow here
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # dropped from corpus text
 
 
 class FileFormat(enum.Enum):
@@ -58,16 +65,26 @@ def find_files(sources: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, Pat
             raise FileNotFoundError(f"no such file or folder: {source}")
 
 
-def read_file(path: Path, root: Path) -> Iterator[Article | CorpusError]:
-    """Read one corpus file: finished Articles, and a CorpusError per problem."""
-    source = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+def read_file(path: Path, root: Path,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | CorpusError]:
+    """Read one corpus file: finished Articles, and a CorpusError per problem.
+
+    What a reader worked around (a legacy encoding, a date it could not use)
+    comes as a ``CorpusWarning`` after its article. A page file over
+    ``max_bytes`` is skipped, as is a JSON Lines record over it.
+    """
+    source = source_name(path, root)
     try:
-        for item in _read_any(path):
+        for item in _read_any(path, max_bytes):
             if isinstance(item, CorpusError):
                 item.path = source
                 yield item
-            else:
-                yield finish_article(item, source)
+                continue
+            article, article.line = item
+            finish_article(article, source)
+            yield article
+            for note in article.notes:
+                yield CorpusWarning(note, source, article.line)
     except CorpusError as error:
         error.path = source
         yield error
@@ -75,23 +92,70 @@ def read_file(path: Path, root: Path) -> Iterator[Article | CorpusError]:
         yield UnreadableFile(f"cannot read the file ({error.strerror or error})", source)
 
 
-def _read_any(path: Path) -> Iterator[Article | CorpusError]:
+def source_name(path: Path, root: Path) -> str:
+    """How a file is named in articles and reports: its path under the corpus root."""
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def _read_any(path: Path, max_bytes: int) -> Iterator[tuple[Article, int | None] | CorpusError]:
     file_format = FileFormat.of(path)
     if file_format is None:
         raise UnsupportedFile(f"not a corpus file type ({path.suffix or 'no extension'})")
+    size = path.stat().st_size
+    if file_format is FileFormat.JSON_LINES:
+        yield from _read_json_lines_file(path, max_bytes)
+        return
+    if size > max_bytes:
+        raise TooLarge(f"{_megabytes(size)} is over the {_megabytes(max_bytes)} limit "
+                       "(--max-file-size)")
     data = path.read_bytes()
+    _check_text(data)
+    if file_format is FileFormat.HTML:
+        yield read_html_page(data), None
+        return
+    text, notes = decode_text(data)
+    article = read_page_dump(text)
+    article.notes[:0] = notes
+    yield article, None
+
+
+def _check_text(data: bytes) -> None:
     if not data.strip():
         raise UnreadableFile("empty file")
     if _looks_binary(data[:SNIFF_BYTES]):
         raise UnreadableFile("binary file, not text")
-    if file_format is FileFormat.HTML:
-        yield read_html_page(data)
-        return
-    text = _decode_text(data)
-    if file_format is FileFormat.TEXT_DUMP:
-        yield read_page_dump(text)
-    else:
-        yield from read_json_lines(text)
+
+
+def _read_json_lines_file(path: Path, max_bytes: int):
+    """Records one line at a time, each decoded and size-checked on its own."""
+    with open(path, "rb") as handle:
+        head = handle.read(SNIFF_BYTES)
+        if len(head) == SNIFF_BYTES:
+            head = head.rstrip() or b"-"  # blank so far, but more follows
+        _check_text(head)
+        handle.seek(0)
+        for number, raw in enumerate(handle, start=1):
+            if number == 1 and raw.startswith(codecs.BOM_UTF8):
+                raw = raw[len(codecs.BOM_UTF8):]
+            if len(raw) > max_bytes:
+                yield TooLarge(f"record of {_megabytes(len(raw))} is over the "
+                               f"{_megabytes(max_bytes)} limit (--max-file-size)", line=number)
+                continue
+            if not raw.strip():
+                continue
+            text, legacy = decode_line(raw)
+            try:
+                article = read_json_line(text)
+            except BadRecord as error:
+                yield BadRecord(error.reason, line=number)
+                continue
+            if legacy:
+                article.notes.insert(0, f"not UTF-8: read as {legacy}")
+            yield article, number
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -100,15 +164,6 @@ def _looks_binary(sample: bytes) -> bool:
         return True
     controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
     return controls > len(sample) * 0.05
-
-
-def _decode_text(data: bytes) -> str:
-    """Plain text is UTF-8 (with or without BOM); else it is reported."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            f"not UTF-8 text (bad byte at offset {error.start}); save it as UTF-8") from None
 
 
 def id_from_url(url: str) -> str:
@@ -131,6 +186,13 @@ def finish_article(article: Article, source: str) -> Article:
     inferred from title and body and marked ``inferred``.
     """
     article.source = source
+    article.title, article.body = _printable(article.title), _printable(article.body)
+    article.authors = [_printable(a) for a in article.authors]
+    article.topics = [_printable(t) for t in article.topics]
+    if article.date and article.date > dt.date.today() + FUTURE_SLACK:
+        article.notes.append(f"the date {article.date.isoformat()} lies in the future; "
+                             "indexed without a date")
+        article.date = None
     if not article.id:
         article.id = id_from_url(article.url) if article.url else id_from_source(source)
     if article.translation and "://" in article.translation:
@@ -144,6 +206,11 @@ def finish_article(article: Article, source: str) -> Article:
     return article
 
 
+def _printable(text: str) -> str:
+    """Text without control characters (NUL and the like); tabs and newlines stay."""
+    return CONTROL.sub("", text) if CONTROL.search(text) else text
+
+
 def _region_slugs(values: list[str]) -> list[str]:
     slugs: list[str] = []
     for value in values:
@@ -153,7 +220,8 @@ def _region_slugs(values: list[str]) -> list[str]:
     return slugs
 
 
-def read_corpus(sources: Iterable[str | os.PathLike]) -> Iterator[Article | CorpusError]:
+def read_corpus(sources: Iterable[str | os.PathLike],
+                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | CorpusError]:
     """Every Article and problem of the sources, one file after another."""
     for path, root in find_files(sources):
-        yield from read_file(path, root)
+        yield from read_file(path, root, max_bytes)

@@ -141,7 +141,7 @@ def write_docsets(generation: Path, ix, workers: int = 1) -> None:
     norms = {fieldname: _norms(reader, fieldname, total, live) for fieldname in TEXT_FIELDS}
     terms = [(fieldname, btext) for fieldname in TEXT_FIELDS
              for btext in reader.lexicon(fieldname)]
-    job = (generation, norms, total, live)
+    job = (generation, norms, total, reader.doc_count(), live)
     if workers > 1 and total >= PARALLEL_MIN_DOCS:
         chunks = [(job, i, terms[i::workers]) for i in range(workers)]  # dealt round, even
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -212,7 +212,7 @@ def _norms(reader, fieldname: str, total: int, live: bytes | None) -> array:
 
 def _write_part(task, reader=None):
     """Write the postings of some terms to a part file; (path, {(field, text): entry})."""
-    (generation, norms, total, live), number, terms = task
+    (generation, norms, total, docs, live), number, terms = task
     own = reader is None
     if own:
         from whoosh import index as whoosh_index
@@ -222,7 +222,8 @@ def _write_part(task, reader=None):
     with open(path, "wb") as handle:
         out = _Writer(handle)
         for fieldname, btext in terms:
-            entry = _write_term(out, reader, fieldname, btext, norms[fieldname], total, live)
+            entry = _write_term(out, reader, fieldname, btext, norms[fieldname], total, docs,
+                                live)
             if entry is not None:
                 entries[fieldname, btext.decode("utf-8")] = entry
     if own:
@@ -253,7 +254,8 @@ def _bits_bytes(ids) -> bytes:
     return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
 
-def _write_term(out, reader, fieldname, btext, norms, total, live=None):
+def _write_term(out, reader, fieldname, btext, norms, total, docs, live=None):
+    """Write one term; ``total`` documents in all, ``docs`` of them live."""
     dense = reader.doc_frequency(fieldname, btext) * DENSE_FRACTION >= total
     # Frequent terms also keep their positions: checking a phrase of common
     # words through Whoosh would decode them for every candidate document.
@@ -267,7 +269,7 @@ def _write_term(out, reader, fieldname, btext, norms, total, live=None):
     if not ids:
         return None
     df = len(ids)
-    factor = (math.log(total / (df + 1)) + 1) * (BM25_K1 + 1)
+    factor = (math.log(docs / (df + 1)) + 1) * (BM25_K1 + 1)
     scores = [factor * tf / (tf + norms[d]) for d, tf in zip(ids, weights)]
     top = max(scores)
     scale = top / 255 if top > 0 else 1.0

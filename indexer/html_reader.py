@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Tag
 from . import regions
 from .analysis import guess_language
 from .dates import find_byline_date, parse_iso_date
+from .encodings import decode_page
 from .model import Article, NoArticleFound
 
 # Containers that are never article text, by tag or by class/id words.
@@ -39,7 +40,10 @@ def read_html_page(data: bytes) -> Article:
 
     ``id`` and ``source`` are left for the caller; raises ``NoArticleFound``.
     """
-    soup = BeautifulSoup(data, "lxml")
+    text, notes = decode_page(data)
+    if _looks_truncated(data):
+        notes.append("the page looks truncated (no closing </body> or </html>)")
+    soup = BeautifulSoup(text, "lxml")
     ld = _json_ld_article(soup)
     html_lang = (soup.html.get("lang") or "")[:2].lower() if soup.html else ""
     region_slugs, topics = _split_tags(_tags(soup, ld))
@@ -49,10 +53,11 @@ def read_html_page(data: bytes) -> Article:
         title=_title(soup, ld),
         url=_url(soup, ld),
         authors=_authors(soup, ld),
-        date=_date(soup, ld),
+        date=_date(soup, ld, notes),
         regions=region_slugs,
         topics=topics,
         translation=_translation_url(soup, html_lang),
+        notes=notes,
     )
     # Last: finding the body removes the page's noise from the tree.
     article.body = _body_text(soup)
@@ -135,7 +140,7 @@ def _authors(soup: BeautifulSoup, ld: dict) -> list[str]:
     return list(dict.fromkeys(n for n in names if n))
 
 
-def _date(soup: BeautifulSoup, ld: dict):
+def _date(soup: BeautifulSoup, ld: dict, notes: list[str]):
     candidates = [ld.get("datePublished"),
                   _meta(soup, property="article:published_time"),
                   _meta(soup, name="date")]
@@ -150,7 +155,17 @@ def _date(soup: BeautifulSoup, ld: dict):
         found = find_byline_date(_clean(text))
         if found:
             return found[0]
+    unreadable = [v for v in candidates if isinstance(v, str) and v.strip()]
+    if unreadable:
+        notes.append(f"cannot read the date {unreadable[0][:40]!r}; indexed without a date")
     return None
+
+
+def _looks_truncated(data: bytes) -> bool:
+    """A page that opens <html> or <body> but closes neither was cut short."""
+    head, tail = data[:4096].lower(), data[-4096:].lower()
+    opened = b"<html" in head or b"<body" in head
+    return opened and b"</html>" not in tail and b"</body>" not in tail
 
 
 def _url(soup: BeautifulSoup, ld: dict) -> str | None:

@@ -17,17 +17,27 @@ def read_json_lines(text: str) -> Iterator[Article | BadRecord]:
     """Yield an Article per good line and a ``BadRecord`` per bad one.
 
     ``BadRecord.line`` is the 1-based line number; blank lines are ignored.
-    A record needs ``body`` and one of ``id`` or ``url``.
     """
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            yield _article_from_record(json.loads(line))
+            yield read_json_line(line)
         except BadRecord as error:
             yield BadRecord(error.reason, line=number)
-        except ValueError as error:
-            yield BadRecord(f"invalid JSON ({error})", line=number)
+
+
+def read_json_line(line: str) -> Article:
+    """One record as an Article; raises ``BadRecord`` saying what is wrong.
+
+    A record needs ``body`` and one of ``id`` or ``url``; a date that cannot
+    be read is dropped with a note rather than losing the article.
+    """
+    try:
+        record = json.loads(line)
+    except ValueError as error:
+        raise BadRecord(f"invalid JSON ({error})") from None
+    return _article_from_record(record)
 
 
 def _article_from_record(record) -> Article:
@@ -48,11 +58,12 @@ def _article_from_record(record) -> Article:
     body = (record.get("body") or "").strip()
     if not body:
         raise BadRecord("the record has no body text")
-    date = None
+    date, notes = None, []
     if record.get("date"):
         date = parse_iso_date(record["date"])
         if date is None:
-            raise BadRecord(f"cannot read the date {record['date']!r} (use YYYY-MM-DD)")
+            notes.append(f"cannot read the date {record['date'][:40]!r} (use YYYY-MM-DD); "
+                         "indexed without a date")
     lang = record.get("lang") or guess_language(body)
     if lang not in ("en", "ru"):
         raise BadRecord(f"unknown language {lang!r} (use en or ru)")
@@ -67,4 +78,5 @@ def _article_from_record(record) -> Article:
         regions=record.get("regions") or [],
         topics=record.get("topics") or [],
         translation=record.get("translation") or None,
+        notes=notes,
     )

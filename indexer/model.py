@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 
 LANGUAGES = {"en": "English", "ru": "Русский"}
@@ -24,16 +26,32 @@ class Article:
     topics: list[str] = field(default_factory=list)
     source: str = ""
     translation: str | None = None
+    # What the reader noticed but could work around (e.g. a date it dropped).
+    notes: list[str] = field(default_factory=list, compare=False, repr=False)
+    line: int | None = field(default=None, compare=False, repr=False)  # in a JSON Lines file
 
     def to_dict(self) -> dict:
         """The article as JSON-ready plain data."""
         data = asdict(self)
+        del data["notes"], data["line"]
         data["date"] = self.date.isoformat() if self.date else None
         return data
 
+    def content_hash(self) -> str:
+        """A digest of everything indexed about the article, to tell a changed one."""
+        text = json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
 
 class CorpusError(Exception):
-    """A file, or a line of it, that cannot be read as an article."""
+    """A file, or a line of it, that cannot be read as an article.
+
+    ``kind`` names the problem for reports; ``action`` says what the build
+    did about it.
+    """
+
+    kind = "problem"
+    action = "skipped"
 
     def __init__(self, reason: str, path: str = "", line: int | None = None):
         super().__init__(reason)
@@ -43,20 +61,66 @@ class CorpusError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.reason}" if where else self.reason
+        text = f"{where}: {self.reason}" if where else self.reason
+        return text if self.action == "skipped" else f"{text} ({self.action})"
+
+    def to_dict(self) -> dict:
+        """The problem as plain data, for reports and the index's manifest."""
+        return {"file": self.path, "line": self.line, "kind": self.kind,
+                "reason": self.reason, "action": self.action}
+
+    @staticmethod
+    def from_dict(data: dict) -> "CorpusError":
+        cls = PROBLEM_KINDS.get(data.get("kind"), CorpusError)
+        problem = cls(data["reason"], data.get("file") or "", data.get("line"))
+        problem.action = data.get("action", cls.action)
+        return problem
 
 
 class UnreadableFile(CorpusError):
     """Binary, empty or undecodable input."""
 
+    kind = "unreadable"
+
+
+class TooLarge(CorpusError):
+    """A file (or JSON Lines record) over the configured size limit."""
+
+    kind = "too-large"
+
 
 class NoArticleFound(CorpusError):
     """A readable page in which no article text was found."""
+
+    kind = "no-article"
 
 
 class BadRecord(CorpusError):
     """A JSON Lines record that is broken or lacks required fields."""
 
+    kind = "bad-record"
+
 
 class UnsupportedFile(CorpusError):
     """A file whose type kartoteka does not read."""
+
+    kind = "unsupported"
+
+
+class DuplicateId(CorpusError):
+    """An article whose id an earlier file (or line) already gave."""
+
+    kind = "duplicate-id"
+    action = "kept the first"
+
+
+class CorpusWarning(CorpusError):
+    """Something the reader worked around: the article is indexed."""
+
+    kind = "warning"
+    action = "indexed"
+
+
+PROBLEM_KINDS = {cls.kind: cls for cls in (CorpusError, UnreadableFile, TooLarge, NoArticleFound,
+                                           BadRecord, UnsupportedFile, DuplicateId,
+                                           CorpusWarning)}

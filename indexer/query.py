@@ -23,6 +23,7 @@ from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 
 MIN_WILDCARD_PREFIX = 2
 MAX_QUERY_CHARS = 1000
+MAX_NESTING = 10  # levels of parentheses
 
 
 class QueryError(ValueError):
@@ -130,6 +131,8 @@ def _check_balance(text: str) -> None:
         depth += {"(": 1, ")": -1}.get(ch, 0)
         if depth < 0:
             raise QueryError("a ')' has no matching '('")
+        if depth > MAX_NESTING:
+            raise QueryError(f"parentheses nested more than {MAX_NESTING} deep")
     if depth:
         raise QueryError("a '(' is not closed with ')'")
 

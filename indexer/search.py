@@ -133,7 +133,13 @@ class SearchService:
             raise FileNotFoundError(
                 f"no index in {self.index_dir}: build one with 'kartoteka index SOURCE'")
         if self._state is None or self._state.generation != generation:
-            self._state = _IndexState(generation)
+            try:
+                self._state = _IndexState(generation)
+            except OSError:
+                if self._state is None:
+                    raise
+                # The generation went away between reading the link and opening
+                # it (builds landing back to back): keep answering from the open one.
         return self._state
 
     def info(self) -> dict:

@@ -24,3 +24,19 @@ def test_a_small_run_reports_every_figure_for_every_system(tmp_path, capsys):
     assert set(run["ratios"]) == {"plain Whoosh", "SQLite FTS5"}
     printed = capsys.readouterr().out
     assert "300 articles" in printed and "search p95 (ms)" in printed
+
+
+def test_a_short_load_run_has_no_errors_and_serves_the_update_it_lands(tmp_path, capsys):
+    out = tmp_path / "load.json"
+    assert main(["load", "--docs", "300", "--clients", "6", "--seconds", "3",
+                 "--rebuild-at", "0.5", "--work", str(tmp_path / "work"), "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["errors"] == 0, report["error_kinds"]
+    assert report["requests"] > 50 and report["statuses"] == {"200": report["requests"]}
+    assert {"page", "api", "article", "marker"} <= set(report["latency_by_kind_ms"])
+    rebuild = report["rebuild"]
+    assert rebuild["ok"], rebuild["output"]
+    assert rebuild["first_answer_from_new_index_s"] is not None
+    assert rebuild["first_answer_from_new_index_s"] >= rebuild["started_at_s"]
+    assert rebuild["old_answers_after_landing"] == 0
+    assert "throughput" in capsys.readouterr().out

@@ -32,8 +32,10 @@ def test_duplicate_ids_keep_the_first_and_say_so(corpus, tmp_path):
     write_jsonl(corpus / "b.jsonl", [dict(SMALL_CORPUS[0], title="A later copy")])
     summary = build_index([corpus], tmp_path / "ix", workers=1)
     assert summary.total == 7
-    assert summary.duplicates == [
-        "b.jsonl: id 'osh-mayor' already read from a.jsonl; kept the first"]
+    assert [str(d) for d in summary.duplicates] == [
+        "b.jsonl:1: id 'osh-mayor' already read from a.jsonl (kept the first)"]
+    hits = SearchService(tmp_path / "ix").search(SearchRequest("Оша"))["hits"]
+    assert [h["title"] for h in hits] == ["Новый мэр Оша"]
 
 
 def test_a_build_with_no_articles_fails_and_keeps_the_old_index(corpus, tmp_path):

@@ -57,12 +57,13 @@ def test_every_file_gives_an_article_or_a_reason(corpus):
     items = list(read_corpus([corpus]))
     articles = {a.id: a for a in items if isinstance(a, Article)}
     problems = {(p.path, p.line): p.reason for p in items if isinstance(p, CorpusError)}
-    assert set(articles) == {"news/talks-in-tbilisi", "dumps/kyrgyz", "r1"}
+    assert set(articles) == {"news/talks-in-tbilisi", "dumps/kyrgyz", "dumps/latin1", "r1"}
+    assert articles["dumps/latin1"].body == "Café society"
     assert problems == {
         ("html/empty.html", None): "empty file",
         ("html/menu-only.html", None): "no article text found in the page",
         ("html/picture.html", None): "binary file, not text",
-        ("dumps/latin1.txt", None): "not UTF-8 text (bad byte at offset 3); save it as UTF-8",
+        ("dumps/latin1.txt", None): "not UTF-8: read as windows-1252",
         ("notes.docx", None): "not a corpus file type (.docx)",
         ("records.jsonl", 3): problems[("records.jsonl", 3)],
     }

@@ -20,6 +20,7 @@ from .params import search_request, state
 
 bp = Blueprint("views", __name__)
 
+MAX_ID_CHARS = 512
 EXPORT_COLUMNS = ("id", "title", "authors", "date", "lang", "regions", "topics", "url", "source")
 
 
@@ -44,10 +45,18 @@ def search():
     return render_template("search.html", **page), 400 if page["error"] else 200
 
 
+def _valid_id(article_id: str) -> bool:
+    """Ids are paths or names: printable, and not absurdly long."""
+    return len(article_id) <= MAX_ID_CHARS and article_id.isprintable()
+
+
 @bp.route("/article/<path:article_id>")
 def article(article_id):
     """One article, whole, with the query's words marked."""
     ui = ui_language(request.args.get("ui"))
+    if not _valid_id(article_id):
+        return render_template("error.html", t=TEXT[ui], ui=ui,
+                               message=TEXT[ui]["not_found"], detail=article_id[:80]), 404
     try:
         page = article_page(service(), article_id, request.args)
     except FileNotFoundError:
@@ -77,6 +86,8 @@ def api_search():
 @bp.route("/api/article/<path:article_id>")
 def api_article(article_id):
     """One article as JSON, with its whole text."""
+    if not _valid_id(article_id):
+        return jsonify({"error": "not a valid article id"}), 404
     try:
         data = service().article(article_id, request.args.get("q", ""))
     except FileNotFoundError as error:

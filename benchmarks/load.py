@@ -1,0 +1,205 @@
+"""``python -m benchmarks load``: many researchers on one server while a rebuild lands.
+
+Clients (threads) send a seeded mix of what researchers do — searches in
+both languages, facet clicks, next pages, date sorting, article views, API
+calls and small exports — to a ``kartoteka serve`` on loopback for a fixed
+time. Midway a second ``kartoteka index`` adds an article to the same index
+folder. Every answer is checked: a 5xx, a dropped connection or an
+unexpected 4xx is an error. Prints throughput and latency percentiles.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+from .measure import percentiles
+from .queries import query_mix
+from .synthetic import build_vocabularies, ensure_corpus
+
+SEED = 2024
+MARKER = "kartotekaloadmarker"  # a word only the article added midway has
+KARTOTEKA = [sys.executable, "-c", "from indexer.cli import cli; cli()"]
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def request_mix(ids: list[str]) -> list[tuple[str, str]]:
+    """(kind, path) of the requests clients choose from."""
+    mix = []
+    for query in query_mix(build_vocabularies(SEED)):
+        base = [("q", query["q"])] + [("region", r) for r in query.get("regions", ())]
+        base += [(k.replace("date_", ""), query[k]) for k in ("date_from", "date_to")
+                 if query.get(k)]
+        variants = [base, base + [("region", "caucasus")], base + [("lang", "ru")],
+                    base + [("page", "2")], base + [("sort", "newest")],
+                    base + [("from", "2012"), ("to", "2016")]]
+        for params in variants:
+            mix.append(("page", "/?" + urllib.parse.urlencode(params)))
+        mix.append(("api", "/api/search?" + urllib.parse.urlencode(base)))
+    for article_id in ids:
+        mix.append(("article", "/article/" + urllib.parse.quote(article_id)))
+    mix.append(("export", "/export.csv?" + urllib.parse.urlencode(
+        [("q", "border"), ("region", "armenia"), ("from", "2020")])))
+    return mix
+
+
+class _Client(threading.Thread):
+    def __init__(self, base: str, mix, number: int, stop: threading.Event, results: list):
+        super().__init__(daemon=True)
+        self.base, self.mix, self.stop, self.results = base, mix, stop, results
+        self.rng = random.Random(SEED + number)
+
+    def run(self):
+        while not self.stop.is_set():
+            kind, path = self.rng.choice(self.mix)
+            if self.rng.random() < 0.05:
+                kind, path = "marker", f"/api/search?q={MARKER}"
+            started = time.perf_counter()
+            status, total = _get(self.base + path, kind)
+            self.results.append((kind, status, (time.perf_counter() - started) * 1000,
+                                 time.perf_counter(), total))
+
+
+def _get(url: str, kind: str) -> tuple[int | str, int | None]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as response:
+            body = response.read()
+            total = json.loads(body)["total"] if kind == "marker" else None
+            return response.status, total
+    except urllib.error.HTTPError as error:
+        return error.code, None
+    except OSError as error:
+        return type(error).__name__, None
+
+
+def _wait_until_serving(base: str, process, timeout: float = 120) -> float:
+    started = time.perf_counter()
+    while True:
+        try:
+            urllib.request.urlopen(base + "/api/search?q=", timeout=30).read()
+            return time.perf_counter() - started
+        except OSError:
+            if process.poll() is not None or time.perf_counter() - started > timeout:
+                raise RuntimeError("kartoteka serve did not answer")
+            time.sleep(0.05)
+
+
+def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: float,
+             threads: int = 4) -> dict:
+    """Build an index, serve it, load it, land an update midway; the figures."""
+    corpus = ensure_corpus(work, docs, SEED)
+    index_dir = work / f"load-index-{docs}"
+    extra = work / "load-extra"
+    extra.mkdir(parents=True, exist_ok=True)
+    (extra / "marker.jsonl").unlink(missing_ok=True)
+    subprocess.run(KARTOTEKA + ["index", str(corpus), "--index", str(index_dir)], check=True,
+                   stdout=subprocess.DEVNULL)
+    ids = [json.loads(line)["id"] for line in
+           next(corpus.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[:40]]
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        KARTOTEKA + ["serve", "--index", str(index_dir), "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env={**__import__("os").environ, "KARTOTEKA_THREADS": str(threads)})
+    results: list = []
+    stop = threading.Event()
+    try:
+        _wait_until_serving(base, server)
+        workers = [_Client(base, request_mix(ids), n, stop, results) for n in range(clients)]
+        started = time.perf_counter()
+        for worker in workers:
+            worker.start()
+        time.sleep(rebuild_at)
+        (extra / "marker.jsonl").write_text(json.dumps({
+            "id": "load/marker", "lang": "en", "title": "Marker",
+            "body": f"An article added during the load test: {MARKER}."}) + "\n",
+            encoding="utf-8")
+        rebuild_started = time.perf_counter()
+        rebuild = subprocess.run(
+            KARTOTEKA + ["index", str(corpus), str(extra), "--index", str(index_dir), "--update"],
+            capture_output=True, text=True)
+        landed = time.perf_counter()
+        # Keep loading for the planned time, and at least a second after the swap.
+        time.sleep(max(0.0, started + seconds - time.perf_counter(), 1.0))
+        stop.set()
+        for worker in workers:
+            worker.join(timeout=120)
+        elapsed = time.perf_counter() - started
+    finally:
+        stop.set()
+        server.terminate()
+        server.wait(timeout=30)
+    return _report(results, elapsed, clients, docs, threads, rebuild, started,
+                   rebuild_started, landed)
+
+
+def _report(results, elapsed, clients, docs, threads, rebuild, started, rebuild_started,
+            landed) -> dict:
+    statuses = Counter(str(status) for _, status, _, _, _ in results)
+    errors = Counter(f"{kind} {status}" for kind, status, _, _, _ in results
+                     if status != 200)
+    by_kind = {}
+    for kind in sorted({k for k, *_ in results}):
+        by_kind[kind] = percentiles([ms for k, _, ms, _, _ in results if k == kind])
+    served_new = [at for kind, _, _, at, total in results if kind == "marker" and total == 1]
+    stale_after = [at for kind, _, _, at, total in results
+                   if kind == "marker" and total == 0 and at > landed + 0.5]
+    return {
+        "docs": docs,
+        "clients": clients,
+        "server_threads": threads,
+        "seconds": round(elapsed, 1),
+        "requests": len(results),
+        "throughput_per_s": round(len(results) / elapsed, 1),
+        "errors": sum(errors.values()),
+        "error_kinds": dict(errors),
+        "statuses": dict(statuses),
+        "latency_ms": percentiles([ms for _, _, ms, _, _ in results]),
+        "latency_by_kind_ms": by_kind,
+        "rebuild": {
+            "ok": rebuild.returncode == 0,
+            "output": (rebuild.stdout + rebuild.stderr).strip()[-500:],
+            "started_at_s": round(rebuild_started - started, 1),
+            "landed_at_s": round(landed - started, 1),
+            "first_answer_from_new_index_s": round(min(served_new) - started, 2)
+            if served_new else None,
+            "old_answers_after_landing": len(stale_after),
+        },
+    }
+
+
+def format_load(report: dict) -> str:
+    """The load report as a few lines of text."""
+    lat, rebuild = report["latency_ms"], report["rebuild"]
+    lines = [
+        f"load: {report['clients']} clients for {report['seconds']} s on a {report['docs']}-article"
+        f" index ({report['server_threads']} server threads)",
+        f"  requests {report['requests']}, throughput {report['throughput_per_s']}/s, "
+        f"errors {report['errors']} {report['error_kinds'] or ''}".rstrip(),
+        f"  latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms",
+        "  by kind (p50/p95 ms): " + "; ".join(
+            f"{kind} {p['p50']}/{p['p95']} (n={p['n']})"
+            for kind, p in report["latency_by_kind_ms"].items()),
+        f"  update started at {rebuild['started_at_s']} s, landed at {rebuild['landed_at_s']} s "
+        f"({'ok' if rebuild['ok'] else 'FAILED'}); first answer from the new index at "
+        f"{rebuild['first_answer_from_new_index_s']} s; old answers after landing: "
+        f"{rebuild['old_answers_after_landing']}",
+    ]
+    return "\n".join(lines)

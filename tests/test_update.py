@@ -1,0 +1,120 @@
+"""``--update``: new, changed and gone articles, and the same index a rebuild gives."""
+
+import os
+
+import pytest
+
+from indexer.build import build_index, current_generation, update_index
+from indexer.search import SearchRequest, SearchService
+
+from conftest import SMALL_CORPUS, write_jsonl
+
+QUERIES = ["", "Кыргызстан", "выборы мэра", "election", "Georgia OR Казахстан",
+           '"выборы мэра"', "Kyrgyz*", "author:Beridze", "harvest -wine"]
+
+
+def snapshot(index_dir):
+    """What a researcher sees: per query the total, every hit with its score, all facets."""
+    service = SearchService(index_dir)
+    seen = {}
+    for text in QUERIES:
+        for sort in ("relevance", "newest"):
+            result = service.search(SearchRequest(text, sort=sort, per_page=100))
+            hits = [(h["id"], h["title"], h["date"], h["score"] and round(h["score"], 3))
+                    for h in result["hits"]]
+            seen[text, sort] = (result["total"], sorted(hits) if sort == "relevance" else hits,
+                                result["facets"])
+    return seen
+
+
+def ids(index_dir):
+    result = SearchService(index_dir).search(SearchRequest("", per_page=100))
+    return sorted(h["id"] for h in result["hits"])
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    root = tmp_path / "corpus"
+    (root / "older").mkdir(parents=True)
+    write_jsonl(root / "older" / "a.jsonl", SMALL_CORPUS[:4])
+    write_jsonl(root / "older" / "b.jsonl", SMALL_CORPUS[4:])
+    (root / "note.txt").write_text(
+        "Border talks in Osh\n\nTajikistan and Kyrgyzstan met in Osh to talk about the "
+        "border.\n", encoding="utf-8")
+    return root
+
+
+def change_corpus(root):
+    """A month of changes: one article added, one edited, one file gone, one duplicate."""
+    edited = [dict(r) for r in SMALL_CORPUS[:4]]
+    edited[1]["title"] = "Бишкек выбирает мэра"
+    edited[1]["body"] += " Кандидатов пятеро."
+    write_jsonl(root / "older" / "a.jsonl", edited)
+    os.remove(root / "note.txt")
+    write_jsonl(root / "older" / "c.jsonl", [
+        {"id": "dushanbe-rail", "lang": "en", "title": "A railway for Tajikistan",
+         "date": "2020-02-02", "authors": ["Farrukh Nazarov"], "regions": ["tajikistan"],
+         "body": "Tajikistan opened a rail link to Uzbekistan; the election of a new board "
+                 "followed."},
+        dict(SMALL_CORPUS[4], title="A later copy of the wine story"),  # duplicate id
+    ])
+
+
+def test_update_gives_the_index_a_full_rebuild_gives(corpus, tmp_path):
+    build_index([corpus], tmp_path / "updated", workers=1)
+    change_corpus(corpus)
+    summary = update_index([corpus], tmp_path / "updated", workers=1)
+    assert (summary.added, summary.changed, summary.removed) == (1, 1, 1)
+    assert summary.unchanged == 6
+    assert [str(d) for d in summary.duplicates] == [
+        "older/c.jsonl:2: id 'tbilisi-wine' already read from older/b.jsonl (kept the first)"]
+    build_index([corpus], tmp_path / "rebuilt", workers=1)
+    assert ids(tmp_path / "updated") == ids(tmp_path / "rebuilt")
+    assert "dushanbe-rail" in ids(tmp_path / "updated")
+    assert "note" not in ids(tmp_path / "updated")
+    assert snapshot(tmp_path / "updated") == snapshot(tmp_path / "rebuilt")
+    edited = SearchService(tmp_path / "updated").search(SearchRequest("пятеро"))["hits"]
+    assert [h["title"] for h in edited] == ["Бишкек выбирает мэра"]
+
+
+def test_update_reads_only_files_that_changed(corpus, tmp_path):
+    build_index([corpus], tmp_path / "ix", workers=1)
+    write_jsonl(corpus / "new.jsonl", [{"id": "extra", "lang": "en", "body": "Grain prices."}])
+    summary = update_index([corpus], tmp_path / "ix", workers=1)
+    assert summary.files_read == 1 and summary.files == 4
+    assert (summary.added, summary.changed, summary.removed) == (1, 0, 0)
+    # Touched but identical: read for its digest, nothing changes in the index.
+    os.utime(corpus / "older" / "a.jsonl", ns=(1, 1))
+    before = current_generation(tmp_path / "ix")
+    summary = update_index([corpus], tmp_path / "ix", workers=1)
+    assert (summary.added, summary.changed, summary.removed, summary.files_read) == (0, 0, 0, 0)
+    assert current_generation(tmp_path / "ix") == before
+
+
+def test_removing_the_first_copy_of_a_duplicate_promotes_the_next(corpus, tmp_path):
+    write_jsonl(corpus / "older" / "z-copy.jsonl", [dict(SMALL_CORPUS[0], title="Second copy")])
+    build_index([corpus], tmp_path / "ix", workers=1)
+    write_jsonl(corpus / "older" / "a.jsonl", SMALL_CORPUS[1:4])
+    summary = update_index([corpus], tmp_path / "ix", workers=1)
+    assert summary.changed == 1 and not summary.duplicates
+    build_index([corpus], tmp_path / "rebuilt", workers=1)
+    assert snapshot(tmp_path / "ix") == snapshot(tmp_path / "rebuilt")
+    hits = SearchService(tmp_path / "ix").search(SearchRequest("Оша"))["hits"]
+    assert [h["title"] for h in hits] == ["Second copy"]
+
+
+def test_update_without_an_index_builds_one(corpus, tmp_path):
+    summary = update_index([corpus], tmp_path / "ix", workers=1)
+    assert summary.mode == "full" and summary.total == 8
+
+
+def test_update_keeps_serving_the_old_generation_until_it_lands(corpus, tmp_path):
+    build_index([corpus], tmp_path / "ix", workers=1)
+    service = SearchService(tmp_path / "ix")
+    assert service.search(SearchRequest(""))["total"] == 8
+    old = current_generation(tmp_path / "ix")
+    change_corpus(corpus)
+    update_index([corpus], tmp_path / "ix", workers=1)
+    assert current_generation(tmp_path / "ix") != old and old.exists()
+    assert service.search(SearchRequest(""))["total"] == 8  # 8 - 1 gone + 1 new
+    assert service.search(SearchRequest("Dushanbe OR Uzbekistan"))["total"] == 1
