@@ -169,12 +169,13 @@ class _Ledger:
     def __init__(self):
         self.files: dict[str, dict] = {}
         self.winners: dict[str, tuple[str, str, str]] = {}  # id -> (file key, hash, lang)
-        self.duplicates: list[DuplicateId] = []
+        self.problems: list[CorpusError] = []  # in file order, duplicates included
 
     def add_file(self, key: str, state: dict, entries, problems) -> list[bool]:
         """Record a file's entries ``(id, hash, lang, line)``; which of them win."""
         self.files[key] = {**state, "entries": [list(e) for e in entries],
                            "problems": [p.to_dict() for p in problems]}
+        self.problems += problems
         wins = []
         for article_id, digest, lang, line in entries:
             first = self.winners.get(article_id)
@@ -183,15 +184,11 @@ class _Ledger:
                 wins.append(True)
             else:
                 earlier = self.files[first[0]].get("source") or first[0]
-                self.duplicates.append(DuplicateId(
+                self.problems.append(DuplicateId(
                     f"id {article_id!r} already read from {earlier}", state.get("source") or key,
                     line))
                 wins.append(False)
         return wins
-
-    def problems(self) -> list[CorpusError]:
-        found = [CorpusError.from_dict(p) for f in self.files.values() for p in f["problems"]]
-        return found + self.duplicates
 
     def by_language(self) -> Counter:
         return Counter(lang for _, _, lang in self.winners.values())
@@ -247,14 +244,18 @@ def build_index(
                            max_file_bytes, strict)
 
 
-def _locked(index_dir: Path) -> BuildLock:
-    class _Lock(BuildLock):
-        def __enter__(self):
-            try:
-                return super().__enter__()
-            except BuildLocked as error:
-                raise BuildError(str(error)) from None
-    return _Lock(index_dir)
+@contextlib.contextmanager
+def _locked(index_dir: Path):
+    """The folder's build lock, or ``BuildError`` naming the build that holds it."""
+    lock = BuildLock(index_dir)
+    try:
+        lock.__enter__()
+    except BuildLocked as error:
+        raise BuildError(str(error)) from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)
 
 
 def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes: int,
@@ -276,7 +277,7 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
                         summary.indexed[article.lang] += 1
                 summary.files += 1
                 summary.files_read += 1
-                summary.problems = ledger.problems()
+                summary.problems = ledger.problems
                 if on_file:
                     on_file(summary)
             summary.added = summary.total
@@ -357,7 +358,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     old_files = manifest["files"]
     keys = [str(path.resolve()) for path, _ in jobs]
     stale = [job for job, key in zip(jobs, keys) if not _unchanged(job[0], old_files.get(key))]
-    fresh: dict[str, list[Article]] = {}
+    fresh: dict[str, dict[str, Article]] = {}  # file key -> the first article of each id
     read = {}
     for (path, _), (state, items) in zip(stale, _read_all(stale, workers, max_file_bytes)):
         read[str(path.resolve())] = (state, items)
@@ -370,7 +371,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
         if key in read:
             state, items = read[key]
             articles, entries, problems = _entries(items)
-            fresh[key] = articles
+            fresh[key] = _first_by_id(articles)
         else:
             old = old_files[key]
             state = {k: old[k] for k in ("size", "mtime_ns", "sha256", "source")}
@@ -379,7 +380,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
             problems = [CorpusError.from_dict(p) for p in old["problems"]]
         ledger.add_file(key, state, entries, problems)
     summary.files = len(jobs)
-    summary.problems = ledger.problems()
+    summary.problems = ledger.problems
     summary.indexed = ledger.by_language()
     old_winners = {k: tuple(v) for k, v in manifest["winners"].items()}
     removed = [i for i in old_winners if i not in ledger.winners]
@@ -396,7 +397,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     for key in needed - set(fresh):
         # A winner from an unread file: an earlier duplicate of it has gone.
         job = jobs[keys.index(key)]
-        fresh[key] = _entries(_read_one((job, max_file_bytes))[1])[0]
+        fresh[key] = _first_by_id(_entries(_read_one((job, max_file_bytes))[1])[0])
     with _new_generation(index_dir) as (building, stamp):
         _link_generation(current, building)
         ix = whoosh_index.open_dir(str(building))
@@ -405,10 +406,8 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
             for article_id in removed + replaced:
                 writer.delete_by_term("id", article_id)
             for article_id in added + replaced:
-                key, digest, _ = ledger.winners[article_id]
-                article = next(a for a in fresh[key]
-                               if a.id == article_id and a.content_hash() == digest)
-                writer.add_document(**document_fields(article))
+                key = ledger.winners[article_id][0]
+                writer.add_document(**document_fields(fresh[key][article_id]))
         except BaseException:
             writer.cancel()
             raise
@@ -417,6 +416,13 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
         summary.path = _swap_in(index_dir, building, stamp)
     _remove_old_generations(index_dir)
     return summary
+
+
+def _first_by_id(articles: list[Article]) -> dict[str, Article]:
+    first: dict[str, Article] = {}
+    for article in articles:
+        first.setdefault(article.id, article)
+    return first
 
 
 def _unchanged(path: Path, old: dict | None) -> bool:

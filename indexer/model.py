@@ -61,8 +61,9 @@ class CorpusError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        text = f"{where}: {self.reason}" if where else self.reason
-        return text if self.action == "skipped" else f"{text} ({self.action})"
+        reason = f"warning: {self.reason}" if isinstance(self, CorpusWarning) else self.reason
+        text = f"{where}: {reason}" if where else reason
+        return text if self.action in ("skipped", CorpusWarning.action) else f"{text} ({self.action})"
 
     def to_dict(self) -> dict:
         """The problem as plain data, for reports and the index's manifest."""
