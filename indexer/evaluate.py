@@ -19,7 +19,8 @@ from .query import QueryError
 
 MAX_EXPANSION = 2000  # words one prefix or wildcard may stand for
 FIRST_PREFIX = 64  # documents read from each word's impact order in the first round
-MAX_CONSTANTS = 6  # prefix parts told apart when only they score a document
+MAX_CONSTANTS = 6
+MAX_RANKED = 16  # title/body terms that rank one query; the rest only match  # prefix parts told apart when only they score a document
 
 
 class Evaluator:
@@ -173,12 +174,18 @@ class Evaluator:
 
         Words add their BM25 impact times their boost; a prefix or wildcard adds
         a constant (its boost) to every document it matches, as in Lucene and
-        Whoosh, instead of scoring each of its expansions.
+        Whoosh, instead of scoring each of its expansions. Of more than
+        ``MAX_RANKED`` words, those that can add the most rank.
         """
         found: dict[tuple[str, str], list] = {}
         constants: list[tuple[int, float]] = []
         self._collect(q, 1.0, found, constants)
         ranked = [(f, t, p, b) for (f, t), (p, b) in found.items() if p is not None]
+        if len(ranked) > MAX_RANKED:
+            # A long list of words ranks by its most distinctive ones (highest
+            # possible contribution), so that no query costs seconds.
+            ranked.sort(key=lambda r: -r[2].scale * 255 * r[3])
+            ranked = ranked[:MAX_RANKED]
         return ranked, constants
 
     def _collect(self, q, boost, found, constants) -> None:

@@ -98,3 +98,13 @@ def test_facet_counts_by_walking_documents_equal_bitset_counts(sample_service, m
     by_walking = sample_service.search(request)["facets"]
     assert by_walking == by_bits
     assert any(entry["count"] for entry in by_bits["author"])
+
+
+def test_a_long_list_of_words_ranks_by_its_most_distinctive_ones(state, monkeypatch):
+    monkeypatch.setattr("indexer.evaluate.MAX_RANKED", 2)
+    q = state.parse("Кыргызстан OR election OR Georgia OR граница OR wine")
+    ranked, _ = state.evaluator.rankers(q)
+    assert len(ranked) == 2
+    bits = state.evaluator.matches(q)
+    top = state.evaluator.top(q, bits, 100)
+    assert sorted(d for d, _ in top) == ids_of(bits)  # every match is still listed

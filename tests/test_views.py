@@ -228,3 +228,20 @@ def test_no_index_yet_is_a_clear_503(tmp_path):
     response = client.get("/")
     assert response.status_code == 503 and b"kartoteka index" in response.data
     assert client.get("/api/search").status_code == 503
+
+
+def test_author_facet_lists_only_authors_with_hits_and_says_how_many_are_left(
+        sample_index, monkeypatch):
+    monkeypatch.setattr("webapp.pages.AUTHORS_LISTED", 2)
+    client = create_app({"TESTING": True, "INDEX_DIR": str(sample_index),
+                         "AUTHORS_SHOWN": 3}).test_client()
+    everything = client.get("/api/search").get_json()["facets"]["author"]
+    soup = page(client, "/")
+    listed = soup.select("#facet-author a.value")
+    assert len(listed) == 5  # 3 on top, 2 behind "Show all"
+    assert [a["data-value"] for a in listed] == [e["value"] for e in everything[:5]]
+    unlisted = sum(1 for e in everything if e["count"]) - 5
+    assert f"and {unlisted} more with fewer hits" in soup.select_one("#facet-author .hint").text
+    narrow = page(client, "/?q=Кыргызстан")
+    counts = [int(a.select_one(".count").text) for a in narrow.select("#facet-author a.value")]
+    assert counts and all(counts)

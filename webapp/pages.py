@@ -16,6 +16,7 @@ from .params import query_string, search_request, state, toggled, with_changes, 
 
 CHART_HEIGHT = 80
 PAGE_WINDOW = 2
+AUTHORS_LISTED = 100  # authors behind "Show all", by number of hits
 
 
 def search_page(service: SearchService, args: MultiDict, per_page: int, authors_shown: int) -> dict:
@@ -86,10 +87,20 @@ def _simple_facet(entries: list[dict], current: MultiDict, key: str) -> list[dic
 
 
 def _author_facet(result: dict, current: MultiDict, shown: int) -> dict:
-    entries = _simple_facet(result["facets"]["author"], current, "author")
-    top = [e for e in entries[:shown]] + [e for e in entries[shown:] if e["selected"]]
-    rest = [e for e in entries[shown:] if not e["selected"]]
-    return {"top": top, "rest": rest, "total": len(entries)}
+    """The top authors, then (behind "Show all") the others with hits, at most ``AUTHORS_LISTED``.
+
+    An archive has hundreds of authors: links for all of them, most with no
+    hits, would make every results page heavy to send and to read.
+    """
+    selected = set(current.getlist("author"))
+    facet = result["facets"]["author"]
+    with_hits = [e for e in facet if e["count"] or e["value"] in selected]
+    top = [_entry(e, current, "author") for e in with_hits[:shown]]
+    top += [_entry(e, current, "author") for e in with_hits[shown:] if e["value"] in selected]
+    others = [e for e in with_hits[shown:] if e["value"] not in selected]
+    rest = [_entry(e, current, "author") for e in others[:AUTHORS_LISTED]]
+    return {"top": top, "rest": rest, "total": len(with_hits),
+            "unlisted": len(others) - len(rest)}
 
 
 def _year_chart(result: dict, per_year: dict[str, int], current: MultiDict) -> dict:
