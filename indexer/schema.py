@@ -26,16 +26,15 @@ def make_schema() -> Schema:
     """The index schema: searchable text, facet keys, sort columns, stored data."""
     return Schema(
         id=ID(stored=True, unique=True),
-        lang=ID(stored=True, sortable=True),
+        lang=ID(stored=True),
         title=TEXT(analyzer=bilingual_analyzer(), stored=True),
         body=TEXT(analyzer=bilingual_analyzer(), stored=True),
         author=TEXT(analyzer=name_analyzer()),
-        # Facet fields: terms for filtering and counting, and a column per
-        # document (the comma-joined values) for sorting and bulk loading.
-        author_facet=KEYWORD(commas=True, scorable=False, sortable=True),
-        region=KEYWORD(commas=True, scorable=False, sortable=True),
-        region_group=KEYWORD(commas=True, scorable=False, sortable=True),
-        year=ID(sortable=True),
+        # Facet fields: terms only; the docsets hold their bitsets and columns.
+        author_facet=KEYWORD(commas=True, scorable=False),
+        region=KEYWORD(commas=True, scorable=False),
+        region_group=KEYWORD(commas=True, scorable=False),
+        year=ID,
         date=DATETIME(sortable=True),
         undated=NUMERIC(int, bits=8, sortable=True),
         url=STORED,

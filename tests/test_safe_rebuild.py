@@ -61,15 +61,19 @@ def test_a_build_killed_at_any_point_leaves_the_old_index_complete(tmp_path):
     before = service.search(SearchRequest("выборы", per_page=100))
     assert before["total"] > 0
     write_jsonl(corpus / "part-99.jsonl", [dict(SMALL_CORPUS[0], id="late-arrival")])
+    mid_build = 0
     for fraction in (0.1, 0.4, 0.7, 0.9):
+        left_before = set(index_dir.glob("building-*"))
         process = start_build(corpus, index_dir)
         time.sleep(duration * fraction + 0.3)  # + the interpreter's start
         assert process.poll() is None, "the build ended before it could be killed"
+        mid_build += bool(set(index_dir.glob("building-*")) - left_before)
         process.send_signal(signal.SIGKILL)
         process.wait()
         assert current_generation(index_dir) == old, fraction
         assert service.search(SearchRequest("выборы", per_page=100)) == before
         assert SearchService(index_dir).search(SearchRequest(""))["total"] == 420
+    assert mid_build >= 3  # most kills hit a half-written generation
     # No stale lock: the next build runs, lands, and clears what the killed ones left.
     summary = build_index([corpus], index_dir, workers=2)
     assert summary.total == 421
