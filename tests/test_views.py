@@ -240,8 +240,9 @@ def test_author_facet_lists_only_authors_with_hits_and_says_how_many_are_left(
     listed = soup.select("#facet-author a.value")
     assert len(listed) == 5  # 3 on top, 2 behind "Show all"
     assert [a["data-value"] for a in listed] == [e["value"] for e in everything[:5]]
-    unlisted = sum(1 for e in everything if e["count"]) - 5
-    assert f"and {unlisted} more with fewer hits" in soup.select_one("#facet-author .hint").text
+    with_hits = sum(1 for e in everything if e["count"])
+    assert soup.select_one("#facet-author summary").text == f"Show 2 more of {with_hits}"
+    assert f"and {with_hits - 5} more with fewer hits" in soup.select_one("#facet-author .hint").text
     narrow = page(client, "/?q=Кыргызстан")
     counts = [int(a.select_one(".count").text) for a in narrow.select("#facet-author a.value")]
     assert counts and all(counts)
