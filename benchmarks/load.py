@@ -158,6 +158,11 @@ def _report(results, elapsed, clients, docs, threads, rebuild, started, rebuild_
     by_kind = {}
     for kind in sorted({k for k, *_ in results}):
         by_kind[kind] = percentiles([ms for k, _, ms, _, _ in results if k == kind])
+    phases = {
+        "before_update": [ms for _, _, ms, at, _ in results if at < rebuild_started],
+        "during_update": [ms for _, _, ms, at, _ in results if rebuild_started <= at < landed],
+        "after_update": [ms for _, _, ms, at, _ in results if at >= landed],
+    }
     served_new = [at for kind, _, _, at, total in results if kind == "marker" and total == 1]
     stale_after = [at for kind, _, _, at, total in results
                    if kind == "marker" and total == 0 and at > landed + 0.5]
@@ -173,6 +178,11 @@ def _report(results, elapsed, clients, docs, threads, rebuild, started, rebuild_
         "statuses": dict(statuses),
         "latency_ms": percentiles([ms for _, _, ms, _, _ in results]),
         "latency_by_kind_ms": by_kind,
+        "latency_by_phase_ms": {name: percentiles(samples) | {
+            "per_s": round(len(samples) / max(span, 1e-9), 1)}
+            for (name, samples), span in zip(phases.items(), (
+                rebuild_started - started, landed - rebuild_started, started + elapsed - landed))
+            if samples},
         "rebuild": {
             "ok": rebuild.returncode == 0,
             "output": (rebuild.stdout + rebuild.stderr).strip()[-500:],
@@ -197,6 +207,9 @@ def format_load(report: dict) -> str:
         "  by kind (p50/p95 ms): " + "; ".join(
             f"{kind} {p['p50']}/{p['p95']} (n={p['n']})"
             for kind, p in report["latency_by_kind_ms"].items()),
+        "  by phase (p50/p95 ms, requests/s): " + "; ".join(
+            f"{phase.replace('_', ' ')} {p['p50']}/{p['p95']}, {p['per_s']}/s"
+            for phase, p in report["latency_by_phase_ms"].items()),
         f"  update started at {rebuild['started_at_s']} s, landed at {rebuild['landed_at_s']} s "
         f"({'ok' if rebuild['ok'] else 'FAILED'}); first answer from the new index at "
         f"{rebuild['first_answer_from_new_index_s']} s; old answers after landing: "

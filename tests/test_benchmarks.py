@@ -34,6 +34,7 @@ def test_a_short_load_run_has_no_errors_and_serves_the_update_it_lands(tmp_path,
     assert report["errors"] == 0, report["error_kinds"]
     assert report["requests"] > 50 and report["statuses"] == {"200": report["requests"]}
     assert {"page", "api", "article", "marker"} <= set(report["latency_by_kind_ms"])
+    assert {"before_update", "after_update"} <= set(report["latency_by_phase_ms"])
     rebuild = report["rebuild"]
     assert rebuild["ok"], rebuild["output"]
     assert rebuild["first_answer_from_new_index_s"] is not None
