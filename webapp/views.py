@@ -21,6 +21,7 @@ from .params import search_request, state
 bp = Blueprint("views", __name__)
 
 MAX_ID_CHARS = 512
+EXPORT_CHUNK = 64 * 1024  # characters per piece of a streamed export
 EXPORT_COLUMNS = ("id", "title", "authors", "date", "lang", "regions", "topics", "url", "source")
 
 
@@ -136,23 +137,34 @@ def _export(kind: str):
 
 def _csv_lines(rows):
     buffer = io.StringIO()
+    buffer.write("\ufeff")  # so spreadsheet programs read the Cyrillic as UTF-8
     writer = csv.writer(buffer)
-    yield "\ufeff"  # so spreadsheet programs read the Cyrillic as UTF-8
     writer.writerow(EXPORT_COLUMNS)
     for row in rows:
         writer.writerow([
             "; ".join(row[c]) if isinstance(row[c], list) else (row[c] or "")
             for c in EXPORT_COLUMNS])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
+        if buffer.tell() >= EXPORT_CHUNK:
+            yield _drain(buffer)
+    yield _drain(buffer)
 
 
 def _jsonl_lines(rows, provenance):
-    yield json.dumps({"provenance": provenance}, ensure_ascii=False) + "\n"
+    buffer = io.StringIO()
+    buffer.write(json.dumps({"provenance": provenance}, ensure_ascii=False) + "\n")
     for row in rows:
-        yield json.dumps({c: row[c] for c in EXPORT_COLUMNS}, ensure_ascii=False) + "\n"
+        buffer.write(json.dumps({c: row[c] for c in EXPORT_COLUMNS}, ensure_ascii=False) + "\n")
+        if buffer.tell() >= EXPORT_CHUNK:
+            yield _drain(buffer)
+    yield _drain(buffer)
+
+
+def _drain(buffer: io.StringIO) -> str:
+    """The buffer's text, leaving it empty: exports go out in chunks, not a write per row."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 @bp.route("/export.csv")
