@@ -63,6 +63,7 @@ class BuildSummary:
     unchanged: int = 0
     seconds: float = 0.0
     path: Path | None = None
+    sources: list[str] = field(default_factory=list)  # what was indexed, resolved
 
     @property
     def total(self) -> int:
@@ -80,7 +81,7 @@ class BuildSummary:
             "mode": self.mode,
             "index": str(index_dir),
             "generation": self.path.name if self.path else None,
-            "sources": [str(Path(s).resolve()) for s in sources],
+            "sources": self.sources or [str(Path(s).resolve()) for s in sources],
             "articles": self.total,
             "by_language": dict(self.indexed),
             "files": self.files,
@@ -120,6 +121,17 @@ def _articles_hint(jobs: list[tuple[Path, Path]]) -> int:
         else:
             total += 1
     return total
+
+
+def _jobs(sources) -> list[tuple[Path, Path]]:
+    """Every file under the sources once, in order (a folder given twice, or inside another, counts once)."""
+    seen, jobs = set(), []
+    for path, root in find_files(sources):
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            jobs.append((path, root))
+    return jobs
 
 
 def _read_one(task) -> tuple[dict, list]:
@@ -193,9 +205,9 @@ class _Ledger:
     def by_language(self) -> Counter:
         return Counter(lang for _, _, lang in self.winners.values())
 
-    def save(self, folder: Path) -> None:
-        data = {"version": MANIFEST_VERSION, "files": self.files,
-                "winners": {k: list(v) for k, v in self.winners.items()}}
+    def save(self, folder: Path, sources) -> None:
+        data = {"version": MANIFEST_VERSION, "sources": [str(Path(s).resolve()) for s in sources],
+                "files": self.files, "winners": {k: list(v) for k, v in self.winners.items()}}
         with gzip.open(folder / MANIFEST, "wt", encoding="utf-8") as handle:
             json.dump(data, handle, ensure_ascii=False)
 
@@ -261,8 +273,8 @@ def _locked(index_dir: Path):
 def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes: int,
                 strict: bool) -> BuildSummary:
     started = time.perf_counter()
-    jobs = list(find_files(sources))
-    summary = BuildSummary(files_total=len(jobs))
+    jobs = _jobs(sources)
+    summary = BuildSummary(files_total=len(jobs), sources=[str(Path(s).resolve()) for s in sources])
     with _new_generation(index_dir) as (building, stamp):
         ix = whoosh_index.create_in(building, make_schema())
         writer = _writer(ix, workers, _articles_hint(jobs))
@@ -304,7 +316,7 @@ def _check_outcome(summary: BuildSummary, strict: bool) -> None:
 def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started):
     write_docsets(building, ix, workers)
     ix.close()
-    ledger.save(building)
+    ledger.save(building, sources)
     summary.seconds = time.perf_counter() - started
     _write_build_info(building, sources, stamp, summary)
 
@@ -332,12 +344,15 @@ def update_index(
     max_file_bytes: int = DEFAULT_MAX_BYTES,
     strict: bool = False,
 ) -> BuildSummary:
-    """Bring the index up to date with ``sources``: add, replace and remove articles.
+    """Bring the index up to date: add, replace and remove articles.
 
-    Files whose size and time (or digest) are unchanged are not read again;
-    the others are, and their articles are compared by id and content hash.
-    The result is the index a full build of ``sources`` would give. Without
-    an index to update, this is a full build.
+    The sources are the index's earlier sources (those still there) followed
+    by any new ones in ``sources``: so ``--update new-month/`` adds a folder,
+    and an article is removed when its file is gone from disk. Files whose
+    size and time (or digest) are unchanged are not read again; the others
+    are, and their articles compared by id and content hash. The result is the
+    index a full build of those sources would give. Without an index to
+    update, this is a full build of ``sources``.
     """
     index_dir = Path(index_dir)
     sources = list(sources)
@@ -347,14 +362,18 @@ def update_index(
         manifest = _read_manifest(current) if current else None
         if manifest is None:
             return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict)
+        earlier = [Path(s) for s in manifest.get("sources", []) if Path(s).exists()]
+        given = [Path(s).resolve() for s in sources]
+        sources = earlier + [s for s in given if s not in earlier]
         return _update(sources, index_dir, current, manifest, workers, on_file,
                        max_file_bytes, strict)
 
 
 def _update(sources, index_dir, current, manifest, workers, on_file, max_file_bytes, strict):
     started = time.perf_counter()
-    jobs = list(find_files(sources))
-    summary = BuildSummary(mode="update", files_total=len(jobs))
+    jobs = _jobs(sources)
+    summary = BuildSummary(mode="update", files_total=len(jobs),
+                           sources=[str(Path(s).resolve()) for s in sources])
     old_files = manifest["files"]
     keys = [str(path.resolve()) for path, _ in jobs]
     stale = [job for job, key in zip(jobs, keys) if not _unchanged(job[0], old_files.get(key))]

@@ -118,3 +118,21 @@ def test_update_keeps_serving_the_old_generation_until_it_lands(corpus, tmp_path
     assert current_generation(tmp_path / "ix") != old and old.exists()
     assert service.search(SearchRequest(""))["total"] == 8  # 8 - 1 gone + 1 new
     assert service.search(SearchRequest("Dushanbe OR Uzbekistan"))["total"] == 1
+
+
+def test_updating_with_a_new_folder_adds_it_to_the_index_sources(corpus, tmp_path):
+    build_index([corpus], tmp_path / "ix", workers=1)
+    month = tmp_path / "new-month"
+    month.mkdir()
+    write_jsonl(month / "m.jsonl", [{"id": "month-1", "lang": "en", "title": "Grain",
+                                     "body": "Kazakhstan grain exports grew again."}])
+    summary = update_index([month], tmp_path / "ix", workers=1)
+    assert (summary.added, summary.removed) == (1, 0)
+    assert summary.sources == [str(corpus.resolve()), str(month.resolve())]
+    build_index([corpus, month], tmp_path / "rebuilt", workers=1)
+    assert snapshot(tmp_path / "ix") == snapshot(tmp_path / "rebuilt")
+    # A file gone from an earlier source is gone from the index, whatever is given.
+    os.remove(corpus / "older" / "b.jsonl")
+    summary = update_index([month], tmp_path / "ix", workers=1)
+    assert (summary.added, summary.changed, summary.removed) == (0, 0, 3)
+    assert "tbilisi-wine" not in ids(tmp_path / "ix") and "month-1" in ids(tmp_path / "ix")
