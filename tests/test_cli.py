@@ -174,3 +174,22 @@ def test_unreadable_queries_exit_2_with_one_line(sample_index, args, message):
 def test_search_without_an_index_says_how_to_build_one(tmp_path):
     result = run("search", "Iran", "--index", str(tmp_path / "none"))
     assert result.exit_code == 1 and "kartoteka index" in result.output
+
+
+def test_index_update_says_what_changed_and_a_running_build_blocks_another(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("Border talks in Osh\n\nTajikistan and Kyrgyzstan met.\n",
+                                  encoding="utf-8")
+    assert run("index", str(corpus), "--index", str(tmp_path / "ix")).exit_code == 0
+    (corpus / "b.txt").write_text("Grain in Almaty\n\nKazakhstan sold grain.\n", encoding="utf-8")
+    result = run("index", str(corpus), "--index", str(tmp_path / "ix"), "--update")
+    assert result.exit_code == 0, result.output
+    assert "1 added, 0 changed, 0 removed, 1 unchanged (read 1 of 2 files)" in result.output
+    assert "it holds 2 articles (2 en)" in result.output
+    from indexer.lock import BuildLock
+
+    with BuildLock(tmp_path / "ix"):
+        blocked = run("index", str(corpus), "--index", str(tmp_path / "ix"))
+    assert blocked.exit_code == 1
+    assert "another build is running" in blocked.output and "pid" in blocked.output
