@@ -73,7 +73,12 @@ def fold_yo(text: str) -> str:
 @functools.lru_cache(maxsize=LEMMA_CACHE_SIZE)
 def russian_normal_forms(word: str) -> tuple[str, ...]:
     """Distinct normal forms of a lower-case Russian word, ё folded, most likely first."""
-    parses = morph_analyzer().parse(word)
+    try:
+        parses = morph_analyzer().parse(word)
+    except ValueError:
+        # pymorphy3 asks unicodedata for each letter's name, and some letters
+        # (e.g. Tangut ideographs) have none: keep such a word as it is.
+        return (fold_yo(word),)
     known = [p for p in parses if p.is_known]
     chosen = known or parses[:1]
     forms: list[str] = []

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from indexer.analysis import ANALYZER, analyze, bilingual_analyzer, guess_language
+from indexer.analysis import ANALYZER, analyze, bilingual_analyzer, guess_language, normal_forms
 
 
 def terms(text):
@@ -89,3 +89,9 @@ def test_analyzer_survives_the_pickle_round_trip_whoosh_does():
 ])
 def test_language_is_guessed_from_the_letters(text, lang):
     assert guess_language(text) == lang
+
+
+def test_a_word_with_a_letter_pymorphy_cannot_name_is_kept_not_fatal():
+    # U+17000 has no name in unicodedata; pymorphy3 raised ValueError on it.
+    assert normal_forms("\U00017000кыргызстан") == ("\U00017000кыргызстан",)
+    assert any("кыргызстан" in forms for forms in analyze("Кыргызстан \U00017000слово"))
