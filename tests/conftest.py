@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from indexer.build import build_index
 from indexer.search import SearchService
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "sample_corpus"
+
+# In CI the property tests draw the same examples every run, so a run's
+# verdict is about the change, not the dice; on a developer's machine they
+# explore anew each time (and keep what failed in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None, deadline=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 def write_jsonl(path: Path, records: list[dict]) -> Path:
