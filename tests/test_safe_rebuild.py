@@ -1,6 +1,5 @@
 """Safe rebuilds: one build at a time, and a killed build never harms the index."""
 
-import os
 import signal
 import subprocess
 import sys
