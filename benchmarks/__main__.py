@@ -9,8 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import socket
-import subprocess
 import sys
 import time
 import urllib.parse
@@ -18,43 +16,27 @@ import urllib.request
 from pathlib import Path
 
 from .load import format_load, run_load
-from .measure import machine, peak_rss_mb, percentiles, run_measured
-from .queries import query_mix
+from .measure import (free_port, machine, peak_rss_mb, percentiles, run_measured, start_server,
+                      wait_until_answered)
+from .queries import query_mix, search_params
 from .synthetic import build_vocabularies, ensure_corpus
 from .systems import SYSTEMS, Kartoteka, PlainWhoosh, SqliteFts5
 
 SEED = 2024
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _api_url(base: str, query: dict) -> str:
-    params = [("q", query["q"])] + [("region", r) for r in query.get("regions", ())]
-    params += [(k.replace("date_", ""), query[k]) for k in ("date_from", "date_to") if query.get(k)]
-    return f"{base}/api/search?{urllib.parse.urlencode(params)}"
+    return f"{base}/api/search?{urllib.parse.urlencode(search_params(query))}"
 
 
 def measure_server(index_dir: Path, mix: list[dict]) -> dict:
     """Seconds from ``kartoteka serve`` start to its first answered search; peak memory."""
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from indexer.cli import cli; cli()", "serve", "--index",
-         str(index_dir), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = start_server(index_dir, port)
     try:
-        while True:
-            try:
-                urllib.request.urlopen(_api_url(base, mix[0]), timeout=30).read()
-                break
-            except OSError:
-                if process.poll() is not None or time.perf_counter() - started > 120:
-                    raise RuntimeError("kartoteka serve did not answer")
-                time.sleep(0.02)
+        wait_until_answered(_api_url(base, mix[0]), process)
         first = time.perf_counter() - started
         for query in mix * 3:
             urllib.request.urlopen(_api_url(base, query), timeout=60).read()

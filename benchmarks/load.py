@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import random
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -22,30 +21,19 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
-from .measure import percentiles
-from .queries import query_mix
+from .measure import KARTOTEKA, free_port, percentiles, start_server, wait_until_answered
+from .queries import query_mix, search_params
 from .synthetic import build_vocabularies, ensure_corpus
 
 SEED = 2024
 MARKER = "kartotekaloadmarker"  # a word only the article added midway has
-KARTOTEKA = [sys.executable, "-c", "from indexer.cli import cli; cli()"]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def request_mix(ids: list[str]) -> list[tuple[str, str]]:
     """(kind, path) of the requests clients choose from."""
     mix = []
     for query in query_mix(build_vocabularies(SEED)):
-        base = [("q", query["q"])] + [("region", r) for r in query.get("regions", ())]
-        base += [(k.replace("date_", ""), query[k]) for k in ("date_from", "date_to")
-                 if query.get(k)]
+        base = search_params(query)
         variants = [base, base + [("region", "caucasus")], base + [("lang", "ru")],
                     base + [("page", "2")], base + [("sort", "newest")],
                     base + [("from", "2012"), ("to", "2016")]]
@@ -88,18 +76,6 @@ def _get(url: str, kind: str) -> tuple[int | str, int | None]:
         return type(error).__name__, None
 
 
-def _wait_until_serving(base: str, process, timeout: float = 120) -> float:
-    started = time.perf_counter()
-    while True:
-        try:
-            urllib.request.urlopen(base + "/api/search?q=", timeout=30).read()
-            return time.perf_counter() - started
-        except OSError:
-            if process.poll() is not None or time.perf_counter() - started > timeout:
-                raise RuntimeError("kartoteka serve did not answer")
-            time.sleep(0.05)
-
-
 def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: float,
              threads: int = 4) -> dict:
     """Build an index, serve it, load it, land an update midway; the figures."""
@@ -112,16 +88,13 @@ def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: fl
                    stdout=subprocess.DEVNULL)
     ids = [json.loads(line)["id"] for line in
            next(corpus.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[:40]]
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        KARTOTEKA + ["serve", "--index", str(index_dir), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env={**__import__("os").environ, "KARTOTEKA_THREADS": str(threads)})
+    server = start_server(index_dir, port, threads)
     results: list = []
     stop = threading.Event()
     try:
-        _wait_until_serving(base, server)
+        wait_until_answered(base + "/api/search?q=", server)
         workers = [_Client(base, request_mix(ids), n, stop, results) for n in range(clients)]
         started = time.perf_counter()
         for worker in workers:

@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 import os
+import socket
 import statistics
 import subprocess
+import sys
 import threading
 import time
+import urllib.request
 from pathlib import Path
+
+KARTOTEKA = [sys.executable, "-c", "from indexer.cli import cli; cli()"]  # the CLI, as a child
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(index_dir: Path, port: int, threads: int | None = None) -> subprocess.Popen:
+    """``kartoteka serve`` on ``index_dir`` in a child process."""
+    env = dict(os.environ, **({"KARTOTEKA_THREADS": str(threads)} if threads else {}))
+    return subprocess.Popen(KARTOTEKA + ["serve", "--index", str(index_dir), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+
+def wait_until_answered(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Poll ``url`` until the server answers it; raises if the server dies or times out."""
+    started = time.perf_counter()
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=30).read()
+            return
+        except OSError:
+            if process.poll() is not None or time.perf_counter() - started > timeout:
+                raise RuntimeError("kartoteka serve did not answer") from None
+            time.sleep(0.02)
 
 
 def percentiles(samples_ms: list[float]) -> dict:

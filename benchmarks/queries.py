@@ -48,3 +48,10 @@ def query_mix(vocab: dict[str, Vocabulary]) -> list[dict]:
         {"name": "empty query, region + dates", "q": "", "regions": ["central-asia"],
          "date_from": "2015", "date_to": "2019"},
     ]
+
+
+def search_params(query: dict) -> list[tuple[str, str]]:
+    """A query of the mix as the web app's URL parameters."""
+    params = [("q", query["q"])] + [("region", r) for r in query.get("regions", ())]
+    return params + [(k.replace("date_", ""), query[k]) for k in ("date_from", "date_to")
+                     if query.get(k)]

@@ -376,6 +376,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
                            sources=[str(Path(s).resolve()) for s in sources])
     old_files = manifest["files"]
     keys = [str(path.resolve()) for path, _ in jobs]
+    job_of = dict(zip(keys, jobs))
     stale = [job for job, key in zip(jobs, keys) if not _unchanged(job[0], old_files.get(key))]
     fresh: dict[str, dict[str, Article]] = {}  # file key -> the first article of each id
     read = {}
@@ -415,8 +416,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     needed = {ledger.winners[i][0] for i in added + replaced}
     for key in needed - set(fresh):
         # A winner from an unread file: an earlier duplicate of it has gone.
-        job = jobs[keys.index(key)]
-        fresh[key] = _first_by_id(_entries(_read_one((job, max_file_bytes))[1])[0])
+        fresh[key] = _first_by_id(_entries(_read_one((job_of[key], max_file_bytes))[1])[0])
     with _new_generation(index_dir) as (building, stamp):
         _link_generation(current, building)
         ix = whoosh_index.open_dir(str(building))

@@ -130,9 +130,10 @@ def _read_json_lines_file(path: Path, max_bytes: int):
     """Records one line at a time, each decoded and size-checked on its own."""
     with open(path, "rb") as handle:
         head = handle.read(SNIFF_BYTES)
-        if len(head) == SNIFF_BYTES:
-            head = head.rstrip() or b"-"  # blank so far, but more follows
-        _check_text(head)
+        if len(head) < SNIFF_BYTES:  # the whole file
+            _check_text(head)
+        elif _looks_binary(head):
+            raise UnreadableFile("binary file, not text")
         handle.seek(0)
         for number, raw in enumerate(handle, start=1):
             if number == 1 and raw.startswith(codecs.BOM_UTF8):

@@ -52,6 +52,8 @@ class CorpusError(Exception):
 
     kind = "problem"
     action = "skipped"
+    label = ""  # put before the reason when printed
+    tells_action = False  # print the action after the reason (when it is not obvious)
 
     def __init__(self, reason: str, path: str = "", line: int | None = None):
         super().__init__(reason)
@@ -61,9 +63,9 @@ class CorpusError(Exception):
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        reason = f"warning: {self.reason}" if isinstance(self, CorpusWarning) else self.reason
+        reason = self.label + self.reason
         text = f"{where}: {reason}" if where else reason
-        return text if self.action in ("skipped", CorpusWarning.action) else f"{text} ({self.action})"
+        return f"{text} ({self.action})" if self.tells_action else text
 
     def to_dict(self) -> dict:
         """The problem as plain data, for reports and the index's manifest."""
@@ -113,6 +115,7 @@ class DuplicateId(CorpusError):
 
     kind = "duplicate-id"
     action = "kept the first"
+    tells_action = True
 
 
 class CorpusWarning(CorpusError):
@@ -120,6 +123,7 @@ class CorpusWarning(CorpusError):
 
     kind = "warning"
     action = "indexed"
+    label = "warning: "
 
 
 PROBLEM_KINDS = {cls.kind: cls for cls in (CorpusError, UnreadableFile, TooLarge, NoArticleFound,
