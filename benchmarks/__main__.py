@@ -1,5 +1,6 @@
 """``python -m benchmarks run --docs 10000``: kartoteka against plain Whoosh and SQLite FTS5.
 ``python -m benchmarks load --docs 10000``: 20 clients against one server, an update midway.
+``python -m benchmarks realworld``: page extraction scored on real pages with gold data.
 
 Prints tables and writes a JSON report. Figures, not tests.
 """
@@ -19,6 +20,7 @@ from .load import format_load, run_load
 from .measure import (free_port, machine, peak_rss_mb, percentiles, run_measured, start_server,
                       wait_until_answered)
 from .queries import query_mix, search_params
+from .realworld import DEFAULT_SET, run_realworld
 from .synthetic import build_vocabularies, ensure_corpus
 from .systems import SYSTEMS, Kartoteka, PlainWhoosh, SqliteFts5
 
@@ -155,6 +157,13 @@ def main(argv=None) -> int:
     load.add_argument("--threads", type=int, default=4, help="server threads")
     load.add_argument("--work", type=Path, default=Path("benchmark-work"))
     load.add_argument("--out", type=Path, default=Path("load-report.json"))
+    real = sub.add_parser("realworld", help="score page extraction on real pages with gold data")
+    real.add_argument("--set", type=Path, default=DEFAULT_SET, dest="set_dir",
+                      help="folder with expect.json and pages/ (default: ../shared/realworld-html)")
+    real.add_argument("--trafilatura", action="store_true",
+                      help="also score trafilatura alone, as the baseline")
+    real.add_argument("--failures", action="store_true", help="list every check not held")
+    real.add_argument("--out", type=Path, help="write the scores as JSON")
     index = sub.add_parser("_index", help=argparse.SUPPRESS)
     index.add_argument("system", choices=("whoosh", "fts5"))
     index.add_argument("corpus", type=Path)
@@ -164,6 +173,11 @@ def main(argv=None) -> int:
     if args.command == "_index":
         builder = PlainWhoosh.build if args.system == "whoosh" else SqliteFts5.build
         print(f"indexed {builder(args.corpus, args.index_dir)} articles")
+        return 0
+    if args.command == "realworld":
+        report = run_realworld(args.set_dir, args.trafilatura, args.failures)
+        if args.out:
+            args.out.write_text(json.dumps(report, indent=2), encoding="utf-8")
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     if args.command == "load":
