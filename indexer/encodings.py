@@ -26,10 +26,14 @@ def declared_charset(data: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
-def decode_page(data: bytes) -> tuple[str, list[str]]:
-    """Text of an HTML page and notes on how it was decoded."""
+def decode_page(data: bytes, default_charset: str | None = None) -> tuple[str, list[str]]:
+    """Text of an HTML page and notes on how it was decoded.
+
+    ``default_charset`` is one declared outside the page (a crawl's HTTP
+    ``Content-Type`` header): used when the page itself declares none.
+    """
     notes = []
-    declared = declared_charset(data)
+    declared = declared_charset(data) or default_charset
     if declared:
         try:
             codecs.lookup(declared)

@@ -1,23 +1,34 @@
-"""Read one archived HTML page into an Article.
+"""Read one HTML page into an Article.
 
-Metadata comes from the most explicit source the page has: JSON-LD, then
-Open Graph / ``article:`` meta tags, then the visible markup. The body is
-the text of the article element only: navigation, menus, "Popular" and
-"Related" boxes, newsletter blurbs, share bars and footers are removed first.
+Two readers look at every page. trafilatura, made and measured for the
+main text of pages from any site, finds the body and is one more source of
+metadata; BeautifulSoup reads what the archive itself relies on: JSON-LD,
+Open Graph / ``article:`` meta tags, tag links (→ regions and topics),
+``hreflang`` translations and the canonical URL. Title, authors and date are
+decided in ``page_metadata`` by a fixed precedence.
+
+The body is the archive's own article container (``itemprop="articleBody"``
+or a known body class) with its furniture removed, when there is one and
+trafilatura finds no more text than it holds; otherwise trafilatura's main
+text; a JSON-LD ``articleBody`` when neither has any. Either way, paragraphs
+that are boilerplate on any site ("Read more: …", share and subscribe
+lines, photo credits) are dropped.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 
 from bs4 import BeautifulSoup, Tag
 
 from . import regions
 from .analysis import guess_language
-from .dates import find_byline_date, parse_iso_date
 from .encodings import decode_page
 from .model import Article, NoArticleFound
+from .page_metadata import (PageFacts, clean, meta_content, page_authors, page_date, page_title,
+                            site_names, split_author_names)
 
 # Containers that are never article text, by tag or by class/id words.
 NOISE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
@@ -30,37 +41,66 @@ NOISE_WORDS = re.compile(
 BODY_HINTS = re.compile(r"article[-_]?body|entry[-_]content|post[-_]content|"
                         r"story[-_]body|field--name-body|article__text", re.I)
 TEXT_BLOCKS = ("p", "h2", "h3", "h4", "blockquote", "li", "pre")
-TITLE_SUFFIX = re.compile(r"\s+[|\-–—]\s+[^|\-–—]{2,40}$")
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle",
-                 "analysisnewsarticle", "opinionnewsarticle"}
+                 "analysisnewsarticle", "opinionnewsarticle", "report", "scholarlyarticle"}
+# A paragraph that is furniture on any site, in the languages of the archive
+# and of the pages it is measured on.
+BOILERPLATE = re.compile(
+    r"^(?:read (?:more|also|next)|see also|related(?: articles?| stories)?|explore further|"
+    r"also read|more on this|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|"
+    r"lire aussi|à lire aussi|lea (?:también|más)|lea|vea también|ver también|"
+    r"читайте (?:также|еще|ещё)|смотрите также|по теме|подробнее)\s*[:.…»]"
+    r"|^(?:share|share this(?: article| story)?|teilen(?: mit)?|partager|compartir|"
+    r"поделиться)\s*:?$"
+    r"|^(?:wird geladen|loading)\s*(?:\.\.\.|…)?$"
+    r"|^(?:crédits? photos?|photo credits?|bildnachweis|фото|foto|photo)\s*:"
+    r"|^(?:ähnliche beiträge|related posts|похожие (?:статьи|материалы|записи))\s*:?$"
+    r"|\b(?:to (?:view|read) the full (?:story|article),? (?:please )?(?:subscribe|log ?in)|"
+    r"already a subscriber|first-time subscribers|submit your letter|"
+    r"sign up (?:for|to) (?:our|the)\b.{0,40}newsletter|subscribe to (?:our|the)\b.{0,40}"
+    r"newsletter|comments are (?:moderated|closed)|подпишитесь на (?:наш|нашу))", re.I)
+MIN_BODY_SHARE = 1.0  # of trafilatura's text the archive's container must hold
+SHORT_TEXT = 500  # characters
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+logging.getLogger("htmldate").setLevel(logging.ERROR)
 
 
-def read_html_page(data: bytes) -> Article:
+def read_html_page(data: bytes, url: str | None = None, *,
+                   default_charset: str | None = None) -> Article:
     """Parse an HTML page (raw bytes, any declared charset) into an Article.
 
+    ``url`` is where the page was fetched from, when known (a crawl's
+    record): it names the site and dates the page when nothing else does.
     ``id`` and ``source`` are left for the caller; raises ``NoArticleFound``.
     """
-    text, notes = decode_page(data)
+    text, notes = decode_page(data, default_charset)
     if _looks_truncated(data):
         notes.append("the page looks truncated (no closing </body> or </html>)")
     soup = BeautifulSoup(text, "lxml")
     ld = _json_ld_article(soup)
     html_lang = (soup.html.get("lang") or "")[:2].lower() if soup.html else ""
+    page_url = _url(soup, ld) or url
+    extracted = _trafilatura(text, page_url)
+    facts = PageFacts(soup, ld, site_names(soup, ld, page_url), extracted)
     region_slugs, topics = _split_tags(_tags(soup, ld))
+    date, unreadable = page_date(facts, page_url)
+    if unreadable:
+        notes.append(f"cannot read the date {unreadable[0][:40]!r}; indexed without a date")
     article = Article(
         id="",
         lang=html_lang,
-        title=_title(soup, ld),
-        url=_url(soup, ld),
-        authors=_authors(soup, ld),
-        date=_date(soup, ld, notes),
+        title=page_title(facts),
+        url=page_url,
+        authors=page_authors(facts),
+        date=date,
         regions=region_slugs,
         topics=topics,
         translation=_translation_url(soup, html_lang),
         notes=notes,
     )
-    # Last: finding the body removes the page's noise from the tree.
-    article.body = _body_text(soup)
+    # Last: the container's text is read by removing the page's noise from the tree.
+    article.body = _best_body(soup, ld, getattr(extracted, "text", None) or "", article.title)
     if not article.body:
         raise NoArticleFound("no article text found in the page")
     if article.lang not in ("en", "ru"):
@@ -68,10 +108,16 @@ def read_html_page(data: bytes) -> Article:
     return article
 
 
-def _meta(soup: BeautifulSoup, **attrs) -> str | None:
-    tag = soup.find("meta", attrs=attrs)
-    content = tag.get("content") if tag else None
-    return content.strip() if content and content.strip() else None
+def _trafilatura(text: str, url: str | None):
+    """trafilatura's main text and metadata, or None when it finds nothing."""
+    import trafilatura
+
+    try:
+        return trafilatura.bare_extraction(text, url=url, with_metadata=True,
+                                           include_comments=False)
+    except (ValueError, TypeError, AttributeError) as error:  # a page it cannot parse
+        logging.getLogger(__name__).debug("trafilatura failed: %s", error)
+        return None
 
 
 def _json_ld_article(soup: BeautifulSoup) -> dict:
@@ -94,73 +140,6 @@ def _json_ld_article(soup: BeautifulSoup) -> dict:
     return {}
 
 
-def _clean(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _title(soup: BeautifulSoup, ld: dict) -> str:
-    headline = ld.get("headline")
-    if isinstance(headline, str) and headline.strip():
-        return _clean(headline)
-    og = _meta(soup, property="og:title")
-    if og:
-        return _clean(og)
-    h1 = soup.find("h1")
-    if h1 and h1.get_text(strip=True):
-        return _clean(h1.get_text(" "))
-    if soup.title and soup.title.string:
-        return TITLE_SUFFIX.sub("", _clean(soup.title.string))
-    return ""
-
-
-def _names(value) -> list[str]:
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        name = item.get("name") if isinstance(item, dict) else item
-        if isinstance(name, str):
-            names.extend(split_author_names(name))
-    return names
-
-
-def split_author_names(text: str) -> list[str]:
-    """"Jane Doe and John Roe" / "Анна Ли, Олег Ким и Ира Лис" → names."""
-    text = re.sub(r"^(by|автор[ы]?:?)\s+", "", _clean(text), flags=re.I)
-    parts = re.split(r"\s*,\s*|\s+(?:and|и|&)\s+", text)
-    return [p for p in (part.strip() for part in parts) if p]
-
-
-def _authors(soup: BeautifulSoup, ld: dict) -> list[str]:
-    names = _names(ld.get("author")) if ld.get("author") else []
-    if not names:
-        meta = _meta(soup, name="author") or _meta(soup, property="article:author")
-        names = split_author_names(meta) if meta and not meta.startswith("http") else []
-    if not names:
-        names = [_clean(a.get_text(" ")) for a in soup.select('a[rel~="author"]')]
-    return list(dict.fromkeys(n for n in names if n))
-
-
-def _date(soup: BeautifulSoup, ld: dict, notes: list[str]):
-    candidates = [ld.get("datePublished"),
-                  _meta(soup, property="article:published_time"),
-                  _meta(soup, name="date")]
-    time_tag = soup.find("time", attrs={"datetime": True})
-    if time_tag:
-        candidates.append(time_tag["datetime"])
-    for value in candidates:
-        if isinstance(value, str) and (date := parse_iso_date(value)):
-            return date
-    byline = soup.find(class_=re.compile(r"byline|date|meta", re.I))
-    for text in ([byline.get_text(" ")] if byline else []) + [soup.get_text(" ")[:3000]]:
-        found = find_byline_date(_clean(text))
-        if found:
-            return found[0]
-    unreadable = [v for v in candidates if isinstance(v, str) and v.strip()]
-    if unreadable:
-        notes.append(f"cannot read the date {unreadable[0][:40]!r}; indexed without a date")
-    return None
-
-
 def _looks_truncated(data: bytes) -> bool:
     """A page that opens <html> or <body> but closes neither was cut short."""
     head, tail = data[:4096].lower(), data[-4096:].lower()
@@ -171,7 +150,7 @@ def _looks_truncated(data: bytes) -> bool:
 def _url(soup: BeautifulSoup, ld: dict) -> str | None:
     canonical = soup.find("link", rel="canonical")
     for value in (canonical.get("href") if canonical else None,
-                  _meta(soup, property="og:url"),
+                  *meta_content(soup, "og:url")[:1],
                   ld.get("url") if isinstance(ld.get("url"), str) else None):
         if value and value.startswith("http"):
             return value.strip()
@@ -200,7 +179,7 @@ def _tags(soup: BeautifulSoup, ld: dict) -> list[str]:
         tags.append(link.get_text(" "))
     for box in soup.find_all(class_=re.compile(r"(^|[-_ ])(tags|regions|topics)($|[-_ ])", re.I)):
         tags += [a.get_text(" ") for a in box.find_all("a")]
-    return list(dict.fromkeys(_clean(t) for t in tags if isinstance(t, str) and _clean(t)))
+    return list(dict.fromkeys(clean(t) for t in tags if isinstance(t, str) and clean(t)))
 
 
 def _split_tags(tags: list[str]) -> tuple[list[str], list[str]]:
@@ -227,34 +206,52 @@ def _is_noise(tag: Tag) -> bool:
                                                                   "contentinfo")
 
 
-def _article_root(soup: BeautifulSoup) -> Tag | None:
-    for finder in (lambda: soup.find(attrs={"itemprop": "articleBody"}),
-                   lambda: soup.find(class_=BODY_HINTS),
-                   lambda: soup.find("article"),
-                   lambda: soup.find("main")):
-        root = finder()
-        if root:
-            return root
-    # Fall back to the element that holds the most paragraph text.
+def _archive_container(soup: BeautifulSoup) -> Tag | None:
+    """The element the archive marks as the article's text, if the page has one."""
+    return soup.find(attrs={"itemprop": "articleBody"}) or soup.find(class_=BODY_HINTS)
+
+
+def _densest_paragraphs(soup: BeautifulSoup) -> Tag | None:
     best, best_len = None, 0
     for p in soup.find_all("p"):
-        parent = p.parent
-        size = sum(len(x.get_text()) for x in parent.find_all("p", recursive=False))
+        size = sum(len(x.get_text()) for x in p.parent.find_all("p", recursive=False))
         if size > best_len:
-            best, best_len = parent, size
+            best, best_len = p.parent, size
     return best
 
 
-def _body_text(soup: BeautifulSoup) -> str:
-    root = _article_root(soup)
-    if root is None:
-        return ""
+def _container_text(root: Tag) -> str:
     for tag in root.find_all(_is_noise):
         tag.decompose()
     for h1 in root.find_all("h1"):
         h1.decompose()
-    blocks = [_clean(b.get_text(" ")) for b in root.find_all(TEXT_BLOCKS)
+    blocks = [clean(b.get_text(" ")) for b in root.find_all(TEXT_BLOCKS)
               if not b.find_parent(TEXT_BLOCKS)]
     if not blocks:
-        blocks = [_clean(root.get_text(" "))]
+        blocks = [clean(root.get_text(" "))]
     return "\n\n".join(b for b in blocks if b)
+
+
+def _ld_body(ld: dict) -> str:
+    body = ld.get("articleBody") or ld.get("text")
+    return body.strip() if isinstance(body, str) else ""
+
+
+def _best_body(soup: BeautifulSoup, ld: dict, extracted: str, title: str) -> str:
+    """The article's text: the archive's container, trafilatura's, or JSON-LD's."""
+    container = _archive_container(soup)
+    short = len(extracted) < SHORT_TEXT
+    if container is None and short:
+        # trafilatura falls back to cruder rules on short texts (a menu is
+        # text to them): a brief news item reads better from its <article>,
+        # <main>, or the element holding the most paragraph text.
+        container = soup.find("article") or soup.find("main") or _densest_paragraphs(soup)
+        extracted = ""
+    own = _container_text(container) if container is not None else ""
+    body = own if own and (short or len(own) >= MIN_BODY_SHARE * len(extracted)) else extracted
+    body = body or _ld_body(ld)
+    paragraphs = [clean(p) for p in re.split(r"\n\s*", body)]
+    # trafilatura repeats the headline as the first line; the title is indexed on its own.
+    if paragraphs and clean(title) and paragraphs[0].casefold() == clean(title).casefold():
+        paragraphs = paragraphs[1:]
+    return "\n\n".join(p for p in paragraphs if p and not BOILERPLATE.search(p))

@@ -1,0 +1,320 @@
+"""Title, authors and date of a web page, each decided by a fixed precedence.
+
+A page states its metadata several times, and each statement fails in its
+own way on real sites: ``<title>`` and ``og:title`` carry the site's name
+("… | Tom's Hardware") or are cut short ("… leader..."), a meta author is
+the publisher, a ``<time>`` is the last update. So every field gathers its
+candidates from the most explicit source to the least and takes the first
+that survives the checks below:
+
+- **title**: the page's visible headline (``<h1>``) when a metadata title
+  confirms it (equal, or the same text with the site's name around it);
+  else JSON-LD ``headline``, ``og:title``, ``twitter:title``, trafilatura's
+  title, ``<title>``, each with the site's name cut off and a truncated one
+  giving way to a complete one it begins; else the first ``<h1>``.
+- **authors**: JSON-LD ``author`` (people; organizations only when no
+  person is named), ``<meta name="author">``/``article:author``/
+  ``itemprop="author"``, ``rel="author"`` links, a byline ("By Jane Doe"),
+  then trafilatura's; a name that is the site's or publisher's is dropped
+  when a person is named.
+- **date** (publication, not update): JSON-LD ``datePublished``, meta tags
+  (``article:published_time``, ``itemprop="datePublished"``, ``pubdate``,
+  ``publishdate``, ``date``, ``DC.date.issued`` …), ``<time datetime>``,
+  trafilatura's (htmldate), a byline date in the text, then a date in the
+  URL's path.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from .dates import find_byline_date, parse_iso_date
+
+DATE_META = ("article:published_time", "og:published_time", "og:article:published_time",
+             "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+             "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date",
+             "sailthru.date", "parsely-pub-date", "article.published", "published_time",
+             "cxenseparse:recs:publishtime", "dc.date.created", "citation_publication_date")
+AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl",
+               "parsely-author", "sailthru.author", "citation_author")
+SITE_SEPARATORS = re.compile(r"\s+(?:[|–—•»«:·/]|-{1,2}|::)\s+")
+TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
+BYLINE_PREFIX = re.compile(
+    r"^\s*(?:(?:written|posted|published|reported|text|photos?)\s+)?(?:by|von|par|por|"
+    r"di|door|author:?|autor:?|auteur:?|автор(?:ы)?:?|текст:?|view all posts by|"
+    r"all posts by|posts by)\s+", re.I)
+BYLINE_SUFFIX = re.compile(r"\s+(?:says|sagt|dit|dice|пишет|alle artikel|all posts|"
+                           r"more articles)\s*:?$", re.I)
+NOT_A_NAME = re.compile(r"https?:|www\.|@|\d|\*|\(|\b(?:posted|published|admin|"
+                        r"administrator|unknown|guest|staff writer|anonymous|name|author|"
+                        r"autor|автор)\b", re.I)
+NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’-]+\.?"
+NAME_AFTER_BY = re.compile(rf"(?:^|\s)(?:[Bb]y|von|par|por|Автор:?|Текст:?)\s+({NAME}(?:\s+{NAME}){{1,3}})")
+COMMENTS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
+MAX_TITLE_CHARS = 300
+MAX_NAME_WORDS = 6
+
+
+@dataclass
+class PageFacts:
+    """What the page's markup and trafilatura's metadata say, gathered once."""
+
+    soup: BeautifulSoup
+    ld: dict  # the JSON-LD article object, or {}
+    site_names: list[str]
+    extracted: object | None  # trafilatura's Document, or None
+
+
+def clean(text: str) -> str:
+    """Text with its runs of white space (no-break spaces too) folded to one space.
+
+    Entities left escaped twice by a site's templates ("&amp;amp;") are undone.
+    """
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def meta_content(soup: BeautifulSoup, *names: str) -> list[str]:
+    """The contents of ``<meta>`` tags by name, property or itemprop, in ``names`` order."""
+    wanted = {n.lower(): i for i, n in enumerate(names)}
+    found: list[tuple[int, str]] = []
+    for tag in soup.find_all("meta"):
+        for attr in ("property", "name", "itemprop"):
+            key = (tag.get(attr) or "").strip().lower()
+            if key in wanted and (content := clean(tag.get("content") or "")):
+                found.append((wanted[key], content))
+                break
+    return [content for _, content in sorted(found, key=lambda pair: pair[0])]
+
+
+def site_names(soup: BeautifulSoup, ld: dict, url: str | None) -> list[str]:
+    """Names the site goes by: og:site_name, the publisher, the host name."""
+    names = meta_content(soup, "og:site_name", "application-name", "publisher")
+    publisher = ld.get("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        names.append(clean(publisher["name"]))
+    if url and (host := urlsplit(url).hostname):
+        names.append(host.removeprefix("www."))
+    return [n for n in dict.fromkeys(names) if n]
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\W_]+", " ", text.casefold()).strip()
+
+
+def _is_site_name(part: str, sites: list[str], loose: bool = True) -> bool:
+    """Whether ``part`` names the site; ``loose`` also counts a part of the name.
+
+    Loose suits a title's affix ("Tom's Hardware" for "tomshardware.com"), not
+    an author (Daniel Lemire writes "Daniel Lemire's blog").
+    """
+    key = _key(part).replace(" ", "")
+    if not key:
+        return True
+    for site in sites:
+        site_key = _key(site.rsplit(".", 1)[0] if "." in site and " " not in site
+                        else site).replace(" ", "")
+        if site_key and (key == site_key or loose and (key in site_key or site_key in key)):
+            return True
+    return False
+
+
+def strip_site_name(title: str, sites: list[str]) -> str:
+    """"Story – Site" / "Site | Story" → "Story", when the part cut is the site's name.
+
+    With no site name known, a short last part after " | " is taken for one.
+    """
+    title = clean(title)
+    parts = SITE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    while len(parts) > 1 and _is_site_name(parts[-1], sites):
+        parts.pop()
+    while len(parts) > 1 and _is_site_name(parts[0], sites):
+        parts.pop(0)
+    if len(parts) > 1 and not sites and re.search(r"\s\|\s[^|]{2,40}$", title):
+        parts.pop()
+    if len(parts) == len(SITE_SEPARATORS.split(title)):
+        return title
+    # Rejoin what is left with the separators it had.
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    return title[start:end].strip() if start >= 0 and end > start else title
+
+
+def _headlines(soup: BeautifulSoup) -> list[str]:
+    """The page's ``<h1>`` texts, those inside the article first."""
+    found = []
+    for h1 in soup.find_all("h1"):
+        text = clean(h1.get_text(" "))
+        if 0 < len(text) <= MAX_TITLE_CHARS:
+            inside = h1.find_parent(["article", "main"]) is not None
+            found.append((not inside, text))
+    return [text for _, text in sorted(found, key=lambda pair: pair[0])]
+
+
+def page_title(facts: PageFacts) -> str:
+    """The article's title (see the module's precedence)."""
+    soup, ld, sites = facts.soup, facts.ld, facts.site_names
+    metadata_titles = []
+    headline = ld.get("headline") or ld.get("name")
+    if isinstance(headline, str):
+        metadata_titles.append(clean(headline))
+    metadata_titles += meta_content(soup, "og:title", "twitter:title", "dc.title")
+    if facts.extracted is not None and getattr(facts.extracted, "title", None):
+        metadata_titles.append(clean(facts.extracted.title))
+    if soup.title and soup.title.string:
+        metadata_titles.append(clean(soup.title.string))
+    metadata_titles = [t for t in metadata_titles if t and len(t) <= MAX_TITLE_CHARS * 2]
+    metadata_keys = [_key(t) for t in metadata_titles]
+    headlines = _headlines(soup)
+    for h1 in headlines:
+        key = _key(h1)
+        if len(key) >= 4 and any(key == m or (key in m and len(key) >= len(m) / 3)
+                                 for m in metadata_keys):
+            return h1
+    stripped = [strip_site_name(t, sites) for t in metadata_titles]
+    for h1 in headlines:  # a metadata title cut short, confirmed by the headline it begins
+        key = _key(h1)
+        for title in stripped:
+            if TRUNCATED.search(title) and key.startswith(_key(TRUNCATED.sub("", title))):
+                return h1
+    complete = [t for t in stripped if not TRUNCATED.search(t)]
+    if complete or stripped:
+        return (complete or stripped)[0]
+    return headlines[0] if headlines else ""
+
+
+def split_author_names(text: str) -> list[str]:
+    """"Jane Doe and John Roe" / "Анна Ли, Олег Ким и Ира Лис" → names."""
+    text = BYLINE_SUFFIX.sub("", BYLINE_PREFIX.sub("", clean(text)))
+    parts = re.split(r"\s*[,;/]\s*|\s+(?:and|und|et|y|и|&)\s+", text, flags=re.I)
+    return [p.strip(" :|") for p in parts if p.strip(" .:|")]
+
+
+def _plausible_name(name: str) -> bool:
+    words = name.split()
+    return (0 < len(words) <= MAX_NAME_WORDS and not NOT_A_NAME.search(name)
+            and any(ch.isalpha() for ch in name))
+
+
+def _ld_authors(value) -> tuple[list[str], list[str]]:
+    """JSON-LD authors as (people, organizations)."""
+    people: list[str] = []
+    organizations: list[str] = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            kind = str(item.get("@type") or "Person").lower()
+            name = item.get("name")
+            if isinstance(name, str):
+                (organizations if "organization" in kind else people).extend(
+                    split_author_names(name))
+        elif isinstance(item, str) and not item.startswith("http"):
+            people.extend(split_author_names(item))
+    return people, organizations
+
+
+def _in_comments(tag: Tag) -> bool:
+    for parent in tag.parents:
+        if isinstance(parent, Tag) and parent.attrs and COMMENTS.search(
+                " ".join(parent.get("class") or []) + " " + (parent.get("id") or "")):
+            return True
+    return False
+
+
+BYLINE_CLASS = re.compile(r"(^|[-_ ])(byline|author(-?name)?|by-?author|post-author)($|[-_ ])",
+                          re.I)
+
+
+def _byline_texts(soup: BeautifulSoup) -> list[list[str]]:
+    """Bylines by kind of markup, each kind's first place only, comments left out."""
+    kinds = []
+    marked = [t for t in soup.find_all(attrs={"itemprop": "author"}) if not _in_comments(t)]
+    texts = []
+    for tag in marked:
+        name = tag.find(attrs={"itemprop": "name"}) or tag
+        texts.append(name.get("content") or name.get_text(" "))
+    kinds.append(texts)
+    kinds.append([a.get_text(" ") for a in soup.select('a[rel~="author"]')
+                  if not _in_comments(a)])
+    for tag in soup.find_all(class_=BYLINE_CLASS):
+        text = clean(tag.get_text(" "))
+        if 0 < len(text) <= 120 and not _in_comments(tag):
+            found = NAME_AFTER_BY.search(text)
+            kinds.append([found.group(1)] if found else [text] if len(text.split()) <= 4 else [])
+            break
+    return kinds
+
+
+def page_authors(facts: PageFacts) -> list[str]:
+    """The article's authors (see the module's precedence)."""
+    soup, sites = facts.soup, facts.site_names
+    people, organizations = _ld_authors(facts.ld.get("author")) if facts.ld.get("author") \
+        else ([], [])
+    sources = [people]
+    sources.append([n for m in meta_content(soup, *AUTHOR_META) if not m.startswith("http")
+                    for n in split_author_names(m)])
+    sources += [[n for text in texts for n in split_author_names(text)]
+                for texts in _byline_texts(soup)]
+    extracted = getattr(facts.extracted, "author", None) if facts.extracted else None
+    sources.append([n for part in (extracted or "").split(";")
+                    for n in split_author_names(part)])
+    for names in sources:
+        names = [n for n in dict.fromkeys(clean(n) for n in names) if _plausible_name(n)]
+        people_only = [n for n in names if not _is_site_name(n, sites, loose=False)]
+        if people_only:
+            return people_only
+    return [n for n in organizations if _plausible_name(n)][:1]
+
+
+def _ld_date(ld: dict) -> list[str]:
+    value = ld.get("datePublished") or ld.get("dateCreated")
+    return [value] if isinstance(value, str) else []
+
+
+def _time_tags(soup: BeautifulSoup) -> list[str]:
+    tags = [t for t in soup.find_all("time", attrs={"datetime": True}) if not _in_comments(t)]
+    tags.sort(key=lambda t: t.find_parent(["article", "main"]) is None)
+    return [t["datetime"] for t in tags]
+
+
+def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[str]]:
+    """The publication date, and the stated dates that could not be read."""
+    soup = facts.soup
+    stated = _ld_date(facts.ld) + meta_content(soup, *DATE_META)
+    stated += [t.get("content") or t.get("datetime") for t in
+               soup.find_all(attrs={"itemprop": "datePublished"}) if t.name != "meta"]
+    stated += [t["datetime"] for t in soup.find_all("time", attrs={"datetime": True,
+                                                                   "pubdate": True})]
+    stated = [v for v in stated if isinstance(v, str) and v.strip()]
+    extracted = getattr(facts.extracted, "date", None) if facts.extracted else None
+    if extracted and extracted.endswith("-01-01") and re.search(
+            rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{extracted[:4]}",
+            soup.get_text(" "), re.I):
+        extracted = None  # htmldate's guess from a footer's "© 2015"
+    # trafilatura's date (htmldate) comes after what the page states outright and
+    # before its other <time> tags, which often give an update or a comment's date.
+    for value in stated + ([extracted] if extracted else []) + _time_tags(soup):
+        if date := parse_iso_date(value):
+            return date, []
+    for value in stated:
+        if found := find_byline_date(clean(value)):
+            return found[0], []
+    byline = soup.find(class_=re.compile(r"byline|date|meta", re.I))
+    for text in ([byline.get_text(" ")] if byline else []) + [soup.get_text(" ")[:3000]]:
+        if found := find_byline_date(clean(text)):
+            return found[0], []
+    if url and (match := URL_DATE.search(urlsplit(url).path)):
+        try:
+            return dt.date(*(int(g) for g in match.groups())), []
+        except ValueError:
+            pass
+    return None, stated
