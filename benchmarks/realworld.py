@@ -27,6 +27,7 @@ DEFAULT_SET = Path(__file__).resolve().parent.parent.parent / "shared" / "realwo
 KINDS = ("with", "without", "title", "author", "date")
 PHRASE_WORDS = 6
 WORD = re.compile(r"\w+")
+INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")  # soft hyphens, zero widths
 
 
 @dataclass
@@ -70,7 +71,7 @@ class Score:
 
 def words(text: str) -> list[str]:
     """Words as a phrase search compares them: lower case, no punctuation."""
-    return WORD.findall(text.casefold().replace("ё", "е"))
+    return WORD.findall(INVISIBLE.sub("", text.casefold().replace("ё", "е")))
 
 
 def contains_phrase(text_words: str, phrase: str) -> bool:

@@ -55,6 +55,8 @@ BOILERPLATE = re.compile(
     r"|^(?:wird geladen|loading)\s*(?:\.\.\.|…)?$"
     r"|^(?:crédits? photos?|photo credits?|bildnachweis|фото|foto|photo)\s*:"
     r"|^(?:ähnliche beiträge|related posts|похожие (?:статьи|материалы|записи))\s*:?$"
+    r"|^(?:tags|schlagwörter|schlagworte|теги|метки)\s*:"
+    r"|^[^|]{1,40}(?:\s\|\s[^|]{1,40}){2,}$"  # a menu or a link row: "Blog | Archive | Contact"
     r"|\b(?:to (?:view|read) the full (?:story|article),? (?:please )?(?:subscribe|log ?in)|"
     r"already a subscriber|first-time subscribers|submit your letter|"
     r"sign up (?:for|to) (?:our|the)\b.{0,40}newsletter|subscribe to (?:our|the)\b.{0,40}"

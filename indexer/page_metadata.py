@@ -245,6 +245,13 @@ def _byline_texts(soup: BeautifulSoup) -> list[list[str]]:
     kinds.append(texts)
     kinds.append([a.get_text(" ") for a in soup.select('a[rel~="author"]')
                   if not _in_comments(a)])
+    for label in soup.find_all(["h2", "h3", "h4", "h5", "dt", "strong", "span"],
+                               string=re.compile(r"^\s*(?:author|autor|auteur|автор)\s*:?\s*$",
+                                                 re.I)):
+        following = label.find_next(string=re.compile(r"\w"))
+        if following and len(clean(following)) <= 60:
+            kinds.append([clean(following)])
+            break
     for tag in soup.find_all(class_=BYLINE_CLASS):
         text = clean(tag.get_text(" "))
         if 0 < len(text) <= 120 and not _in_comments(tag):
