@@ -56,6 +56,7 @@ BOILERPLATE = re.compile(
     r"|^(?:crédits? photos?|photo credits?|bildnachweis|фото|foto|photo)\s*:"
     r"|^(?:ähnliche beiträge|related posts|похожие (?:статьи|материалы|записи))\s*:?$"
     r"|^(?:tags|schlagwörter|schlagworte|теги|метки)\s*:"
+    r"|^(?:by|von|par|por|автор:?|текст:?)\s+\S+(?:\s+\S+){0,7}$"  # a byline, not text
     r"|^[^|]{1,40}(?:\s\|\s[^|]{1,40}){2,}$"  # a menu or a link row: "Blog | Archive | Contact"
     r"|\b(?:to (?:view|read) the full (?:story|article),? (?:please )?(?:subscribe|log ?in)|"
     r"already a subscriber|first-time subscribers|submit your letter|"

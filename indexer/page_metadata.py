@@ -49,15 +49,23 @@ BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|published|reported|text|photos?)\s+)?(?:by|von|par|por|"
     r"di|door|author:?|autor:?|auteur:?|автор(?:ы)?:?|текст:?|view all posts by|"
     r"all posts by|posts by)\s+", re.I)
+ROLE_PREFIX = re.compile(r"^(?:\S+-)?(?:experte|expertin|redakteur(?:in)?|korrespondent(?:in)?|"
+                         r"reporter(?:in)?|editor|correspondent|journalist(?:in)?|"
+                         r"корреспондент|обозреватель|журналист)\s+(?=\S+\s+\S)", re.I)
 BYLINE_SUFFIX = re.compile(r"\s+(?:says|sagt|dit|dice|пишет|alle artikel|all posts|"
                            r"more articles)\s*:?$", re.I)
-NOT_A_NAME = re.compile(r"https?:|www\.|@|\d|\*|\(|\b(?:posted|published|admin|"
+NOT_A_NAME = re.compile(r"https?:|www\.|@|_|\d|\*|\(|\b(?:posted|published|admin|"
                         r"administrator|unknown|guest|staff writer|anonymous|name|author|"
-                        r"autor|автор)\b", re.I)
+                        r"autor|auteur|автор)\b", re.I)
 NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’-]+\.?"
 NAME_AFTER_BY = re.compile(rf"(?:^|\s)(?:[Bb]y|von|par|por|Автор:?|Текст:?)\s+({NAME}(?:\s+{NAME}){{1,3}})")
 COMMENTS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
+FEED_TYPES = re.compile(r"rss|atom", re.I)
+FEED_WORDS = re.compile(r"\s*\b(?:rss|atom)?\s*(?:[\w-]*feed|лента)\s*$", re.I)
+# Section names a site puts beside the headline in <title>: never the title itself.
+SECTION_PARTS = re.compile(r"^(?:blog(?: archive?)?|archive?|news|home|startseite|"
+                           r"nachrichten|actualités|новости|главная|блог)$", re.I)
 MAX_TITLE_CHARS = 300
 MAX_NAME_WORDS = 6
 
@@ -98,6 +106,11 @@ def meta_content(soup: BeautifulSoup, *names: str) -> list[str]:
 def site_names(soup: BeautifulSoup, ld: dict, url: str | None) -> list[str]:
     """Names the site goes by: og:site_name, the publisher, the host name."""
     names = meta_content(soup, "og:site_name", "application-name", "publisher")
+    for feed in soup.find_all("link", rel="alternate", type=FEED_TYPES, title=True):
+        # "Time 4 talks RSS Feed", "Site » Story Comments Feed": the site is the first part.
+        name = SITE_SEPARATORS.split(FEED_WORDS.sub("", clean(feed["title"])))[0]
+        if name and len(name.split()) <= 6:
+            names.append(name)
     publisher = ld.get("publisher")
     if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
         names.append(clean(publisher["name"]))
@@ -136,9 +149,9 @@ def strip_site_name(title: str, sites: list[str]) -> str:
     parts = SITE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    while len(parts) > 1 and _is_site_name(parts[-1], sites):
+    while len(parts) > 1 and (_is_site_name(parts[-1], sites) or SECTION_PARTS.match(parts[-1])):
         parts.pop()
-    while len(parts) > 1 and _is_site_name(parts[0], sites):
+    while len(parts) > 1 and (_is_site_name(parts[0], sites) or SECTION_PARTS.match(parts[0])):
         parts.pop(0)
     if len(parts) > 1 and not sites and re.search(r"\s\|\s[^|]{2,40}$", title):
         parts.pop()
@@ -169,19 +182,22 @@ def page_title(facts: PageFacts) -> str:
     if isinstance(headline, str):
         metadata_titles.append(clean(headline))
     metadata_titles += meta_content(soup, "og:title", "twitter:title", "dc.title")
-    if facts.extracted is not None and getattr(facts.extracted, "title", None):
-        metadata_titles.append(clean(facts.extracted.title))
     if soup.title and soup.title.string:
         metadata_titles.append(clean(soup.title.string))
     metadata_titles = [t for t in metadata_titles if t and len(t) <= MAX_TITLE_CHARS * 2]
+    # trafilatura's title is often the <h1> itself: it confirms nothing.
     metadata_keys = [_key(t) for t in metadata_titles]
-    headlines = _headlines(soup)
+    if facts.extracted is not None and getattr(facts.extracted, "title", None):
+        metadata_titles.insert(len(metadata_titles) - bool(soup.title and soup.title.string),
+                               clean(facts.extracted.title))
+    headlines = [h for h in _headlines(soup) if not _is_site_name(h, sites, loose=False)]
     for h1 in headlines:
         key = _key(h1)
         if len(key) >= 4 and any(key == m or (key in m and len(key) >= len(m) / 3)
                                  for m in metadata_keys):
             return h1
     stripped = [strip_site_name(t, sites) for t in metadata_titles]
+    stripped = [t for t in stripped if not _is_site_name(t, sites, loose=False)] or stripped
     for h1 in headlines:  # a metadata title cut short, confirmed by the headline it begins
         key = _key(h1)
         for title in stripped:
@@ -196,6 +212,11 @@ def page_title(facts: PageFacts) -> str:
 def split_author_names(text: str) -> list[str]:
     """"Jane Doe and John Roe" / "Анна Ли, Олег Ким и Ира Лис" → names."""
     text = BYLINE_SUFFIX.sub("", BYLINE_PREFIX.sub("", clean(text)))
+    # "FOCUS-Online-Experte Robin Tschöpe", "Redakteur Max Muster": a role is no name.
+    text = ROLE_PREFIX.sub("", text)
+    # "Matthias herrpfleger": a user handle after the name is not part of it.
+    text = re.sub(r"^((?:[A-ZÀ-ÞА-ЯЁ][\w'’.-]*\s+)*[A-ZÀ-ÞА-ЯЁ][\w'’.-]*)\s+[a-zа-яё][\w.-]*$",
+                  r"\1", text)
     parts = re.split(r"\s*[,;/]\s*|\s+(?:and|und|et|y|и|&)\s+", text, flags=re.I)
     return [p.strip(" :|") for p in parts if p.strip(" .:|")]
 
@@ -248,9 +269,10 @@ def _byline_texts(soup: BeautifulSoup) -> list[list[str]]:
     for label in soup.find_all(["h2", "h3", "h4", "h5", "dt", "strong", "span"],
                                string=re.compile(r"^\s*(?:author|autor|auteur|автор)\s*:?\s*$",
                                                  re.I)):
-        following = label.find_next(string=re.compile(r"\w"))
-        if following and len(clean(following)) <= 60:
-            kinds.append([clean(following)])
+        following = [t for t in label.find_all_next(string=re.compile(r"\w"), limit=4)
+                     if label not in t.parents]
+        if following and len(clean(following[0])) <= 60:
+            kinds.append([clean(following[0])])
             break
     for tag in soup.find_all(class_=BYLINE_CLASS):
         text = clean(tag.get_text(" "))
@@ -274,6 +296,9 @@ def page_authors(facts: PageFacts) -> list[str]:
     extracted = getattr(facts.extracted, "author", None) if facts.extracted else None
     sources.append([n for part in (extracted or "").split(";")
                     for n in split_author_names(part)])
+    # Last: a title that names its author ("Story, par Didier Roy (Blog, 2018)").
+    if soup.title and soup.title.string and (found := NAME_AFTER_BY.search(soup.title.string)):
+        sources.append([found.group(1)])
     for names in sources:
         names = [n for n in dict.fromkeys(clean(n) for n in names) if _plausible_name(n)]
         people_only = [n for n in names if not _is_site_name(n, sites, loose=False)]
@@ -293,6 +318,31 @@ def _time_tags(soup: BeautifulSoup) -> list[str]:
     return [t["datetime"] for t in tags]
 
 
+def _instant(value: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _local_date(value: str, others: list[str]) -> dt.date | None:
+    """A UTC time's date where the page also gives the same instant in local time.
+
+    "2022-05-04T03:37Z" beside "2022-05-03T23:37-04:00" was published on the 3rd
+    where it was written.
+    """
+    moment = _instant(value)
+    if moment is None or moment.utcoffset():
+        return None
+    for other in others:
+        local = _instant(other)
+        if local is not None and local.utcoffset() and abs(local - moment) < dt.timedelta(
+                minutes=1):
+            return local.date()
+    return None
+
+
 def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[str]]:
     """The publication date, and the stated dates that could not be read."""
     soup = facts.soup
@@ -309,9 +359,10 @@ def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[s
         extracted = None  # htmldate's guess from a footer's "© 2015"
     # trafilatura's date (htmldate) comes after what the page states outright and
     # before its other <time> tags, which often give an update or a comment's date.
-    for value in stated + ([extracted] if extracted else []) + _time_tags(soup):
+    times = _time_tags(soup)
+    for value in stated + ([extracted] if extracted else []) + times:
         if date := parse_iso_date(value):
-            return date, []
+            return _local_date(value, stated + times) or date, []
     for value in stated:
         if found := find_byline_date(clean(value)):
             return found[0], []
