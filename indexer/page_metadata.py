@@ -61,6 +61,11 @@ NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’-]+\.?"
 NAME_AFTER_BY = re.compile(rf"(?:^|\s)(?:[Bb]y|von|par|por|Автор:?|Текст:?)\s+({NAME}(?:\s+{NAME}){{1,3}})")
 COMMENTS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
+# Parts of a headline element that are not the headline: a kicker above it
+# ("roofline", "Dachzeile", "topline") or a label for screen readers.
+KICKER = re.compile(r"kicker|roofline|dachzeile|topline|overline|eyebrow|visually-?hidden|"
+                    r"sr-only|screen-reader|headline--colon", re.I)
+HOST_NAME = re.compile(r"^[\w-]+(?:\.[\w-]+)+$")
 FEED_TYPES = re.compile(r"rss|atom", re.I)
 FEED_WORDS = re.compile(r"\s*\b(?:rss|atom)?\s*(?:[\w-]*feed|лента)\s*$", re.I)
 # Section names a site puts beside the headline in <title>: never the title itself.
@@ -130,7 +135,7 @@ def _is_site_name(part: str, sites: list[str], loose: bool = True) -> bool:
     an author (Daniel Lemire writes "Daniel Lemire's blog").
     """
     key = _key(part).replace(" ", "")
-    if not key:
+    if not key or HOST_NAME.match(part.strip()):
         return True
     for site in sites:
         site_key = _key(site.rsplit(".", 1)[0] if "." in site and " " not in site
@@ -163,15 +168,24 @@ def strip_site_name(title: str, sites: list[str]) -> str:
     return title[start:end].strip() if start >= 0 and end > start else title
 
 
-def _headlines(soup: BeautifulSoup) -> list[str]:
-    """The page's ``<h1>`` texts, those inside the article first."""
+def _headlines(soup: BeautifulSoup) -> list[tuple[str, bool]]:
+    """The page's ``<h1>`` texts, each with whether it stands in the article.
+
+    Those inside ``<article>``/``<main>`` come first; a site's banner (a
+    ``<header>`` outside the article, menus, footers) holds none.
+    """
     found = []
     for h1 in soup.find_all("h1"):
-        text = clean(h1.get_text(" "))
-        if 0 < len(text) <= MAX_TITLE_CHARS:
-            inside = h1.find_parent(["article", "main"]) is not None
-            found.append((not inside, text))
-    return [text for _, text in sorted(found, key=lambda pair: pair[0])]
+        text = clean(" ".join(t for t in h1.find_all(string=True) if not KICKER.search(
+            " ".join(t.parent.get("class") or []) if t.parent is not h1 else "")))
+        if not 0 < len(text) <= MAX_TITLE_CHARS or h1.find_parent(["nav", "footer", "aside"]):
+            continue
+        article = h1.find_parent(["article", "main"])
+        header = h1.find_parent("header")
+        if header is not None and (article is None or header in article.parents):
+            continue
+        found.append((text, article is not None))
+    return sorted(found, key=lambda pair: not pair[1])
 
 
 def page_title(facts: PageFacts) -> str:
@@ -190,7 +204,9 @@ def page_title(facts: PageFacts) -> str:
     if facts.extracted is not None and getattr(facts.extracted, "title", None):
         metadata_titles.insert(len(metadata_titles) - bool(soup.title and soup.title.string),
                                clean(facts.extracted.title))
-    headlines = [h for h in _headlines(soup) if not _is_site_name(h, sites, loose=False)]
+    placed = [(h, inside) for h, inside in _headlines(soup)
+              if not _is_site_name(h, sites, loose=False)]
+    headlines = [h for h, _ in placed]
     for h1 in headlines:
         key = _key(h1)
         if len(key) >= 4 and any(key == m or (key in m and len(key) >= len(m) / 3)
@@ -203,6 +219,11 @@ def page_title(facts: PageFacts) -> str:
         for title in stripped:
             if TRUNCATED.search(title) and key.startswith(_key(TRUNCATED.sub("", title))):
                 return h1
+    # The article's own headline, even where the metadata titles say otherwise
+    # (they are often written for search engines and social media).
+    for h1, inside in placed:
+        if inside and len(h1.split()) >= 2:
+            return strip_site_name(h1, sites)
     complete = [t for t in stripped if not TRUNCATED.search(t)]
     if complete or stripped:
         return (complete or stripped)[0]
