@@ -49,6 +49,10 @@ BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|published|reported|text|photos?)\s+)?(?:by|von|par|por|"
     r"di|door|author:?|autor:?|auteur:?|автор(?:ы)?:?|текст:?|view all posts by|"
     r"all posts by|posts by)\s+", re.I)
+DATE_WORDS = re.compile(
+    r"\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:jan|febr)uary|march|april|june|"
+    r"july|august|(?:septem|octo|novem|decem)ber|(?:mon|diens|donners|frei|sams|sonn)tag|"
+    r"mittwoch|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b.*$", re.I)
 ROLE_PREFIX = re.compile(r"^(?:\S+-)?(?:experte|expertin|redakteur(?:in)?|korrespondent(?:in)?|"
                          r"reporter(?:in)?|editor|correspondent|journalist(?:in)?|"
                          r"корреспондент|обозреватель|журналист)\s+(?=\S+\s+\S)", re.I)
@@ -59,6 +63,8 @@ NOT_A_NAME = re.compile(r"https?:|www\.|@|_|\d|\*|\(|\b(?:posted|published|admin
                         r"autor|auteur|автор)\b", re.I)
 NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’-]+\.?"
 NAME_AFTER_BY = re.compile(rf"(?:^|\s)(?:[Bb]y|von|par|por|Автор:?|Текст:?)\s+({NAME}(?:\s+{NAME}){{1,3}})")
+# "Martin Junker All posts by Martin Junker Contact": the name said twice.
+REPEATED_NAME = re.compile(rf"^({NAME}(?:\s+{NAME}){{1,2}})\b.*\b\1\b")
 COMMENTS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
 URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
 # Parts of a headline element that are not the headline: a kicker above it
@@ -233,6 +239,8 @@ def page_title(facts: PageFacts) -> str:
 def split_author_names(text: str) -> list[str]:
     """"Jane Doe and John Roe" / "Анна Ли, Олег Ким и Ира Лис" → names."""
     text = BYLINE_SUFFIX.sub("", BYLINE_PREFIX.sub("", clean(text)))
+    # "Alex Bozarjian Thursday, November 9": the date after a byline is no name.
+    text = DATE_WORDS.split(text)[0]
     # "FOCUS-Online-Experte Robin Tschöpe", "Redakteur Max Muster": a role is no name.
     text = ROLE_PREFIX.sub("", text)
     # "Matthias herrpfleger": a user handle after the name is not part of it.
@@ -295,10 +303,12 @@ def _byline_texts(soup: BeautifulSoup) -> list[list[str]]:
         if following and len(clean(following[0])) <= 60:
             kinds.append([clean(following[0])])
             break
-    for tag in soup.find_all(class_=BYLINE_CLASS):
+    marked_byline = soup.find_all(class_=BYLINE_CLASS) + soup.find_all(
+        attrs={"data-testid": BYLINE_CLASS}) + soup.find_all(id=BYLINE_CLASS)
+    for tag in marked_byline:
         text = clean(tag.get_text(" "))
         if 0 < len(text) <= 120 and not _in_comments(tag):
-            found = NAME_AFTER_BY.search(text)
+            found = REPEATED_NAME.match(text) or NAME_AFTER_BY.search(text)
             kinds.append([found.group(1)] if found else [text] if len(text.split()) <= 4 else [])
             break
     return kinds
