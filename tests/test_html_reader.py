@@ -64,7 +64,7 @@ def test_open_graph_and_article_meta_tags():
         '<meta property="article:published_time" content="2016-10-02T10:00:00Z">'
         '<meta property="article:tag" content="Киргизия">'
         '<meta property="article:tag" content="Политика">',
-        "<h1>Другой заголовок</h1><p>В Бишкеке снова говорят о выборах мэра.</p>", lang="ru")
+        "<p>В Бишкеке снова говорят о выборах мэра.</p>", lang="ru")
     article = read_html_page(html.encode())
     assert article.title == "Бишкек спорит о мэре"
     assert article.authors == ["Анна Ли", "Олег Ким"]
@@ -110,3 +110,90 @@ def test_page_without_a_date_is_still_read():
 def test_page_with_no_article_text_is_rejected():
     with pytest.raises(NoArticleFound):
         read_html_page(b"<html><body><nav><a href='/'>Home</a></nav></body></html>")
+
+
+@pytest.mark.parametrize("head, headline, expected", [
+    # The article's visible headline wins over a title written for social media.
+    ('<meta property="og:title" content="Why Osh votes twice">',
+     "<h1>Osh picks its mayor again</h1>", "Osh picks its mayor again"),
+    # The site's name is cut from <title>, whichever side it stands on.
+    ("<title>Grain prices fall in Kostanay | Steppe Wire</title>"
+     '<meta property="og:site_name" content="Steppe Wire">', "", "Grain prices fall in Kostanay"),
+    ("<title>Steppe Wire – Grain prices fall in Kostanay</title>"
+     '<meta property="og:site_name" content="Steppe Wire">', "", "Grain prices fall in Kostanay"),
+    # A truncated og:title gives way to the full headline it begins.
+    ('<meta property="og:title" content="Tajik border posts reopen after a long...">', "",
+     "Tajik border posts reopen after a long..."),
+    ('<meta property="og:title" content="Tajik border posts reopen after a long...">'
+     "<title>Tajik border posts reopen after a long winter of talks - Tajik Wire</title>"
+     '<meta property="og:site_name" content="Tajik Wire">', "",
+     "Tajik border posts reopen after a long winter of talks"),
+    # A kicker above the headline is not part of it; a site's banner <h1> is not a title.
+    ("<title>Dust storms | Steppe Wire</title>",
+     '<h1><span class="kicker">Weather</span> Dust storms close roads</h1>',
+     "Dust storms close roads"),
+])
+def test_title_precedence(head, headline, expected):
+    html = page(head, headline + "<p>Text of the story, long enough to be one.</p>")
+    assert read_html_page(html.encode()).title == expected
+
+
+@pytest.mark.parametrize("head, markup, expected", [
+    # The publisher named as author gives way to the person in the byline.
+    ('<meta name="author" content="Steppe Wire"><meta property="og:site_name" content="Steppe Wire">',
+     '<p class="byline">By Dana Imanova</p>', ["Dana Imanova"]),
+    # Comment authors are never the article's.
+    ("", '<div class="comments"><span class="author">Troll123 says</span></div>'
+         '<div class="post-author">Aibek Sadykov</div>', ["Aibek Sadykov"]),
+    ("", '<div class="byline">Posted on March 3, 2020 by Ruslan Ismailov</div>',
+     ["Ruslan Ismailov"]),
+    ("", '<h4>Автор</h4><p><a href="/a/1">Нина Петрова</a></p>', ["Нина Петрова"]),
+])
+def test_a_sites_banner_headline_is_not_the_title():
+    html = ('<html lang="en"><head><title>Tajik Wire | Border posts reopen</title>'
+            '<meta property="og:site_name" content="Tajik Wire"></head><body>'
+            '<header><h1>Tajik Wire</h1></header><main><p>Border posts reopened after '
+            "talks that lasted all winter, traders said.</p></main></body></html>")
+    assert read_html_page(html.encode()).title == "Border posts reopen"
+
+
+def test_author_precedence(head, markup, expected):
+    html = page(head, markup + "<p>Text of the story, long enough to be one.</p>")
+    assert read_html_page(html.encode()).authors == expected
+
+
+@pytest.mark.parametrize("head, expected", [
+    ('<meta itemprop="datePublished" content="2019-06-14">', dt.date(2019, 6, 14)),
+    ('<meta name="pubdate" content="2019-06-14T08:00:00+05:00">', dt.date(2019, 6, 14)),
+    ('<meta name="DC.date.issued" content="2019-06-14">', dt.date(2019, 6, 14)),
+    ('<meta name="publishdate" content="2019-06-14">', dt.date(2019, 6, 14)),
+])
+def test_dates_from_more_meta_tags(head, expected):
+    html = page(head, "<p>Text of the story, long enough to be one.</p>")
+    assert read_html_page(html.encode()).date == expected
+
+
+def test_a_date_in_the_url_path_is_the_last_resort():
+    html = page("", "<p>Text of the story, long enough to be one.</p>")
+    article = read_html_page(html.encode(), url="https://wire.example/2018/05/07/story")
+    assert article.date == dt.date(2018, 5, 7)
+
+
+def test_json_ld_article_body_when_the_markup_has_no_text():
+    html = ('<html lang="en"><head><script type="application/ld+json">{"@type": "NewsArticle",'
+            ' "headline": "Snow in Naryn", "articleBody": "Snow closed the pass for two days."}'
+            '</script></head><body><div id="app"></div></body></html>')
+    article = read_html_page(html.encode())
+    assert article.title == "Snow in Naryn" and article.body == "Snow closed the pass for two days."
+
+
+def test_furniture_paragraphs_are_not_article_text():
+    html = page("", "<p>Herders moved the flocks to summer pastures early.</p>"
+                    "<p>Read more: Ten tips for a mountain holiday</p>"
+                    "<p>Читайте также: Новости туризма</p><p>Share</p>"
+                    "<p>Home | News | Contact | About</p>"
+                    "<p>This story first appeared on a partner site.</p>")
+    body = read_html_page(html.encode()).body
+    assert "Herders moved the flocks" in body and "first appeared on a partner site" in body
+    for furniture in ("Ten tips", "Новости туризма", "Share", "Contact"):
+        assert furniture not in body
