@@ -138,6 +138,14 @@ def test_title_precedence(head, headline, expected):
     assert read_html_page(html.encode()).title == expected
 
 
+def test_a_sites_banner_headline_is_not_the_title():
+    html = ('<html lang="en"><head><title>Tajik Wire | Border posts reopen</title>'
+            '<meta property="og:site_name" content="Tajik Wire"></head><body>'
+            '<header><h1>Tajik Wire</h1></header><main><p>Border posts reopened after '
+            "talks that lasted all winter, traders said.</p></main></body></html>")
+    assert read_html_page(html.encode()).title == "Border posts reopen"
+
+
 @pytest.mark.parametrize("head, markup, expected", [
     # The publisher named as author gives way to the person in the byline.
     ('<meta name="author" content="Steppe Wire"><meta property="og:site_name" content="Steppe Wire">',
@@ -149,14 +157,6 @@ def test_title_precedence(head, headline, expected):
      ["Ruslan Ismailov"]),
     ("", '<h4>Автор</h4><p><a href="/a/1">Нина Петрова</a></p>', ["Нина Петрова"]),
 ])
-def test_a_sites_banner_headline_is_not_the_title():
-    html = ('<html lang="en"><head><title>Tajik Wire | Border posts reopen</title>'
-            '<meta property="og:site_name" content="Tajik Wire"></head><body>'
-            '<header><h1>Tajik Wire</h1></header><main><p>Border posts reopened after '
-            "talks that lasted all winter, traders said.</p></main></body></html>")
-    assert read_html_page(html.encode()).title == "Border posts reopen"
-
-
 def test_author_precedence(head, markup, expected):
     html = page(head, markup + "<p>Text of the story, long enough to be one.</p>")
     assert read_html_page(html.encode()).authors == expected
