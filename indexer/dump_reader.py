@@ -29,75 +29,13 @@ from dataclasses import dataclass, field
 
 from .analysis import guess_language
 from .dates import find_date
-from .html_reader import split_author_names
 from .model import Article, NoArticleFound
+from .page_chrome import (MENU_END, LIST_HEADING_LINE, FOOTER_START, CHROME, CHROME_PATTERNS,
+                          SHARE_WORDS, CURRENCY, CREDIT, CREDIT_TAIL, DOMAIN, CAPTION,
+                          PHOTO_CREDIT_AFTER, BYLINE_LABEL)
+from .page_metadata import split_author_names
 from .regions import is_group_label, region_for_label
 
-MENU_END = re.compile(
-    r"^(you can search using keywords to narrow down the list\.?|"
-    r"вы можете искать по ключевым словам.*)$", re.I)
-# Section headings that start a list of other stories: chrome above the
-# article, the end of it below.
-LIST_HEADING = (
-    r"popular|most popular|most read|related( articles| stories| news)?|read more|"
-    r"(read|see) also|also read:?|more on (this|the) topic|latest news|top stories|"
-    r"trending|comments?( \(\d+\))?|tags:?|популярное|самое читаемое|читайте также|"
-    r"смотрите также|по теме|ещё по теме|еще по теме|другие новости|новости по теме|"
-    r"последние новости|главное|главные новости|лента новостей|комментарии( \(\d+\))?|"
-    r"теги:?|метки:?|breaking news|срочные новости:?")
-LIST_HEADING_LINE = re.compile(rf"^({LIST_HEADING})$", re.I)
-FOOTER_START = re.compile(
-    rf"^({LIST_HEADING}|to read the full story.*|чтобы прочитать статью полностью.*|"
-    r"sign up for .*newsletter.*|подпишитесь на .*рассылку.*|support \w+:.*|поддержите .*|"
-    r"this post is also available in.*|back to top( button)?|(the )?(views|opinions) expressed .*|"
-    r"мнени[ея],? (высказанн|выраженн).*|точка зрения (автора|редакции) .*|"
-    r".{0,60}(©|\(c\)|copyright) ?\d{4}.*)$", re.I)
-CHROME = re.compile(
-    r"^(skip to (main )?(content|navigation|search)|skip navigation|jump to (main )?content|"
-    r"accessibility links|перейти к (основному )?содержанию|перейти к (основной )?навигации|"
-    r"перейти к поиску|ссылки для входа|доступность ссылок|site logo( site logo)*|"
-    r"(main |главное )?menu|меню|главное меню|close|закрыть|search( for)?:?|поиск|найти|"
-    r"log ?in|log ?out|sign ?in|sign ?up|register|my account|subscribe( now)?|войти|вход|"
-    r"выйти|регистрация|личный кабинет|подписаться|подписка|share( this( article| story)?)?|"
-    r"print( this article)?|print version|e-?mail|tweet|copy link|поделиться|печать|"
-    r"версия для печати|распечатать|скопировать ссылку|font size|text size|размер шрифта|"
-    r"advertisement|advertising|sponsored( content)?|ad|реклама|на правах рекламы|"
-    r"партн[её]рский материал|новости партн[её]ров|continue reading|читать далее|подробнее|"
-    r"читать полностью|support( us)?|поддержать|listen( to (this )?article)?|слушать|"
-    r"loading\.*|загрузка\.*|наверх|placeholder canvas|your browser doesn.t support html5|"
-    r"home|главная|главная страница|weather|погода|accept( all)?( cookies)?|принять)$", re.I)
-CHROME_PATTERNS = [re.compile(p, re.I) for p in (
-    r"^(version|версия|ver\.?|v)\s*:?\s*\d+(\.\d+)+\b",         # "Version: 0.1.0"
-    r"^\d+(\.\d+){2,}$",
-    r"^(срочно|молния|breaking|urgent|экстренно)\s*[:!]",      # a news ticker's item
-    r"(cookies?|cookie-файл\w*|файл\w* cookie|куки).{0,120}(accept|agree|consent|policy|"
-    r"settings|принять|согла|политик)|(we use|мы используем).{0,60}(cookies?|куки)",
-    r"^(tags?|теги|метки|темы|ключевые слова|keywords)\s*:",   # a tag line
-    r"^(home|главная|главная страница|басты бет|башкы бет)\s*[/>»›→|•]",  # breadcrumbs
-    r"\s[>»›→]\s.*\s[>»›→]\s",
-    r"^(просмотр\w*|views?|прочитано)\s*:?\s*[\d\s]+$|^[\d\s]+(просмотр\w*|views?)$",
-    r"^(\d+ (мин\w*|min)\.? (на )?(чтени\w*|read)|читается за \d+ минут\w*|"
-    r"время чтения:? ?\d+ мин\w*)$",
-    r"^(читайте|читать|подписывайтесь( на)?|следите за|follow) .{0,40}\b(telegram|дзен|вконтакте|"
-    r"twitter|facebook|instagram|whatsapp)\b.{0,30}$",
-)]
-SHARE_WORDS = re.compile(
-    r"facebook|twitter|telegram|whatsapp|vkontakte|вконтакте|одноклассники|linkedin|"
-    r"messenger|viber|pinterest|reddit|flipboard|vk-black|vk|ok|x|e-?mail|copy|print|share|"
-    r"link|ссылка|копировать|поделиться|печать", re.I)
-CURRENCY = re.compile(r"^(USD|EUR|RUB|KZT|KGS|UZS|GEL|AMD|AZN|CNY|TJS|TMT|BYN|UAH|MDL)$")
-CREDIT = re.compile(
-    r"^\(?(photos?|image|picture|credit|photo credit|illustration|фото|снимок|иллюстрация|"
-    r"коллаж|кадр|источник фото)\b.{0,80}$|^©.{0,80}$|"
-    r"^[^.]{0,60}[/|]\s*(afp|reuters|ap|epa|getty images|ria novosti|tass|sputnik|"
-    r"риа новости|тасс|спутник)\)?$", re.I)
-CREDIT_TAIL = re.compile(r"\s*[(\[]?\s*((photo|фото|снимок|image|credit)\s*(:|/|—|–|-|by)|©)"
-                         r"\s*[^.()]{0,80}[)\]]?\s*$", re.I)
-DOMAIN = re.compile(r"\b[\w-]+\.(kg|kz|uz|tj|tm|ru|ge|am|az|by|ua|md|com|net|org|news|media)\b")
-CAPTION = re.compile(r"(^|[\s(])(photos?|фото|снимок|image|credit)\s*[:/]|"
-                     r"^(на фото|на снимке|in the photo|pictured)\b", re.I)
-PHOTO_CREDIT_AFTER = re.compile(r"[.,;]?\s+(фото|photos?|иллюстрац\w*|видео|video)\s*:.*$", re.I)
-BYLINE_LABEL = re.compile(r"^(by|автор[ыа]?|текст|author|text|written by)\s*:?\s+", re.I)
 DATE_LABELS = {"published", "updated", "posted", "опубликовано", "обновлено", "изменено",
                "дата", "date", "публикации", "and", "и", "by", "at", "в", "on", "last",
                "modified", "текст", "автор", "авторы", "author", "от", "стр", "номер", "выпуск",

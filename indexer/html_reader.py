@@ -27,8 +27,9 @@ from . import regions
 from .analysis import guess_language
 from .encodings import decode_page
 from .model import Article, NoArticleFound
+from .page_chrome import BOILERPLATE_PARAGRAPH
 from .page_metadata import (PageFacts, clean, meta_content, page_authors, page_date, page_title,
-                            site_names, split_author_names)
+                            site_names)
 
 # Containers that are never article text, by tag or by class/id words.
 NOISE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
@@ -43,25 +44,6 @@ BODY_HINTS = re.compile(r"article[-_]?body|entry[-_]content|post[-_]content|"
 TEXT_BLOCKS = ("p", "h2", "h3", "h4", "blockquote", "li", "pre")
 ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle",
                  "analysisnewsarticle", "opinionnewsarticle", "report", "scholarlyarticle"}
-# A paragraph that is furniture on any site, in the languages of the archive
-# and of the pages it is measured on.
-BOILERPLATE = re.compile(
-    r"^(?:read (?:more|also|next)|see also|related(?: articles?| stories)?|explore further|"
-    r"also read|more on this|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|"
-    r"lire aussi|à lire aussi|lea (?:también|más)|lea|vea también|ver también|"
-    r"читайте (?:также|еще|ещё)|смотрите также|по теме|подробнее)\s*[:.…»]"
-    r"|^(?:share|share this(?: article| story)?|teilen(?: mit)?|partager|compartir|"
-    r"поделиться)\s*:?$"
-    r"|^(?:wird geladen|loading)\s*(?:\.\.\.|…)?$"
-    r"|^(?:crédits? photos?|photo credits?|bildnachweis|фото|foto|photo)\s*:"
-    r"|^(?:ähnliche beiträge|related posts|похожие (?:статьи|материалы|записи))\s*:?$"
-    r"|^(?:tags|schlagwörter|schlagworte|теги|метки)\s*:"
-    r"|^(?:by|von|par|por|автор:?|текст:?)\s+\S+(?:\s+\S+){0,7}$"  # a byline, not text
-    r"|^[^|]{1,40}(?:\s\|\s[^|]{1,40}){2,}$"  # a menu or a link row: "Blog | Archive | Contact"
-    r"|\b(?:to (?:view|read) the full (?:story|article),? (?:please )?(?:subscribe|log ?in)|"
-    r"already a subscriber|first-time subscribers|submit your letter|"
-    r"sign up (?:for|to) (?:our|the)\b.{0,40}newsletter|subscribe to (?:our|the)\b.{0,40}"
-    r"newsletter|comments are (?:moderated|closed)|подпишитесь на (?:наш|нашу))", re.I)
 MIN_BODY_SHARE = 1.0  # of trafilatura's text the archive's container must hold
 SHORT_TEXT = 500  # characters
 
@@ -257,4 +239,4 @@ def _best_body(soup: BeautifulSoup, ld: dict, extracted: str, title: str) -> str
     # trafilatura repeats the headline as the first line; the title is indexed on its own.
     if paragraphs and clean(title) and paragraphs[0].casefold() == clean(title).casefold():
         paragraphs = paragraphs[1:]
-    return "\n\n".join(p for p in paragraphs if p and not BOILERPLATE.search(p))
+    return "\n\n".join(p for p in paragraphs if p and not BOILERPLATE_PARAGRAPH.search(p))

@@ -49,10 +49,13 @@ BYLINE_PREFIX = re.compile(
     r"^\s*(?:(?:written|posted|published|reported|text|photos?)\s+)?(?:by|von|par|por|"
     r"di|door|author:?|autor:?|auteur:?|автор(?:ы)?:?|текст:?|view all posts by|"
     r"all posts by|posts by)\s+", re.I)
-DATE_WORDS = re.compile(
-    r"\s+(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:jan|febr)uary|march|april|june|"
-    r"july|august|(?:septem|octo|novem|decem)ber|(?:mon|diens|donners|frei|sams|sonn)tag|"
-    r"mittwoch|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)\b.*$", re.I)
+_WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|diens|donners|frei|sams|"
+            r"sonn)tag|mittwoch|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)")
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# A date written after a byline: "Thursday, November 9, 2023", "Nov 9, 2023".
+DATE_WORDS = re.compile(rf"\s+(?:{_WEEKDAY},?\s+(?:{_MONTH}|\d)|{_MONTH}\s+\d).*$"
+                        rf"|\s+{_WEEKDAY}$", re.I)
 ROLE_PREFIX = re.compile(r"^(?:\S+-)?(?:experte|expertin|redakteur(?:in)?|korrespondent(?:in)?|"
                          r"reporter(?:in)?|editor|correspondent|journalist(?:in)?|"
                          r"корреспондент|обозреватель|журналист)\s+(?=\S+\s+\S)", re.I)
