@@ -27,7 +27,7 @@ from . import regions
 from .analysis import guess_language
 from .encodings import decode_page
 from .model import Article, NoArticleFound
-from .page_chrome import BOILERPLATE_PARAGRAPH
+from .page_chrome import CREDIT_TAIL, is_furniture
 from .page_metadata import (PageFacts, clean, meta_content, page_authors, page_date, page_title,
                             site_names)
 
@@ -235,8 +235,14 @@ def _best_body(soup: BeautifulSoup, ld: dict, extracted: str, title: str) -> str
     own = _container_text(container) if container is not None else ""
     body = own if own and (short or len(own) >= MIN_BODY_SHARE * len(extracted)) else extracted
     body = body or _ld_body(ld)
-    paragraphs = [clean(p) for p in re.split(r"\n\s*", body)]
+    paragraphs = [_plain_paragraph(p) for p in re.split(r"\n\s*", body)]
     # trafilatura repeats the headline as the first line; the title is indexed on its own.
     if paragraphs and clean(title) and paragraphs[0].casefold() == clean(title).casefold():
         paragraphs = paragraphs[1:]
-    return "\n\n".join(p for p in paragraphs if p and not BOILERPLATE_PARAGRAPH.search(p))
+    return "\n\n".join(p for p in paragraphs if p and not is_furniture(p))
+
+
+def _plain_paragraph(text: str) -> str:
+    """A paragraph without a photo credit at its end ("… Foto: Jane Doe")."""
+    text = clean(text)
+    return CREDIT_TAIL.sub("", text) if len(text) > 80 else text

@@ -40,7 +40,8 @@ CHROME = re.compile(
     r"версия для печати|распечатать|скопировать ссылку|font size|text size|размер шрифта|"
     r"advertisement|advertising|sponsored( content)?|ad|реклама|на правах рекламы|"
     r"партн[её]рский материал|новости партн[её]ров|continue reading|читать далее|подробнее|"
-    r"читать полностью|support( us)?|поддержать|listen( to (this )?article)?|слушать|"
+    r"читать полностью|support( us)?|поддержать|listen( to (this )?(article|story))?|слушать|"
+    r"escucha esta nota( aquí)?|artikel (anhören|vorlesen)|прослушать( статью)?|"
     r"loading\.*|загрузка\.*|наверх|placeholder canvas|your browser doesn.t support html5|"
     r"home|главная|главная страница|weather|погода|accept( all)?( cookies)?|принять)$", re.I)
 CHROME_PATTERNS = [re.compile(p, re.I) for p in (
@@ -94,3 +95,9 @@ BOILERPLATE_PARAGRAPH = re.compile(
     r"already a subscriber|first-time subscribers|submit your letter|"
     r"sign up (?:for|to) (?:our|the)\b.{0,40}newsletter|subscribe to (?:our|the)\b.{0,40}"
     r"newsletter|comments are (?:moderated|closed)|подпишитесь на (?:наш|нашу))", re.I)
+
+
+def is_furniture(paragraph: str) -> bool:
+    """Whether a paragraph of a page's text is furniture rather than the article's."""
+    return bool(BOILERPLATE_PARAGRAPH.search(paragraph) or CHROME.match(paragraph)
+                or any(pattern.search(paragraph) for pattern in CHROME_PATTERNS))
