@@ -28,7 +28,8 @@ from .analysis import guess_language
 from .encodings import decode_page
 from .model import Article, NoArticleFound
 from .page_chrome import CREDIT_TAIL, is_furniture
-from .page_metadata import (PageFacts, clean, meta_content, page_authors, page_date, page_title,
+from .page_dates import page_date
+from .page_metadata import (PageFacts, clean, meta_content, page_authors, page_title,
                             site_names)
 
 # Containers that are never article text, by tag or by class/id words.

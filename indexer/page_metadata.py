@@ -17,16 +17,11 @@ that survives the checks below:
   ``itemprop="author"``, ``rel="author"`` links, a byline ("By Jane Doe"),
   then trafilatura's; a name that is the site's or publisher's is dropped
   when a person is named.
-- **date** (publication, not update): JSON-LD ``datePublished``, meta tags
-  (``article:published_time``, ``itemprop="datePublished"``, ``pubdate``,
-  ``publishdate``, ``date``, ``DC.date.issued`` …), ``<time datetime>``,
-  trafilatura's (htmldate), a byline date in the text, then a date in the
-  URL's path.
+- **date**: see ``page_dates``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import re
 from dataclasses import dataclass
@@ -34,13 +29,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-from .dates import find_byline_date, parse_iso_date
 
-DATE_META = ("article:published_time", "og:published_time", "og:article:published_time",
-             "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
-             "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date",
-             "sailthru.date", "parsely-pub-date", "article.published", "published_time",
-             "cxenseparse:recs:publishtime", "dc.date.created", "citation_publication_date")
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl",
                "parsely-author", "sailthru.author", "citation_author")
 SITE_SEPARATORS = re.compile(r"\s+(?:[|–—•»«:·/]|-{1,2}|::)\s+")
@@ -69,7 +58,7 @@ NAME_AFTER_BY = re.compile(rf"(?:^|\s)(?:[Bb]y|von|par|por|Автор:?|Текс
 # "Martin Junker All posts by Martin Junker Contact": the name said twice.
 REPEATED_NAME = re.compile(rf"^({NAME}(?:\s+{NAME}){{1,2}})\b.*\b\1\b")
 COMMENTS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
-URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
+
 # Parts of a headline element that are not the headline: a kicker above it
 # ("roofline", "Dachzeile", "topline") or a label for screen readers.
 KICKER = re.compile(r"kicker|roofline|dachzeile|topline|overline|eyebrow|visually-?hidden|"
@@ -275,7 +264,8 @@ def _ld_authors(value) -> tuple[list[str], list[str]]:
     return people, organizations
 
 
-def _in_comments(tag: Tag) -> bool:
+def in_comments(tag: Tag) -> bool:
+    """Whether a tag stands in a page's comments, whose names and dates are not the article's."""
     for parent in tag.parents:
         if isinstance(parent, Tag) and parent.attrs and COMMENTS.search(
                 " ".join(parent.get("class") or []) + " " + (parent.get("id") or "")):
@@ -290,14 +280,14 @@ BYLINE_CLASS = re.compile(r"(^|[-_ ])(byline|author(-?name)?|by-?author|post-aut
 def _byline_texts(soup: BeautifulSoup) -> list[list[str]]:
     """Bylines by kind of markup, each kind's first place only, comments left out."""
     kinds = []
-    marked = [t for t in soup.find_all(attrs={"itemprop": "author"}) if not _in_comments(t)]
+    marked = [t for t in soup.find_all(attrs={"itemprop": "author"}) if not in_comments(t)]
     texts = []
     for tag in marked:
         name = tag.find(attrs={"itemprop": "name"}) or tag
         texts.append(name.get("content") or name.get_text(" "))
     kinds.append(texts)
     kinds.append([a.get_text(" ") for a in soup.select('a[rel~="author"]')
-                  if not _in_comments(a)])
+                  if not in_comments(a)])
     for label in soup.find_all(["h2", "h3", "h4", "h5", "dt", "strong", "span"],
                                string=re.compile(r"^\s*(?:author|autor|auteur|автор)\s*:?\s*$",
                                                  re.I)):
@@ -310,7 +300,7 @@ def _byline_texts(soup: BeautifulSoup) -> list[list[str]]:
         attrs={"data-testid": BYLINE_CLASS}) + soup.find_all(id=BYLINE_CLASS)
     for tag in marked_byline:
         text = clean(tag.get_text(" "))
-        if 0 < len(text) <= 120 and not _in_comments(tag):
+        if 0 < len(text) <= 120 and not in_comments(tag):
             found = REPEATED_NAME.match(text) or NAME_AFTER_BY.search(text)
             kinds.append([found.group(1)] if found else [text] if len(text.split()) <= 4 else [])
             break
@@ -339,74 +329,3 @@ def page_authors(facts: PageFacts) -> list[str]:
         if people_only:
             return people_only
     return [n for n in organizations if _plausible_name(n)][:1]
-
-
-def _ld_date(ld: dict) -> list[str]:
-    value = ld.get("datePublished") or ld.get("dateCreated")
-    return [value] if isinstance(value, str) else []
-
-
-def _time_tags(soup: BeautifulSoup) -> list[str]:
-    tags = [t for t in soup.find_all("time", attrs={"datetime": True}) if not _in_comments(t)]
-    tags.sort(key=lambda t: t.find_parent(["article", "main"]) is None)
-    return [t["datetime"] for t in tags]
-
-
-def _instant(value: str) -> dt.datetime | None:
-    try:
-        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
-
-
-def _local_date(value: str, others: list[str]) -> dt.date | None:
-    """A UTC time's date where the page also gives the same instant in local time.
-
-    "2022-05-04T03:37Z" beside "2022-05-03T23:37-04:00" was published on the 3rd
-    where it was written.
-    """
-    moment = _instant(value)
-    if moment is None or moment.utcoffset():
-        return None
-    for other in others:
-        local = _instant(other)
-        if local is not None and local.utcoffset() and abs(local - moment) < dt.timedelta(
-                minutes=1):
-            return local.date()
-    return None
-
-
-def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[str]]:
-    """The publication date, and the stated dates that could not be read."""
-    soup = facts.soup
-    stated = _ld_date(facts.ld) + meta_content(soup, *DATE_META)
-    stated += [t.get("content") or t.get("datetime") for t in
-               soup.find_all(attrs={"itemprop": "datePublished"}) if t.name != "meta"]
-    stated += [t["datetime"] for t in soup.find_all("time", attrs={"datetime": True,
-                                                                   "pubdate": True})]
-    stated = [v for v in stated if isinstance(v, str) and v.strip()]
-    extracted = getattr(facts.extracted, "date", None) if facts.extracted else None
-    if extracted and extracted.endswith("-01-01") and re.search(
-            rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{extracted[:4]}",
-            soup.get_text(" "), re.I):
-        extracted = None  # htmldate's guess from a footer's "© 2015"
-    # trafilatura's date (htmldate) comes after what the page states outright and
-    # before its other <time> tags, which often give an update or a comment's date.
-    times = _time_tags(soup)
-    for value in stated + ([extracted] if extracted else []) + times:
-        if date := parse_iso_date(value):
-            return _local_date(value, stated + times) or date, []
-    for value in stated:
-        if found := find_byline_date(clean(value)):
-            return found[0], []
-    byline = soup.find(class_=re.compile(r"byline|date|meta", re.I))
-    for text in ([byline.get_text(" ")] if byline else []) + [soup.get_text(" ")[:3000]]:
-        if found := find_byline_date(clean(text)):
-            return found[0], []
-    if url and (match := URL_DATE.search(urlsplit(url).path)):
-        try:
-            return dt.date(*(int(g) for g in match.groups())), []
-        except ValueError:
-            pass
-    return None, stated

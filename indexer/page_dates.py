@@ -1,0 +1,100 @@
+"""The publication date of a web page, by a fixed precedence.
+
+A page often carries several dates: the publication, updates, comments, a
+copyright year. Taken in order, the first that reads as a date wins:
+JSON-LD ``datePublished``, meta tags (``article:published_time``,
+``itemprop="datePublished"``, ``pubdate``, ``publishdate``, ``date``,
+``DC.date.issued`` …), ``<time pubdate>``, trafilatura's (htmldate's
+first-publication guess, unless it is only a footer's "© 2015"), other
+``<time datetime>`` tags outside comments, a byline date in the text, and
+last a date in the URL's path (``/2019/06/14/…``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from urllib.parse import urlsplit
+
+from bs4 import BeautifulSoup
+
+from .dates import find_byline_date, parse_iso_date
+from .page_metadata import PageFacts, clean, in_comments, meta_content
+
+DATE_META = ("article:published_time", "og:published_time", "og:article:published_time",
+             "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
+             "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "date",
+             "sailthru.date", "parsely-pub-date", "article.published", "published_time",
+             "cxenseparse:recs:publishtime", "dc.date.created", "citation_publication_date")
+URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|[-_]|$)")
+
+
+def _ld_date(ld: dict) -> list[str]:
+    value = ld.get("datePublished") or ld.get("dateCreated")
+    return [value] if isinstance(value, str) else []
+
+
+def _time_tags(soup: BeautifulSoup) -> list[str]:
+    tags = [t for t in soup.find_all("time", attrs={"datetime": True}) if not in_comments(t)]
+    tags.sort(key=lambda t: t.find_parent(["article", "main"]) is None)
+    return [t["datetime"] for t in tags]
+
+
+def _instant(value: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _local_date(value: str, others: list[str]) -> dt.date | None:
+    """A UTC time's date where the page also gives the same instant in local time.
+
+    "2022-05-04T03:37Z" beside "2022-05-03T23:37-04:00" was published on the 3rd
+    where it was written.
+    """
+    moment = _instant(value)
+    if moment is None or moment.utcoffset():
+        return None
+    for other in others:
+        local = _instant(other)
+        if local is not None and local.utcoffset() and abs(local - moment) < dt.timedelta(
+                minutes=1):
+            return local.date()
+    return None
+
+
+def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[str]]:
+    """The publication date, and the stated dates that could not be read."""
+    soup = facts.soup
+    stated = _ld_date(facts.ld) + meta_content(soup, *DATE_META)
+    stated += [t.get("content") or t.get("datetime") for t in
+               soup.find_all(attrs={"itemprop": "datePublished"}) if t.name != "meta"]
+    stated += [t["datetime"] for t in soup.find_all("time", attrs={"datetime": True,
+                                                                   "pubdate": True})]
+    stated = [v for v in stated if isinstance(v, str) and v.strip()]
+    extracted = getattr(facts.extracted, "date", None) if facts.extracted else None
+    if extracted and extracted.endswith("-01-01") and re.search(
+            rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{extracted[:4]}",
+            soup.get_text(" "), re.I):
+        extracted = None  # htmldate's guess from a footer's "© 2015"
+    # trafilatura's date (htmldate) comes after what the page states outright and
+    # before its other <time> tags, which often give an update or a comment's date.
+    times = _time_tags(soup)
+    for value in stated + ([extracted] if extracted else []) + times:
+        if date := parse_iso_date(value):
+            return _local_date(value, stated + times) or date, []
+    for value in stated:
+        if found := find_byline_date(clean(value)):
+            return found[0], []
+    byline = soup.find(class_=re.compile(r"byline|date|meta", re.I))
+    for text in ([byline.get_text(" ")] if byline else []) + [soup.get_text(" ")[:3000]]:
+        if found := find_byline_date(clean(text)):
+            return found[0], []
+    if url and (match := URL_DATE.search(urlsplit(url).path)):
+        try:
+            return dt.date(*(int(g) for g in match.groups())), []
+        except ValueError:
+            pass
+    return None, stated
