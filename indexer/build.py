@@ -36,7 +36,7 @@ from .schema import document_fields, make_schema
 CURRENT = "current"
 BUILD_INFO = "build.json"
 MANIFEST = "manifest.json.gz"  # files read, their article ids and digests, for --update
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2  # 2: no-date problems. An older manifest makes --update a rebuild.
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_ARTICLES = 500
@@ -213,12 +213,13 @@ class _Ledger:
 
 
 def _read_manifest(generation: Path) -> dict | None:
+    """The generation's manifest, of whatever version; ``None`` when there is none."""
     try:
         with gzip.open(generation / MANIFEST, "rt", encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError):
         return None
-    return data if data.get("version") == MANIFEST_VERSION else None
+    return data if isinstance(data, dict) else None
 
 
 def _entries(items) -> tuple[list, list, list]:
@@ -352,7 +353,8 @@ def update_index(
     size and time (or digest) are unchanged are not read again; the others
     are, and their articles compared by id and content hash. The result is the
     index a full build of those sources would give. Without an index to
-    update, this is a full build of ``sources``.
+    update, this is a full build of ``sources``; an index whose manifest is of
+    another version is rebuilt from its sources and the given ones.
     """
     index_dir = Path(index_dir)
     sources = list(sources)
@@ -365,6 +367,10 @@ def update_index(
         earlier = [Path(s) for s in manifest.get("sources", []) if Path(s).exists()]
         given = [Path(s).resolve() for s in sources]
         sources = earlier + [s for s in given if s not in earlier]
+        if manifest.get("version") != MANIFEST_VERSION:
+            # An older kartoteka's record of the files (their problems, say) is not
+            # what this one would write: read them all again, sources kept.
+            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict)
         return _update(sources, index_dir, current, manifest, workers, on_file,
                        max_file_bytes, strict)
 

@@ -15,6 +15,7 @@ import click
 from . import __version__
 from .build import BuildError, BuildSummary, build_index, default_index_dir, update_index
 from .corpus import DEFAULT_MAX_BYTES
+from .model import CorpusWarning, NoDate
 from .query import QueryError
 from .search import SORTS, SearchRequest, SearchService
 
@@ -112,11 +113,20 @@ def _echo_problems(problems, report_file=None) -> None:
     kinds = Counter(p.kind for p in problems)
     click.echo(f"Problems: {len(problems)} ("
                + ", ".join(f"{n} {kind}" for kind, n in kinds.most_common()) + ")")
-    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+    for problem in sorted(problems, key=_listing_order)[:MAX_PROBLEMS_SHOWN]:
         click.echo(f"  {problem}")
     if len(problems) > MAX_PROBLEMS_SHOWN:
         where = f"in {report_file}" if report_file else "with --report FILE"
         click.echo(f"  … and {len(problems) - MAX_PROBLEMS_SHOWN} more: see them all {where}")
+
+
+def _listing_order(problem) -> int:
+    """Skipped input first, then warnings, undated articles last (file order within each).
+
+    An archive may hold thousands of undated articles; their lines must not
+    push a skipped file out of the first ``MAX_PROBLEMS_SHOWN``.
+    """
+    return 2 if isinstance(problem, NoDate) else 1 if isinstance(problem, CorpusWarning) else 0
 
 
 def _write_report(path: str, report: dict) -> None:
@@ -160,25 +170,30 @@ class _Progress:
 @click.option("--lang", type=click.Choice(["en", "ru"]), default=None)
 @click.option("--from", "date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--to", "date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
+@click.option("--undated", is_flag=True,
+              help="Articles without a date: alone, only those; with --from/--to, those too.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @index_option
-def search(query, regions, authors, lang, date_from, date_to, sort, limit, page,
+def search(query, regions, authors, lang, date_from, date_to, undated, sort, limit, page,
            as_json, index_dir):
     """Search the index. An empty QUERY lists everything the filters allow.
 
     Words are ANDed; OR, NOT, -word, "phrases", title:, author: and word*
     work as in the README.
 
-    Example:
+    Examples:
 
         kartoteka search 'выборы мэра' --region central-asia --from 2010
+
+        kartoteka search --undated --from 2019 --to 2019
     """
     request = SearchRequest(
         query=query, regions=regions, authors=authors, langs=(lang,) if lang else (),
-        date_from=date_from, date_to=date_to, sort=sort, page=page, per_page=limit)
+        date_from=date_from, date_to=date_to, undated=undated, sort=sort, page=page,
+        per_page=limit)
     service = SearchService(_index_dir(index_dir))
     try:
         result = service.search(request)

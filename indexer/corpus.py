@@ -21,8 +21,8 @@ from .dump_reader import read_page_dump
 from .html_reader import read_html_page
 from .encodings import decode_line, decode_text
 from .jsonl_reader import read_json_line
-from .model import (Article, BadRecord, CorpusError, CorpusWarning, TooLarge, UnreadableFile,
-                    UnsupportedFile)
+from .model import (Article, BadRecord, CorpusError, CorpusWarning, NoDate, TooLarge,
+                    UnreadableFile, UnsupportedFile)
 
 SNIFF_BYTES = 8192
 DEFAULT_MAX_BYTES = 10_000_000  # a page file, or one JSON Lines record (--max-file-size)
@@ -70,7 +70,8 @@ def read_file(path: Path, root: Path,
     """Read one corpus file: finished Articles, and a CorpusError per problem.
 
     What a reader worked around (a legacy encoding, a date it could not use)
-    comes as a ``CorpusWarning`` after its article. A page file over
+    comes as a ``CorpusWarning`` after its article, and an article without a
+    date is followed by a ``NoDate``, whatever its format. A page file over
     ``max_bytes`` is skipped, as is a JSON Lines record over it.
     """
     source = source_name(path, root)
@@ -85,6 +86,10 @@ def read_file(path: Path, root: Path,
             yield article
             for note in article.notes:
                 yield CorpusWarning(note, source, article.line)
+            if article.date is None:
+                # The id names it where file and line cannot (an archive of many pages).
+                yield NoDate(f"no usable date; indexed as undated (id {article.id})", source,
+                             article.line)
     except CorpusError as error:
         error.path = source
         yield error

@@ -10,7 +10,8 @@ written once more, into ``docsets.bin`` beside the Whoosh files:
   for frequent terms, a bitset — a Python ``int`` with bit *d* set for
   document *d*;
 - per facet value, the bitset of its documents; per document, its date; and
-  the documents in date order.
+  the documents in date order, undated ones last (the year facet's
+  ``undated`` value is read from there, not stored as a term).
 
 Matching is then bitset algebra, counting is ``int.bit_count()``, and the top
 hits by relevance come from the highest-impact documents of each query term
@@ -34,7 +35,7 @@ from pathlib import Path
 
 from whoosh.reading import TermNotFound
 
-from .schema import FACET_FIELDS
+from .schema import FACET_FIELDS, UNDATED
 
 DOCSETS = "docsets.bin"
 DOCSETS_META = "docsets.meta"
@@ -337,8 +338,9 @@ class TermPostings:
 class _Column:
     """One facet's values per document, to count a small result set by walking it."""
 
-    def __init__(self, docsets: "Docsets", names, spans):
+    def __init__(self, docsets: "Docsets", names, spans, missing: str | None = None):
         self.names = list(names)
+        self.missing = missing  # the value counted for documents without one, if any
         self.present = spans is not None
         if self.present:
             first, starts, others, several = spans
@@ -355,7 +357,10 @@ class _Column:
         counts.update(itertools.chain.from_iterable(
             others[starts[d]:starts[d + 1]] for d in ids_of(docs & self.several)))
         names = self.names
-        return {names[ordinal]: n for ordinal, n in counts.items() if ordinal != NO_VALUE}
+        counted = {names[ordinal]: n for ordinal, n in counts.items() if ordinal != NO_VALUE}
+        if self.missing and counts[NO_VALUE]:
+            counted[self.missing] = counts[NO_VALUE]
+        return counted
 
 
 class Docsets:
@@ -373,13 +378,20 @@ class Docsets:
         self.all = self._bits_at(live) if live else (1 << self.total) - 1
         self.facets = {facet: {value: self._bits_at(span) for value, span in values.items()}
                        for facet, values in self.meta["facets"].items()}
-        self.columns = {facet: _Column(self, names, self.meta.get("columns", {}).get(facet))
+        self.columns = {facet: _Column(self, names, self.meta.get("columns", {}).get(facet),
+                                       missing=UNDATED if facet == "year" else None)
                         for facet, names in self.meta["facets"].items()}
         self.dates = array("i")
         self.dates.frombytes(self._slice(self.meta["dates"]))
         self.order = array("I")
         self.order.frombytes(self._slice(self.meta["order"]))
         self.dated = self.meta["dated"]
+        # Undated documents close the date order; they are the year facet's
+        # UNDATED value (listed only when the index holds any, as years are).
+        self.undated = bits_from_ids(self.order[self.dated:]) & self.all
+        self.dated_bits = self.all ^ self.undated
+        if self.undated and "year" in self.facets:
+            self.facets["year"][UNDATED] = self.undated
         self._cache: dict[tuple[str, str], TermPostings | None] = {}
         self._tables: dict[tuple[str, str], bytearray] = {}
 
@@ -457,14 +469,15 @@ class Docsets:
                       start: int | None = None, end: int | None = None) -> list[int]:
         """``count`` documents of ``bits`` after ``skip``, by date; undated last.
 
-        ``start``/``end`` (ordinals), when ``bits`` is known to lie within them,
-        spare looking at documents outside.
+        ``start``/``end`` (ordinals), when the dated documents of ``bits`` are
+        known to lie within them, spare looking at documents outside; dated
+        and undated documents are looked at only when ``bits`` holds any.
         """
         data = bits.to_bytes((self.total + 7) // 8, "little")
-        if start is None and end is None:
-            lo, hi, tail = 0, self.dated, range(self.dated, len(self.order))
-        else:
-            (lo, hi), tail = self._date_span(start, end), range(0)
+        lo, hi = (0, self.dated) if start is None and end is None else self._date_span(start, end)
+        if not bits & self.dated_bits:
+            lo = hi
+        tail = range(self.dated, len(self.order)) if bits & self.undated else range(0)
         dated = range(hi - 1, lo - 1, -1) if newest else range(lo, hi)
         found = []
         order = self.order

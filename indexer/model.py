@@ -126,6 +126,16 @@ class CorpusWarning(CorpusError):
     label = "warning: "
 
 
+class NoDate(CorpusWarning):
+    """An article indexed without a date: the year facet counts it as undated.
+
+    Said once per undated article, whatever the format, after any warning
+    that tells why a date it had was dropped.
+    """
+
+    kind = "no-date"
+
+
 PROBLEM_KINDS = {cls.kind: cls for cls in (CorpusError, UnreadableFile, TooLarge, NoArticleFound,
                                            BadRecord, UnsupportedFile, DuplicateId,
-                                           CorpusWarning)}
+                                           CorpusWarning, NoDate)}

@@ -18,6 +18,9 @@ FACET_FIELDS = {
     "lang": "lang",
     "year": "year",
 }
+# The year facet's value for articles without a date. Not stored: the docsets
+# derive it from the documents' dates, so an index needs no rebuild for it.
+UNDATED = "undated"
 SEARCH_FIELDS = ("title", "body")
 FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
 

@@ -9,7 +9,10 @@ the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
 Facets are counted over the whole result set, and each facet ignores its
 own filter (multi-select): choosing Georgia does not hide Armenia's count.
 Region and region group are one dimension (a group filter means any of its
-countries), and the year facet ignores the date range.
+countries), and the year facet ignores the date filter. The year facet lists
+the years, then ``undated`` (articles without a date) when the index holds
+any; so with no date filter its counts add up to the total. The date filter
+is a range, ``undated``, or both: "2019 or undated".
 """
 
 from __future__ import annotations
@@ -32,7 +35,7 @@ from .evaluate import Evaluator
 from .model import LANGUAGES
 from .query import KartotekaParser, QueryError, parse_query
 from .regions import GROUPS, REGIONS, expand_region_filter, region_label
-from .schema import SEARCH_FIELDS
+from .schema import SEARCH_FIELDS, UNDATED
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -68,6 +71,7 @@ class SearchRequest:
     langs: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
+    undated: bool = False  # articles without a date: alone, only them; with a range, or them
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -79,7 +83,7 @@ class _Filters:
     """The request's filters, each as the bitset of documents it admits."""
 
     by_dimension: dict[str, int] = field(default_factory=dict)
-    date_span: tuple[int | None, int | None] = (None, None)  # ordinals of the date filter
+    date_span: tuple[int | None, int | None] = (None, None)  # ordinals of the date range
 
     def all_but(self, dimension: str | None, docs: int) -> int:
         result = docs
@@ -155,10 +159,11 @@ class SearchService:
             return _run_search(state, request)
 
     def articles_per_year(self) -> dict[str, int]:
-        """How many articles the whole index holds for each year."""
+        """How many articles the whole index holds for each year, then ``undated``."""
         with self._lock:
             state = self._current()
-            return {year: bits.bit_count() for year, bits in sorted(state.facets["year"].items())}
+            return {year: bits.bit_count()
+                    for year, bits in sorted(state.facets["year"].items(), key=_year_order)}
 
     def export(self, request: SearchRequest, batch: int = 200):
         """``(total, rows)``: every hit of a request in its order, without snippets.
@@ -243,10 +248,15 @@ def _filters(state: _IndexState, request: SearchRequest) -> _Filters:
     if request.langs:
         filters.by_dimension["lang"] = state.docs_with("lang", request.langs)
     start, end = _date_range(request)
-    if start or end:
-        filters.date_span = (start.toordinal() if start else None,
-                             end.toordinal() if end else None)
-        filters.by_dimension["date"] = state.docsets.date_range_bits(*filters.date_span)
+    if start or end or request.undated:
+        dates = 0
+        if start or end:
+            filters.date_span = (start.toordinal() if start else None,
+                                 end.toordinal() if end else None)
+            dates = state.docsets.date_range_bits(*filters.date_span)
+        if request.undated:
+            dates |= state.docsets.undated
+        filters.by_dimension["date"] = dates
     return filters
 
 
@@ -407,8 +417,14 @@ def _facets(state: _IndexState, matched: int, filters: _Filters, label_lang: str
         "lang": _by_count(sorted(
             ((code, LANGUAGE_LABELS.get(label_lang, LANGUAGE_LABELS["en"])[code],
               lang_counts.get(code, 0)) for code in LANGUAGES), key=lambda e: e[1].casefold())),
-        "year": [{"value": y, "label": y, "count": n} for y, n in sorted(year_counts.items())],
+        "year": [{"value": y, "label": y, "count": n}
+                 for y, n in sorted(year_counts.items(), key=_year_order)],
     }
+
+
+def _year_order(item: tuple[str, object]) -> tuple[bool, str]:
+    """Years in order, then ``undated``."""
+    return item[0] == UNDATED, item[0]
 
 
 def _counts(state: _IndexState, facet: str, docs: int, members: dict) -> dict[str, int]:

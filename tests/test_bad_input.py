@@ -90,6 +90,15 @@ EXPECTED = {  # (file, line): (kind, what the reason says, action)
 }
 
 
+# Every article read without a date: one no-date problem each, after any warning that
+# says why (records 9 and zz-duplicates 1 are undated copies that lose to ok-1).
+UNDATED = {("good.html", None): "good", ("truncated.html", None): "truncated",
+           ("klingon.html", None): "klingon", ("records.jsonl", 1): "ok-1",
+           ("records.jsonl", 6): "bad-date", ("records.jsonl", 7): "future",
+           ("records.jsonl", 9): "ok-1", ("records.jsonl", 10): "cp1251-line",
+           ("zz-duplicates.jsonl", 1): "ok-1"}
+
+
 def check_problems(problems):
     found = {}
     for p in problems:
@@ -98,7 +107,14 @@ def check_problems(problems):
         matching = [p for p in found.get(where, []) if p["kind"] == kind and words in p["reason"]]
         assert matching, (where, found.get(where))
         assert matching[0]["action"] == action
-    assert set(found) == set(EXPECTED)
+    no_date = {where: [p for p in here if p["kind"] == "no-date"] for where, here in found.items()}
+    assert {where: [p["reason"] for p in here] for where, here in no_date.items() if here} == {
+        where: [f"no usable date; indexed as undated (id {article_id})"]
+        for where, article_id in UNDATED.items()}
+    assert all(p["action"] == "indexed" for here in no_date.values() for p in here)
+    # The reason a date was dropped comes first, then that the article is undated.
+    assert [p["kind"] for p in found[("records.jsonl", 6)]] == ["warning", "no-date"]
+    assert set(found) == set(EXPECTED) | set(UNDATED)
 
 
 def test_every_bad_input_is_reported_and_the_rest_indexed(downloads, tmp_path):
@@ -114,18 +130,28 @@ def test_every_bad_input_is_reported_and_the_rest_indexed(downloads, tmp_path):
     assert [h["id"] for h in service.search(SearchRequest("Армения"))["hits"]] == ["cp1251-line"]
     dates = {h["id"]: h["date"] for h in everything["hits"]}
     assert dates["future"] is None and dates["bad-date"] is None
+    # The articles the build called undated are exactly the year facet's "undated" ones.
+    undated = {h["id"] for h in everything["hits"] if h["date"] is None}
+    assert undated == set(UNDATED.values())
+    assert everything["facets"]["year"][-1] == {"value": "undated", "label": "undated",
+                                                "count": len(undated)}
 
 
 def test_strict_fails_on_any_problem_and_keeps_the_old_index(downloads, tmp_path):
     clean = tmp_path / "clean"
     clean.mkdir()
-    write_jsonl(clean / "a.jsonl", SMALL_CORPUS)
+    dated = [r for r in SMALL_CORPUS if r.get("date")]
+    write_jsonl(clean / "a.jsonl", dated)
     build_index([clean], tmp_path / "ix", workers=1, strict=True)
     before = current_generation(tmp_path / "ix")
-    with pytest.raises(BuildError, match="--strict: 20 problems"):
+    with pytest.raises(BuildError, match="--strict: 29 problems"):
         build_index([downloads], tmp_path / "ix", workers=1, strict=True, max_file_bytes=LIMIT)
+    # An undated article is a warning like the others, so it fails --strict too.
+    write_jsonl(clean / "a.jsonl", SMALL_CORPUS)
+    with pytest.raises(BuildError, match="--strict: 1 problem in the corpus"):
+        build_index([clean], tmp_path / "ix", workers=1, strict=True)
     assert current_generation(tmp_path / "ix") == before
-    assert SearchService(tmp_path / "ix").search(SearchRequest(""))["total"] == 7
+    assert SearchService(tmp_path / "ix").search(SearchRequest(""))["total"] == len(dated)
 
 
 def test_cli_summary_and_machine_readable_report(downloads, tmp_path):
@@ -135,9 +161,15 @@ def test_cli_summary_and_machine_readable_report(downloads, tmp_path):
         "--report", str(report)])
     assert result.exit_code == 0, result.output
     assert "Indexed 8 articles" in result.output
-    assert "Problems: 20 (7 warning, 4 bad-record, 3 unreadable, 2 too-large, 2 duplicate-id" \
-        in result.output
+    assert ("Problems: 29 (9 no-date, 7 warning, 4 bad-record, 3 unreadable, 2 too-large, "
+            "2 duplicate-id, 1 no-article, 1 unsupported)") in result.output
     assert "records.jsonl:2: invalid JSON" in result.output
+    assert "good.html: warning: no usable date; indexed as undated (id good)" in result.output
+    # Listed by weight: skipped input, then warnings, then the undated articles.
+    listed = result.output.splitlines()[2:]
+    weights = [2 if "no usable date" in line else 1 if "warning:" in line else 0
+               for line in listed]
+    assert weights == sorted(weights) and weights.count(2) == len(UNDATED)
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["status"] == "ok" and data["articles"] == 8 and data["mode"] == "full"
     check_problems(data["problems"])
@@ -146,7 +178,7 @@ def test_cli_summary_and_machine_readable_report(downloads, tmp_path):
         "index", str(downloads), "--index", str(tmp_path / "ix"), "--max-file-size", "0.04",
         "--strict", "--report", str(report)])
     assert strict.exit_code == 1
-    assert "--strict: 20 problems in the corpus; the index was left as it was" in strict.output
+    assert "--strict: 29 problems in the corpus; the index was left as it was" in strict.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert data["status"] == "failed" and "--strict" in data["error"]
-    assert len(data["problems"]) == 20
+    assert len(data["problems"]) == 29

@@ -10,7 +10,7 @@ from indexer.cli import cli
 from indexer.corpus import find_files, read_corpus
 from indexer.model import Article
 
-from conftest import SAMPLE_CORPUS
+from conftest import SAMPLE_CORPUS, write_jsonl
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,7 @@ def having(articles, pattern, lang=None):
             if (lang is None or a.lang == lang) and regex.search(a.title + "\n" + a.body)}
 
 
-def test_index_command_reports_every_file_and_the_languages(tmp_path):
+def test_index_command_reports_every_file_and_the_languages(tmp_path, corpus_articles):
     result = run("index", str(SAMPLE_CORPUS), "--index", str(tmp_path / "ix"))
     assert result.exit_code == 0, result.output
     files = len(list(find_files([SAMPLE_CORPUS])))
@@ -48,7 +48,13 @@ def test_index_command_reports_every_file_and_the_languages(tmp_path):
     total, en, ru, reported_files = map(int, match.groups())
     assert reported_files == files
     assert total == en + ru and en >= 30 and ru >= 30
-    assert "Problems" not in result.output
+    # The sample's only problems are its undated articles, each named.
+    undated = [a for a in corpus_articles if a.date is None]
+    assert undated
+    assert f"Problems: {len(undated)} ({len(undated)} no-date)\n" in result.output
+    for article in undated:
+        assert (f"  {article.source}: warning: no usable date; indexed as undated "
+                f"(id {article.id})\n") in result.output
 
 
 def test_index_command_reports_broken_files_and_indexes_the_rest(tmp_path):
@@ -63,6 +69,44 @@ def test_index_command_reports_broken_files_and_indexes_the_rest(tmp_path):
     assert "Indexed 2 articles" in result.output
     assert "empty.html: empty file" in result.output
     assert "r.jsonl:2: invalid JSON" in result.output
+
+
+def test_undated_articles_are_reported_in_the_summary_and_the_report(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "page.html").write_text(
+        "<html lang='en'><head><title>Grain in Almaty</title></head><body><article>"
+        "<h1>Grain in Almaty</h1><p>Kazakhstan sold more grain this autumn.</p></article>"
+        "</body></html>", encoding="utf-8")
+    write_jsonl(corpus / "r.jsonl", [
+        {"id": "dated", "lang": "en", "date": "2012-03-12", "body": "Tajikistan built a road."},
+        {"id": "no-date", "lang": "en", "body": "Uzbekistan opened a market."}])
+    report = tmp_path / "report.json"
+    result = run("index", str(corpus), "--index", str(tmp_path / "ix"), "--report", str(report))
+    assert result.exit_code == 0, result.output
+    assert "Indexed 3 articles" in result.output
+    assert "Problems: 2 (2 no-date)\n" in result.output
+    assert "  page.html: warning: no usable date; indexed as undated (id page)\n" in result.output
+    assert "  r.jsonl:2: warning: no usable date; indexed as undated (id no-date)\n" in result.output
+    problems = json.loads(report.read_text(encoding="utf-8"))["problems"]
+    assert problems == [
+        {"file": "page.html", "line": None, "kind": "no-date", "action": "indexed",
+         "reason": "no usable date; indexed as undated (id page)"},
+        {"file": "r.jsonl", "line": 2, "kind": "no-date", "action": "indexed",
+         "reason": "no usable date; indexed as undated (id no-date)"}]
+
+
+def test_many_undated_articles_do_not_push_skipped_files_out_of_the_summary(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", [{"id": f"n{i}", "lang": "en", "body": "Grain."}
+                                     for i in range(60)])
+    (corpus / "zz-empty.html").write_bytes(b"")
+    result = run("index", str(corpus), "--index", str(tmp_path / "ix"))
+    assert "Problems: 61 (60 no-date, 1 unreadable)" in result.output
+    listed = [line for line in result.output.splitlines() if line.startswith("  ")]
+    assert listed[0] == "  zz-empty.html: empty file"
+    assert listed[-1] == "  … and 11 more: see them all with --report FILE"
 
 
 def test_index_command_with_nothing_to_index_fails_clearly(tmp_path):
@@ -142,6 +186,18 @@ def test_sorting_newest_and_oldest(sample_index):
     assert dated_newest == sorted(dated_newest, reverse=True)
     assert [d for d in oldest if d] == sorted(d for d in oldest if d)
     assert newest[-1] is None  # the undated article comes last
+
+
+def test_undated_filter_alone_and_with_a_date_range(small_index):
+    assert found(small_index, "", "--undated") == {"undated-note"}
+    assert found(small_index, "", "--undated", "--from", "2019") == {"almaty-steel", "undated-note"}
+    assert "undated-note" not in found(small_index, "", "--from", "2000")
+    years = search_json(small_index, "")["facets"]["year"]
+    assert years[-1] == {"value": "undated", "label": "undated", "count": 1}
+    assert sum(e["count"] for e in years) == 7
+    human = run("search", "--undated", "--index", str(small_index))
+    assert human.output.startswith("1 article — page 1 of 1")
+    assert "year: 2011 2, 2013 1, 2016 2, 2019 1, undated 1" in human.output
 
 
 def test_json_output_has_exactly_the_documented_shape(sample_index):

@@ -56,18 +56,30 @@ def test_hidden_files_are_passed_over_and_order_is_stable(corpus):
 def test_every_file_gives_an_article_or_a_reason(corpus):
     items = list(read_corpus([corpus]))
     articles = {a.id: a for a in items if isinstance(a, Article)}
-    problems = {(p.path, p.line): p.reason for p in items if isinstance(p, CorpusError)}
+    problems = {}
+    for p in items:
+        if isinstance(p, CorpusError):
+            problems.setdefault((p.path, p.line), []).append((p.kind, p.reason))
     assert set(articles) == {"news/talks-in-tbilisi", "dumps/kyrgyz", "dumps/latin1", "r1"}
     assert articles["dumps/latin1"].body == "Café society"
+
+    def undated(article_id):
+        return ("no-date", f"no usable date; indexed as undated (id {article_id})")
+
     assert problems == {
-        ("html/empty.html", None): "empty file",
-        ("html/menu-only.html", None): "no article text found in the page",
-        ("html/picture.html", None): "binary file, not text",
-        ("dumps/latin1.txt", None): "not UTF-8: read as windows-1252",
-        ("notes.docx", None): "not a corpus file type (.docx)",
+        ("html/empty.html", None): [("unreadable", "empty file")],
+        ("html/menu-only.html", None): [("no-article", "no article text found in the page")],
+        ("html/picture.html", None): [("unreadable", "binary file, not text")],
+        ("html/talks.html", None): [undated("news/talks-in-tbilisi")],
+        ("dumps/latin1.txt", None): [("warning", "not UTF-8: read as windows-1252"),
+                                     undated("dumps/latin1")],
+        ("notes.docx", None): [("unsupported", "not a corpus file type (.docx)")],
+        ("records.jsonl", 1): [undated("r1")],
+        ("records.jsonl", 2): [undated("r1")],  # the duplicate is the build's to drop
         ("records.jsonl", 3): problems[("records.jsonl", 3)],
     }
-    assert "invalid JSON" in problems[("records.jsonl", 3)]
+    assert problems[("records.jsonl", 3)][0][0] == "bad-record"
+    assert "invalid JSON" in problems[("records.jsonl", 3)][0][1]
 
 
 def test_ids_come_from_the_url_else_from_the_path(corpus):

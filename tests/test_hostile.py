@@ -59,7 +59,8 @@ def test_any_request_gives_results_or_a_one_line_error(service, text, page, per_
 
 @settings(settings.get_profile("hostile"), max_examples=100)
 @given(params=st.dictionaries(st.sampled_from(
-    ["q", "region", "author", "lang", "from", "to", "sort", "page", "per_page", "ui", "chart"]),
+    ["q", "region", "author", "lang", "from", "to", "undated", "sort", "page", "per_page", "ui",
+     "chart"]),
     st.one_of(parameter, query_text), max_size=6))
 def test_any_url_parameters_give_200_or_a_json_400(client, params):
     api = client.get("/api/search", query_string=params)

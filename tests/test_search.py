@@ -78,7 +78,7 @@ def test_facets_count_the_whole_result_not_the_page(small_service):
     assert counts(result, "lang") == {"ru": 3, "en": 4}
     assert counts(result, "region_group")["caucasus"] == 3
     assert counts(result, "author")["Levan Beridze"] == 3
-    assert counts(result, "year") == {"2011": 2, "2013": 1, "2016": 2, "2019": 1}
+    assert counts(result, "year") == {"2011": 2, "2013": 1, "2016": 2, "2019": 1, "undated": 1}
 
 
 def test_a_facets_own_filter_does_not_narrow_its_own_counts(small_service):
@@ -95,6 +95,39 @@ def test_year_counts_ignore_the_date_range(small_service):
     result = small_service.search(SearchRequest("", date_from="2016", date_to="2016"))
     assert result["total"] == 2
     assert counts(result, "year")["2011"] == 2
+
+
+def test_year_facet_lists_undated_after_the_years_and_adds_up_to_the_total(small_service):
+    for request in (SearchRequest(""), SearchRequest("Georgia"), SearchRequest("", langs=("en",))):
+        result = small_service.search(request)
+        values = [e["value"] for e in result["facets"]["year"]]
+        assert values == sorted(values[:-1]) + ["undated"]  # a machine value: fronts label it
+        assert sum(e["count"] for e in result["facets"]["year"]) == result["total"], request
+    everything = small_service.search(SearchRequest(""))
+    assert counts(everything, "year") == {"2011": 2, "2013": 1, "2016": 2, "2019": 1, "undated": 1}
+    # Choosing undated leaves the year counts whole, so a year can be added to it.
+    chosen = small_service.search(SearchRequest("", undated=True))
+    assert chosen["total"] == 1 and chosen["facets"]["year"] == everything["facets"]["year"]
+    assert small_service.articles_per_year() == counts(everything, "year")
+
+
+@pytest.mark.parametrize("sort", ["relevance", "newest", "oldest"])
+def test_the_undated_filter_alone_or_or_a_date_range(small_service, sort):
+    def found(**kw):
+        return ids(small_service.search(SearchRequest("", sort=sort, **kw)))
+    assert found(undated=True) == ["undated-note"]
+    assert found(undated=True, regions=("kyrgyzstan",)) == []
+    # With a range: the range's articles or the undated ones, in date order, undated last.
+    assert set(found(date_from="2019", undated=True)) == {"almaty-steel", "undated-note"}
+    if sort != "relevance":
+        assert found(date_from="2016", undated=True)[-1] == "undated-note"
+        assert found(date_to="2011", undated=True) == (
+            ["tbilisi-wine", "yerevan-tbilisi-rail", "undated-note"] if sort == "newest"
+            else ["yerevan-tbilisi-rail", "tbilisi-wine", "undated-note"])
+    # A range alone still leaves undated articles out.
+    assert "undated-note" not in found(date_from="2000")
+    total, rows = small_service.export(SearchRequest("", sort=sort, undated=True))
+    assert total == 1 and [row["id"] for row in rows] == ["undated-note"]
 
 
 def test_every_region_and_group_is_listed_even_at_zero(small_service):

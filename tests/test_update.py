@@ -1,10 +1,12 @@
 """``--update``: new, changed and gone articles, and the same index a rebuild gives."""
 
+import gzip
+import json
 import os
 
 import pytest
 
-from indexer.build import build_index, current_generation, update_index
+from indexer.build import MANIFEST, build_index, current_generation, update_index
 from indexer.search import SearchRequest, SearchService
 
 from conftest import SMALL_CORPUS, write_jsonl
@@ -18,12 +20,13 @@ def snapshot(index_dir):
     service = SearchService(index_dir)
     seen = {}
     for text in QUERIES:
-        for sort in ("relevance", "newest"):
-            result = service.search(SearchRequest(text, sort=sort, per_page=100))
+        for sort, undated in (("relevance", False), ("newest", False), ("oldest", True)):
+            result = service.search(SearchRequest(text, sort=sort, undated=undated, per_page=100))
             hits = [(h["id"], h["title"], h["date"], h["score"] and round(h["score"], 3))
                     for h in result["hits"]]
-            seen[text, sort] = (result["total"], sorted(hits) if sort == "relevance" else hits,
-                                result["facets"])
+            seen[text, sort, undated] = (result["total"],
+                                         sorted(hits) if sort == "relevance" else hits,
+                                         result["facets"])
     return seen
 
 
@@ -68,8 +71,11 @@ def test_update_gives_the_index_a_full_rebuild_gives(corpus, tmp_path):
     assert summary.unchanged == 6
     assert [str(d) for d in summary.duplicates] == [
         "older/c.jsonl:2: id 'tbilisi-wine' already read from older/b.jsonl (kept the first)"]
-    build_index([corpus], tmp_path / "rebuilt", workers=1)
+    rebuilt = build_index([corpus], tmp_path / "rebuilt", workers=1)
     assert ids(tmp_path / "updated") == ids(tmp_path / "rebuilt")
+    # The same problems, undated articles of files not read again included.
+    assert [p.to_dict() for p in summary.problems] == [p.to_dict() for p in rebuilt.problems]
+    assert {p.kind for p in summary.problems} == {"no-date", "duplicate-id"}
     assert "dushanbe-rail" in ids(tmp_path / "updated")
     assert "note" not in ids(tmp_path / "updated")
     assert snapshot(tmp_path / "updated") == snapshot(tmp_path / "rebuilt")
@@ -101,6 +107,27 @@ def test_removing_the_first_copy_of_a_duplicate_promotes_the_next(corpus, tmp_pa
     assert snapshot(tmp_path / "ix") == snapshot(tmp_path / "rebuilt")
     hits = SearchService(tmp_path / "ix").search(SearchRequest("Оша"))["hits"]
     assert [h["title"] for h in hits] == ["Second copy"]
+
+
+def test_an_index_from_an_older_manifest_version_is_rebuilt_with_its_sources(corpus, tmp_path):
+    build_index([corpus], tmp_path / "ix", workers=1)
+    manifest = current_generation(tmp_path / "ix") / MANIFEST
+    with gzip.open(manifest, "rt", encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["version"] = 1  # as written before no-date problems were recorded
+    for entry in data["files"].values():
+        entry["problems"] = [p for p in entry["problems"] if p["kind"] != "no-date"]
+    with gzip.open(manifest, "wt", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    month = tmp_path / "new-month"
+    month.mkdir()
+    write_jsonl(month / "m.jsonl", [{"id": "month-1", "lang": "en", "body": "Grain."}])
+    summary = update_index([month], tmp_path / "ix", workers=1)
+    assert summary.mode == "full" and summary.total == 9  # the old sources kept
+    assert [str(p) for p in summary.problems if p.kind == "no-date"] == [
+        "note.txt: warning: no usable date; indexed as undated (id note)",
+        "older/b.jsonl:3: warning: no usable date; indexed as undated (id undated-note)",
+        "m.jsonl:1: warning: no usable date; indexed as undated (id month-1)"]
 
 
 def test_update_without_an_index_builds_one(corpus, tmp_path):

@@ -246,3 +246,64 @@ def test_author_facet_lists_only_authors_with_hits_and_says_how_many_are_left(
     narrow = page(client, "/?q=Кыргызстан")
     counts = [int(a.select_one(".count").text) for a in narrow.select("#facet-author a.value")]
     assert counts and all(counts)
+
+
+@pytest.fixture
+def small_client(small_index):
+    return create_app({"TESTING": True, "INDEX_DIR": str(small_index)}).test_client()
+
+
+def test_undated_articles_are_a_year_facet_value_that_toggles(small_client):
+    soup = page(small_client, "/")
+    undated = soup.select_one('#facet-year a.value[data-value="undated"]')
+    assert undated.select_one(".label").text == "undated"
+    assert int(undated.select_one(".count").text) == 1 and "selected" not in undated["class"]
+    bars = {bar["data-year"]: int(bar.title.text.split(":")[1].split("/")[0])
+            for bar in soup.select("#facet-year svg a.bar")}
+    assert sum(bars.values()) + 1 == int(soup.select_one(".summary .total")["data-total"]) == 7
+
+    chosen = page(small_client, "/" + undated["href"])
+    assert [h["data-id"] for h in chosen.select("li.hit")] == ["undated-note"]
+    link = chosen.select_one('#facet-year a.value[data-value="undated"]')
+    assert "selected" in link["class"]
+    chip = next(c for c in chosen.select(".chips a.chip") if "undated" in c.text)
+    assert chip.text.split("×")[0].strip() == "Year: undated"
+    assert page(small_client, "/" + link["href"]).select_one(".summary .total")["data-total"] == "7"
+    assert page(small_client, "/" + chip["href"]).select_one(".summary .total")["data-total"] == "7"
+
+
+def test_undated_with_a_year_means_that_year_or_undated(small_client):
+    year = page(small_client, "/?from=2019&to=2019")
+    assert [h["data-id"] for h in year.select("li.hit")] == ["almaty-steel"]
+    both = page(small_client, "/" + year.select_one(
+        '#facet-year a.value[data-value="undated"]')["href"])
+    assert [h["data-id"] for h in both.select("li.hit")] == ["almaty-steel", "undated-note"]
+    chips = [c.text.split("×")[0].strip() for c in both.select(".chips a.chip")]
+    assert chips == ["Year: 2019", "Year: undated"]
+
+
+def test_undated_label_in_the_russian_interface(small_client):
+    soup = page(small_client, "/?ui=ru&undated=1")
+    link = soup.select_one('#facet-year a.value[data-value="undated"]')
+    assert link.select_one(".label").text == "без даты"
+    assert [c.text.split("×")[0].strip() for c in soup.select(".chips a.chip")] == [
+        "Год: без даты"]
+
+
+def test_undated_filter_in_the_api_and_the_exports(small_client):
+    data = small_client.get("/api/search?undated=1").get_json()
+    assert [h["id"] for h in data["hits"]] == ["undated-note"] and data["total"] == 1
+    assert data["facets"]["year"][-1] == {"value": "undated", "label": "undated", "count": 1}
+    everything = small_client.get("/api/search").get_json()
+    assert sum(e["count"] for e in everything["facets"]["year"]) == everything["total"] == 7
+    with_2011 = small_client.get("/api/search?undated=1&from=2011&to=2011").get_json()
+    assert {h["id"] for h in with_2011["hits"]} == {"tbilisi-wine", "yerevan-tbilisi-rail",
+                                                    "undated-note"}
+    lines = small_client.get("/export.jsonl?undated=1").data.decode().splitlines()
+    assert json.loads(lines[0])["provenance"]["filters"]["undated"] is True
+    assert [json.loads(line)["id"] for line in lines[1:]] == ["undated-note"]
+    rows = list(csv.DictReader(io.StringIO(
+        small_client.get("/export.csv?undated=1").data.decode("utf-8-sig"))))
+    assert [(r["id"], r["date"]) for r in rows] == [("undated-note", "")]
+    response = small_client.get("/api/search?undated=yes")
+    assert response.status_code == 400 and "'undated' must be 1" in response.get_json()["error"]

@@ -9,6 +9,7 @@ from werkzeug.datastructures import MultiDict
 
 from indexer.query import QueryError
 from indexer.regions import GROUPS, REGIONS, region_label
+from indexer.schema import UNDATED
 from indexer.search import SearchService
 
 from .i18n import TEXT, format_date, ui_language
@@ -39,7 +40,7 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
     page["regions"] = _region_tree(result, current)
     page["authors"] = _author_facet(result, current, authors_shown)
     page["langs"] = _simple_facet(result["facets"]["lang"], current, "lang")
-    page["years"] = _year_chart(result, service.articles_per_year(), current)
+    page["years"] = _year_chart(result, service.articles_per_year(), current, ui)
     page["chips"] = _chips(current, ui)
     page["clear_url"] = query_string(MultiDict(
         [(k, v) for k, v in current.items(multi=True) if k in ("q", "ui", "sort", "chart")]))
@@ -103,9 +104,9 @@ def _author_facet(result: dict, current: MultiDict, shown: int) -> dict:
             "unlisted": len(others) - len(rest)}
 
 
-def _year_chart(result: dict, per_year: dict[str, int], current: MultiDict) -> dict:
+def _year_chart(result: dict, per_year: dict[str, int], current: MultiDict, ui: str) -> dict:
     counts = {e["value"]: e["count"] for e in result["facets"]["year"]}
-    years = sorted(per_year)
+    years = sorted(y for y in per_year if y != UNDATED)
     share_mode = current.get("chart") == "share"
     date_from, date_to = current.get("from", ""), current.get("to", "")
     bars = []
@@ -130,12 +131,28 @@ def _year_chart(result: dict, per_year: dict[str, int], current: MultiDict) -> d
                 "url": query_string(with_changes(current, from_=year, to=year)),
             })
     return {
-        "bars": bars, "height": CHART_HEIGHT, "share_mode": share_mode,
+        "bars": bars, "undated": _undated_entry(counts, per_year, current, ui),
+        "height": CHART_HEIGHT, "share_mode": share_mode,
         "count_url": query_string(_chart(current, None)),
         "share_url": query_string(_chart(current, "share")),
         "from": date_from, "to": date_to,
         "hidden": [(k, v) for k, v in current.items(multi=True) if k not in ("from", "to", "page")],
     }
+
+
+def _undated_entry(counts: dict[str, int], per_year: dict[str, int], current: MultiDict,
+                   ui: str) -> dict | None:
+    """The year facet's link for articles without a date (when the index has any).
+
+    It toggles ``undated=1``, keeping any date range: "2019 or undated".
+    """
+    if not per_year.get(UNDATED):
+        return None
+    count, total = counts.get(UNDATED, 0), per_year[UNDATED]
+    selected = current.get("undated") == "1"
+    return {"value": UNDATED, "label": TEXT[ui]["undated"], "count": count, "total": total,
+            "share": round(100 * count / total), "selected": selected,
+            "url": query_string(with_changes(current, undated=None if selected else "1"))}
 
 
 def _chart(current: MultiDict, mode: str | None) -> MultiDict:
@@ -164,6 +181,9 @@ def _chips(current: MultiDict, ui: str) -> list[dict]:
             span = current["from"]
         chips.append({"label": f"{t['year']}: {span}",
                       "url": query_string(with_changes(current, from_=None, to=None))})
+    if current.get("undated") == "1":
+        chips.append({"label": f"{t['year']}: {t['undated']}",
+                      "url": query_string(without(current, "undated"))})
     return chips
 
 

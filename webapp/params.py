@@ -1,8 +1,9 @@
 """The page's state in its URL: reading it into a SearchRequest, and link helpers.
 
 Every bit of state is a query parameter, so a search is a permalink:
-``q``, repeated ``region``/``author``/``lang``, ``from``, ``to``, ``sort``,
-``page``, ``per_page``, ``chart`` (count or share) and ``ui`` (en or ru).
+``q``, repeated ``region``/``author``/``lang``, ``from``, ``to``,
+``undated=1`` (articles without a date; with ``from``/``to``, "or undated"),
+``sort``, ``page``, ``per_page``, ``chart`` (count or share) and ``ui`` (en or ru).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from indexer.query import QueryError
 from indexer.search import SearchRequest
 
 MULTI = ("region", "author", "lang")
-STATE_KEYS = ("q", "region", "author", "lang", "from", "to", "sort", "page", "per_page",
-              "chart", "ui")
+STATE_KEYS = ("q", "region", "author", "lang", "from", "to", "undated", "sort", "page",
+              "per_page", "chart", "ui")
 
 
 def _int(args: MultiDict, key: str, default: int) -> int:
@@ -29,6 +30,13 @@ def _int(args: MultiDict, key: str, default: int) -> int:
         raise QueryError(f"'{key}' must be a whole number, not {value!r}") from None
 
 
+def _flag(args: MultiDict, key: str) -> bool:
+    value = args.get(key, "").strip()
+    if value not in ("", "0", "1"):
+        raise QueryError(f"'{key}' must be 1 (or 0), not {value!r}")
+    return value == "1"
+
+
 def search_request(args: MultiDict, per_page: int, ui: str = "en") -> SearchRequest:
     """The SearchRequest that URL parameters describe; ``QueryError`` if unreadable."""
     return SearchRequest(
@@ -38,6 +46,7 @@ def search_request(args: MultiDict, per_page: int, ui: str = "en") -> SearchRequ
         langs=tuple(v for v in args.getlist("lang") if v),
         date_from=args.get("from") or None,
         date_to=args.get("to") or None,
+        undated=_flag(args, "undated"),
         sort=args.get("sort") or "relevance",
         page=_int(args, "page", 1),
         per_page=_int(args, "per_page", per_page),

@@ -104,7 +104,7 @@ def _provenance(search_request_, total: int) -> dict:
         "query": search_request_.query,
         "filters": {"region": list(search_request_.regions), "author": list(search_request_.authors),
                     "lang": list(search_request_.langs), "from": search_request_.date_from,
-                    "to": search_request_.date_to},
+                    "to": search_request_.date_to, "undated": search_request_.undated},
         "sort": search_request_.sort,
         "total": total,
         "index_built_at": info.get("built_at"),
