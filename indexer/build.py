@@ -18,6 +18,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -293,15 +294,18 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
                 summary.problems = ledger.problems
                 if on_file:
                     on_file(summary)
+                crash_point("reading")
             summary.added = summary.total
             _check_outcome(summary, strict)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        crash_point("committed")
         _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
+        previous = current_generation(index_dir)
         summary.path = _swap_in(index_dir, building, stamp)
-    _remove_old_generations(index_dir)
+    _remove_old_generations(index_dir, previous)
     return summary
 
 
@@ -316,10 +320,24 @@ def _check_outcome(summary: BuildSummary, strict: bool) -> None:
 
 def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started):
     write_docsets(building, ix, workers)
+    crash_point("docsets")
     ix.close()
     ledger.save(building, sources)
     summary.seconds = time.perf_counter() - started
     _write_build_info(building, sources, stamp, summary)
+
+
+CRASH_AT = "KARTOTEKA_CRASH_AT"  # for crash tests: the stage at which a build kills itself
+
+
+def crash_point(stage: str) -> None:
+    """Die here as ``kill -9`` would, when ``$KARTOTEKA_CRASH_AT`` names this stage.
+
+    The crash tests stop a build at each stage of its writing exactly,
+    instead of guessing a moment with a timer.
+    """
+    if os.environ.get(CRASH_AT) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @contextlib.contextmanager
@@ -437,9 +455,11 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
             writer.cancel()
             raise
         writer.commit()
+        crash_point("committed")
         _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
+        previous = current_generation(index_dir)
         summary.path = _swap_in(index_dir, building, stamp)
-    _remove_old_generations(index_dir)
+    _remove_old_generations(index_dir, previous)
     return summary
 
 
@@ -494,6 +514,7 @@ def read_build_info(generation: Path) -> dict:
 def _swap_in(index_dir: Path, building: Path, stamp: dt.datetime) -> Path:
     generation = index_dir / f"gen-{stamp:%Y%m%dT%H%M%S%f}"
     building.rename(generation)
+    crash_point("renamed")
     link = index_dir / f".{CURRENT}-{os.getpid()}"
     if link.is_symlink():
         link.unlink()
@@ -512,14 +533,12 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-def _remove_old_generations(index_dir: Path) -> None:
-    """Keep the current and the previous generation; drop dead builds."""
-    current = current_generation(index_dir)
+def _remove_old_generations(index_dir: Path, previous: Path | None) -> None:
+    """Keep the current generation and the one it replaced (searches may still
+    read it); drop the rest, and what dead builds left (a generation renamed
+    but never swapped in is one)."""
+    keep = {current_generation(index_dir), previous}
     generations = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
-    keep = {current}
-    older = [g for g in generations if current and g.name < current.name]
-    if older:
-        keep.add(older[-1])
     for folder in generations:
         if folder not in keep:
             shutil.rmtree(folder, ignore_errors=True)
