@@ -27,7 +27,9 @@ from .model import (Article, BadRecord, CorpusError, CorpusWarning, NoDate, TooL
 SNIFF_BYTES = 8192
 DEFAULT_MAX_BYTES = 10_000_000  # a page file, or one JSON Lines record (--max-file-size)
 FUTURE_SLACK = dt.timedelta(days=1)  # time zones: "today" somewhere is tomorrow here
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # dropped from corpus text
+# Dropped from corpus text: control characters, and the invisible soft
+# hyphens and zero-width marks that would split a word in two.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200d\u2060\ufeff]")
 
 
 class FileFormat(enum.Enum):
@@ -119,7 +121,7 @@ def _read_any(path: Path, max_bytes: int) -> Iterator[tuple[Article, int | None]
         yield read_html_page(data), None
         return
     text, notes = decode_text(data)
-    article = read_page_dump(text)
+    article = read_page_dump(text, slug=path.stem)
     article.notes[:0] = notes
     yield article, None
 

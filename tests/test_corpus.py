@@ -2,8 +2,10 @@
 
 import pytest
 
+from indexer.build import build_index
 from indexer.corpus import FileFormat, find_files, id_from_url, read_corpus
 from indexer.model import Article, CorpusError
+from indexer.search import SearchRequest, SearchService
 
 from conftest import write_jsonl
 
@@ -105,3 +107,15 @@ def test_regions_from_the_page_are_kept_and_missing_ones_inferred(corpus):
 def test_a_missing_source_is_an_error_not_a_silent_skip(tmp_path):
     with pytest.raises(FileNotFoundError, match="nowhere"):
         list(read_corpus([tmp_path / "nowhere"]))
+
+
+def test_a_word_split_by_a_soft_hyphen_is_found_whole(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", [
+        {"id": "aral", "lang": "en", "title": "Fishing returns to Aral\u00adsk",
+         "body": "Boats in Karakal\u00adpakstan went out again this\u200bspring."}])
+    build_index([corpus], tmp_path / "ix", workers=1)
+    service = SearchService(tmp_path / "ix")
+    for query in ("Karakalpakstan", "Aralsk", "thisspring"):
+        assert service.search(SearchRequest(query))["total"] == 1, query

@@ -31,8 +31,10 @@ def check_page(html: bytes):
 
 
 def visible(text: str) -> str:
-    """Text as a reader sees it: control characters dropped, white space collapsed."""
-    return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", text).split())
+    """Text as a reader sees it: control characters and invisible marks (soft
+    hyphens, zero widths) dropped, white space collapsed."""
+    return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00ad\u200b-\u200d\u2060\ufeff]",
+                           "", text).split())
 
 
 @settings(max_examples=25, deadline=None,
