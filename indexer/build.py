@@ -28,7 +28,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from . import __version__
-from .corpus import DEFAULT_MAX_BYTES, find_files, read_file, source_name
+from .corpus import DEFAULT_MAX_BYTES, PassedOver, find_files, read_file, source_name
 from .docsets import write_docsets
 from .lock import BuildLock, BuildLocked
 from .model import Article, CorpusError, DuplicateId
@@ -37,7 +37,7 @@ from .schema import document_fields, make_schema
 CURRENT = "current"
 BUILD_INFO = "build.json"
 MANIFEST = "manifest.json.gz"  # files read, their article ids and digests, for --update
-MANIFEST_VERSION = 2  # 2: no-date problems. An older manifest makes --update a rebuild.
+MANIFEST_VERSION = 3  # 2: no-date problems; 3: WARC files. An older one: --update rebuilds.
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_ARTICLES = 500
@@ -58,6 +58,7 @@ class BuildSummary:
     files_read: int = 0
     indexed: Counter = field(default_factory=Counter)  # articles in the index, by language
     problems: list[CorpusError] = field(default_factory=list)
+    passed_over: Counter = field(default_factory=Counter)  # WARC records that are no pages, by why
     added: int = 0
     changed: int = 0
     removed: int = 0
@@ -93,6 +94,7 @@ class BuildSummary:
             "unchanged": self.unchanged,
             "seconds": round(self.seconds, 2),
             "problems": [p.to_dict() for p in self.problems],
+            "passed_over": dict(self.passed_over),
         }
 
 
@@ -183,11 +185,16 @@ class _Ledger:
         self.files: dict[str, dict] = {}
         self.winners: dict[str, tuple[str, str, str]] = {}  # id -> (file key, hash, lang)
         self.problems: list[CorpusError] = []  # in file order, duplicates included
+        self.passed_over: Counter = Counter()
 
-    def add_file(self, key: str, state: dict, entries, problems) -> list[bool]:
+    def add_file(self, key: str, state: dict, entries, problems,
+                 passed_over: Counter | None = None) -> list[bool]:
         """Record a file's entries ``(id, hash, lang, line)``; which of them win."""
         self.files[key] = {**state, "entries": [list(e) for e in entries],
                            "problems": [p.to_dict() for p in problems]}
+        if passed_over:
+            self.files[key]["passed_over"] = dict(passed_over)
+            self.passed_over.update(passed_over)
         self.problems += problems
         wins = []
         for article_id, digest, lang, line in entries:
@@ -229,10 +236,15 @@ def _entries(items) -> tuple[list, list, list]:
     for item in items:
         if isinstance(item, CorpusError):
             problems.append(item)
-        else:
+        elif not isinstance(item, PassedOver):
             articles.append(item)
             entries.append((item.id, item.content_hash(), item.lang, item.line))
     return articles, entries, problems
+
+
+def _passed_over(items) -> Counter:
+    """One file's records passed over, counted by why (a WARC's requests, redirects…)."""
+    return Counter(item.reason for item in items if isinstance(item, PassedOver))
 
 
 def build_index(
@@ -284,14 +296,15 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
         try:
             for (path, _), (state, items) in zip(jobs, _read_all(jobs, workers, max_file_bytes)):
                 articles, entries, problems = _entries(items)
-                wins = ledger.add_file(str(path.resolve()), state, entries, problems)
+                wins = ledger.add_file(str(path.resolve()), state, entries, problems,
+                                       _passed_over(items))
                 for article, wins_here in zip(articles, wins):
                     if wins_here:
                         writer.add_document(**document_fields(article))
                         summary.indexed[article.lang] += 1
                 summary.files += 1
                 summary.files_read += 1
-                summary.problems = ledger.problems
+                summary.problems, summary.passed_over = ledger.problems, ledger.passed_over
                 if on_file:
                     on_file(summary)
                 crash_point("reading")
@@ -415,6 +428,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
         if key in read:
             state, items = read[key]
             articles, entries, problems = _entries(items)
+            passed_over = _passed_over(items)
             fresh[key] = _first_by_id(articles)
         else:
             old = old_files[key]
@@ -422,9 +436,10 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
             state["mtime_ns"] = job[0].stat().st_mtime_ns
             entries = [tuple(e) for e in old["entries"]]
             problems = [CorpusError.from_dict(p) for p in old["problems"]]
-        ledger.add_file(key, state, entries, problems)
+            passed_over = Counter(old.get("passed_over", {}))
+        ledger.add_file(key, state, entries, problems, passed_over)
     summary.files = len(jobs)
-    summary.problems = ledger.problems
+    summary.problems, summary.passed_over = ledger.problems, ledger.passed_over
     summary.indexed = ledger.by_language()
     old_winners = {k: tuple(v) for k, v in manifest["winners"].items()}
     removed = [i for i in old_winners if i not in ledger.winners]

@@ -21,6 +21,9 @@ from .search import SORTS, SearchRequest, SearchService
 
 FACET_PREVIEW = 6
 MAX_PROBLEMS_SHOWN = 50
+# How the summary names the WARC records passed over (the rest: record type + "s").
+PASSED_OVER_LABELS = {"not-html": "not HTML", "not-200": "not 200 OK", "other": "of other types",
+                      "metadata": "metadata", "warcinfo": "warcinfo"}
 
 
 class BadQuery(click.ClickException):
@@ -55,11 +58,11 @@ def cli():
               help="Write a JSON report of the build: counts, changes and every problem.")
 @click.option("--max-file-size", "max_file_mb", type=click.FloatRange(min=0.001),
               default=DEFAULT_MAX_BYTES / 1_000_000, show_default=True, metavar="MB",
-              help="Skip page files, and JSON Lines records, larger than this.")
+              help="Skip page files, JSON Lines records and WARC pages larger than this.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: all cores).")
 def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs):
-    """Build the index from SOURCES (folders or files of HTML, .txt dumps, .jsonl).
+    """Build the index from SOURCES (folders or files of HTML, .txt dumps, .jsonl, .warc.gz).
 
     The new index replaces the old one only when the build succeeds; a
     search server keeps answering from the old one until then.
@@ -104,7 +107,17 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs):
     else:
         click.echo(f"Indexed {summary.total} articles ({by_lang}) from {summary.files} files "
                    f"in {summary.seconds:.1f} s ({rate:.0f} docs/s) into {target}")
+    if summary.passed_over:
+        click.echo(_passed_over_line(summary.passed_over))
     _echo_problems(summary.problems, report_file)
+
+
+def _passed_over_line(counts: Counter) -> str:
+    """The summary's line, e.g. "Passed over 23 WARC records: 20 requests, 3 redirects"."""
+    total = sum(counts.values())
+    parts = [f"{n} {PASSED_OVER_LABELS.get(why) or why + ('s' if n != 1 else '')}"
+             for why, n in counts.most_common()]
+    return f"Passed over {total} WARC record{'s' if total != 1 else ''}: {', '.join(parts)}"
 
 
 def _echo_problems(problems, report_file=None) -> None:

@@ -21,11 +21,12 @@ from .dump_reader import read_page_dump
 from .html_reader import read_html_page
 from .encodings import decode_line, decode_text
 from .jsonl_reader import read_json_line
+from .warc_reader import PassedOver, read_warc
 from .model import (Article, BadRecord, CorpusError, CorpusWarning, NoDate, TooLarge,
                     UnreadableFile, UnsupportedFile)
 
 SNIFF_BYTES = 8192
-DEFAULT_MAX_BYTES = 10_000_000  # a page file, or one JSON Lines record (--max-file-size)
+DEFAULT_MAX_BYTES = 10_000_000  # a page file, a JSON Lines record, a WARC page (--max-file-size)
 FUTURE_SLACK = dt.timedelta(days=1)  # time zones: "today" somewhere is tomorrow here
 # Dropped from corpus text: control characters, and the invisible soft
 # hyphens and zero-width marks that would split a word in two.
@@ -36,10 +37,13 @@ class FileFormat(enum.Enum):
     HTML = "html"
     TEXT_DUMP = "text dump"
     JSON_LINES = "JSON Lines"
+    WARC = "WARC"
 
     @classmethod
     def of(cls, path: Path) -> "FileFormat | None":
         """The format of a file, from its name; ``None`` for other files."""
+        if path.name.lower().endswith((".warc", ".warc.gz")):  # the suffix of x.warc.gz is .gz
+            return cls.WARC
         return {
             ".html": cls.HTML, ".htm": cls.HTML, ".xhtml": cls.HTML,
             ".txt": cls.TEXT_DUMP, ".text": cls.TEXT_DUMP,
@@ -67,18 +71,23 @@ def find_files(sources: Iterable[str | os.PathLike]) -> Iterator[tuple[Path, Pat
             raise FileNotFoundError(f"no such file or folder: {source}")
 
 
-def read_file(path: Path, root: Path,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | CorpusError]:
+def read_file(path: Path, root: Path, max_bytes: int = DEFAULT_MAX_BYTES
+              ) -> Iterator[Article | CorpusError | PassedOver]:
     """Read one corpus file: finished Articles, and a CorpusError per problem.
 
     What a reader worked around (a legacy encoding, a date it could not use)
     comes as a ``CorpusWarning`` after its article, and an article without a
     date is followed by a ``NoDate``, whatever its format. A page file over
-    ``max_bytes`` is skipped, as is a JSON Lines record over it.
+    ``max_bytes`` is skipped, as is a JSON Lines record or a WARC page over it.
+    A WARC's records that are no article pages (requests, redirects, images)
+    come as ``PassedOver``: counted, not problems.
     """
     source = source_name(path, root)
     try:
         for item in _read_any(path, max_bytes):
+            if isinstance(item, PassedOver):
+                yield item
+                continue
             if isinstance(item, CorpusError):
                 item.path = source
                 yield item
@@ -104,10 +113,14 @@ def source_name(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
-def _read_any(path: Path, max_bytes: int) -> Iterator[tuple[Article, int | None] | CorpusError]:
+def _read_any(path: Path, max_bytes: int
+              ) -> Iterator[tuple[Article, int | None] | CorpusError | PassedOver]:
     file_format = FileFormat.of(path)
     if file_format is None:
         raise UnsupportedFile(f"not a corpus file type ({path.suffix or 'no extension'})")
+    if file_format is FileFormat.WARC:  # a crawl is big: the size limit is per page
+        yield from read_warc(path, max_bytes)
+        return
     size = path.stat().st_size
     if file_format is FileFormat.JSON_LINES:
         yield from _read_json_lines_file(path, max_bytes)
@@ -228,8 +241,8 @@ def _region_slugs(values: list[str]) -> list[str]:
     return slugs
 
 
-def read_corpus(sources: Iterable[str | os.PathLike],
-                max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Article | CorpusError]:
-    """Every Article and problem of the sources, one file after another."""
+def read_corpus(sources: Iterable[str | os.PathLike], max_bytes: int = DEFAULT_MAX_BYTES
+                ) -> Iterator[Article | CorpusError | PassedOver]:
+    """Every Article and problem (and WARC record passed over) of the sources, file by file."""
     for path, root in find_files(sources):
         yield from read_file(path, root, max_bytes)
