@@ -120,7 +120,7 @@ def _read_record(record: ArcWarcRecord, offset: int, max_bytes: int) -> Iterator
         if skip:
             yield PassedOver(skip)
             return
-        article = read_html_page(body, default_charset=charset)
+        article = read_html_page(body, url=uri or None, default_charset=charset)
     except CorpusError as problem:
         yield type(problem)(f"{uri or 'a record'} (at byte {offset}): {problem.reason}")
         return
