@@ -7,7 +7,7 @@ optional filters ``regions``, ``date_from``, ``date_to``.
 
 from __future__ import annotations
 
-from indexer.analysis import STOP_WORDS, morph_analyzer
+from indexer.text.analysis import STOP_WORDS, morph_analyzer
 
 from .synthetic import Vocabulary
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.corpus import read_file
+from indexer.ingest.corpus import read_file
 from indexer.model import Article
 
 DEFAULT_SET = Path(__file__).resolve().parent.parent.parent / "shared" / "realworld-html"

@@ -18,10 +18,10 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from indexer.analysis import morph_analyzer
-from indexer.corpus import read_corpus
+from indexer.text.analysis import morph_analyzer
+from indexer.ingest.corpus import read_corpus
 from indexer.model import Article
-from indexer.regions import REGIONS
+from indexer.text.regions import REGIONS
 
 SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "sample_corpus"
 RECORDS_PER_FILE = 1000

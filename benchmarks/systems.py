@@ -22,10 +22,10 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from indexer.build import current_generation
-from indexer.regions import expand_region_filter, group_of
-from indexer.dates import parse_date_bound
-from indexer.search import SearchRequest, SearchService
+from indexer import current_generation
+from indexer.text.regions import expand_region_filter, group_of
+from indexer.text.dates import parse_date_bound
+from indexer.search.service import SearchRequest, SearchService
 
 from .measure import folder_bytes
 

@@ -1,3 +1,41 @@
-"""kartoteka's library: read a bilingual news corpus, index it, search it."""
+"""kartoteka's library: read a bilingual news corpus, index it, search it.
+
+The flow runs one way, and the subpackages follow it:
+
+- ``ingest``: corpus files → ``Article`` objects (``model``): the corpus walk
+  and one reader per format (HTML, saved-text pages, JSON Lines, WARC);
+- ``text``: what both languages need everywhere: the analyzer (pymorphy3
+  readings, Snowball stems), regions, dates;
+- ``engine``: articles → an index generation on disk, and the reading of
+  it (the Whoosh schema and writer, the docsets, the generation store);
+- ``search``: a query and filters → hits, facets and snippets, through the
+  engine (``SearchService``);
+- ``cli``, and the ``webapp`` package beside this one, on top.
+
+This module is the public face the CLI and the web app use. Its names are
+loaded on first use, so a reader of the index never loads the build.
+"""
 
 __version__ = "0.1.0"
+
+_PUBLIC = {
+    "SearchService": "search.service", "SearchRequest": "search.service",
+    "SORTS": "search.service",
+    "build_index": "engine.build", "update_index": "engine.build", "BuildSummary": "engine.build",
+    "default_index_dir": "engine.store", "current_generation": "engine.store",
+    "BadRequest": "errors", "QueryError": "errors", "BuildError": "errors",
+    "UNDATED": "engine.schema",
+    "REGIONS": "text.regions", "GROUPS": "text.regions", "region_label": "text.regions",
+}
+
+__all__ = ["__version__", *_PUBLIC]
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'indexer' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{_PUBLIC[name]}", __name__), name)
+    globals()[name] = value
+    return value

@@ -13,11 +13,12 @@ from collections import Counter
 import click
 
 from . import __version__
-from .build import BuildError, BuildSummary, build_index, default_index_dir, update_index
-from .corpus import DEFAULT_MAX_BYTES
+from .engine.build import BuildSummary, build_index, update_index
+from .engine.store import default_index_dir
+from .errors import BuildError, QueryError
+from .ingest.corpus import DEFAULT_MAX_BYTES
 from .model import CorpusWarning, NoDate
-from .query import QueryError
-from .search import SORTS, SearchRequest, SearchService
+from .search.service import SORTS, SearchRequest, SearchService
 
 FACET_PREVIEW = 6
 MAX_PROBLEMS_SHOWN = 50
@@ -259,8 +260,9 @@ def serve(index_dir, host, port):
 
         kartoteka serve --port 8000
     """
-    from webapp import create_app  # only this command knows the web app
     from waitress import serve as waitress_serve
+
+    from webapp import create_app  # only this command knows the web app
 
     app = create_app({"INDEX_DIR": str(_index_dir(index_dir))})
     click.echo(f"Serving {app.config['INDEX_DIR']} at http://{host}:{port}/", err=True)

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from indexer.build import build_index
-from indexer.search import SearchService
+from indexer.engine.build import build_index
+from indexer.search.service import SearchService
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_CORPUS = ROOT / "sample_corpus"

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from indexer.analysis import ANALYZER, analyze, bilingual_analyzer, guess_language, normal_forms
+from indexer.text.analysis import ANALYZER, analyze, bilingual_analyzer, guess_language, normal_forms
 
 
 def terms(text):

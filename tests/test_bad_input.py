@@ -6,9 +6,9 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from indexer.build import BuildError, build_index, current_generation
+from indexer import BuildError, build_index, current_generation
 from indexer.cli import cli
-from indexer.search import SearchRequest, SearchService
+from indexer.search.service import SearchRequest, SearchService
 
 from conftest import SMALL_CORPUS, write_jsonl
 

@@ -2,8 +2,9 @@
 
 import pytest
 
-from indexer.build import BuildError, build_index, current_generation, read_build_info
-from indexer.search import SearchRequest, SearchService
+from indexer import BuildError, build_index, current_generation
+from indexer.engine.store import read_build_info
+from indexer.search.service import SearchRequest, SearchService
 
 from conftest import SMALL_CORPUS, write_jsonl
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import cli
-from indexer.corpus import find_files, read_corpus
+from indexer.ingest.corpus import find_files, read_corpus
 from indexer.model import Article
 
 from conftest import SAMPLE_CORPUS, write_jsonl
@@ -243,7 +243,7 @@ def test_index_update_says_what_changed_and_a_running_build_blocks_another(tmp_p
     assert result.exit_code == 0, result.output
     assert "1 added, 0 changed, 0 removed, 1 unchanged (read 1 of 2 files)" in result.output
     assert "it holds 2 articles (2 en)" in result.output
-    from indexer.lock import BuildLock
+    from indexer.engine.lock import BuildLock
 
     with BuildLock(tmp_path / "ix"):
         blocked = run("index", str(corpus), "--index", str(tmp_path / "ix"))

@@ -2,10 +2,10 @@
 
 import pytest
 
-from indexer.build import build_index
-from indexer.corpus import FileFormat, find_files, id_from_url, read_corpus
+from indexer.engine.build import build_index
+from indexer.ingest.corpus import FileFormat, find_files, id_from_url, read_corpus
 from indexer.model import Article, CorpusError
-from indexer.search import SearchRequest, SearchService
+from indexer.search.service import SearchRequest, SearchService
 
 from conftest import write_jsonl
 

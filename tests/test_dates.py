@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indexer.dates import find_byline_date, find_date, parse_date_bound, parse_iso_date
+from indexer.text.dates import find_byline_date, find_date, parse_date_bound, parse_iso_date
 
 
 @pytest.mark.parametrize("text, expected", [

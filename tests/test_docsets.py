@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexer.docsets import bits_from_ids, ids_of
-from indexer.search import SearchRequest
+from indexer.engine.docsets import bits_from_ids, ids_of
+from indexer.search.service import SearchRequest
 
 QUERIES = [
     "Кыргызстан", "выборы мэра", '"выборы мэра"', "border OR граница", "Iran -Turkey",
@@ -37,7 +37,7 @@ def test_matching_sets_equal_whooshs_own(state, text):
                                   "Kyrgyz* OR Кыргыз*", "author:Beridze"])
 @pytest.mark.parametrize("lookup_df", [1024, 1])  # 1: every word through its impact table
 def test_top_hits_are_the_best_by_brute_force(state, text, lookup_df, monkeypatch):
-    monkeypatch.setattr("indexer.evaluate.LOOKUP_DF", lookup_df)
+    monkeypatch.setattr("indexer.engine.evaluate.LOOKUP_DF", lookup_df)
     q = state.parse(text)
     bits = state.evaluator.matches(q)
     ranked, constants = state.evaluator.rankers(q)
@@ -64,7 +64,7 @@ def test_prefixes_score_as_constants_and_words_rank_above_them(state):
 @pytest.mark.parametrize("by_years", [False, True])
 def test_date_ranges_and_date_order(state, sample_service, by_years, monkeypatch):
     if by_years:  # whole years from their bitsets even in this small index
-        monkeypatch.setattr("indexer.docsets.BY_YEARS_FROM", 0)
+        monkeypatch.setattr("indexer.engine.docsets.BY_YEARS_FROM", 0)
 
     docsets = state.docsets
     dates = docsets.dates
@@ -92,16 +92,16 @@ def test_search_totals_match_whoosh_for_every_query(state, sample_service):
 def test_facet_counts_by_walking_documents_equal_bitset_counts(sample_service, monkeypatch,
                                                               text, regions):
     request = SearchRequest(text, regions=regions, langs=("ru", "en"), per_page=5)
-    monkeypatch.setattr("indexer.search.WALK_RATIO", 0)  # one AND per value
+    monkeypatch.setattr("indexer.search.service.WALK_RATIO", 0)  # one AND per value
     by_bits = sample_service.search(request)["facets"]
-    monkeypatch.setattr("indexer.search.WALK_RATIO", 10**9)  # walk the documents
+    monkeypatch.setattr("indexer.search.service.WALK_RATIO", 10**9)  # walk the documents
     by_walking = sample_service.search(request)["facets"]
     assert by_walking == by_bits
     assert any(entry["count"] for entry in by_bits["author"])
 
 
 def test_a_long_list_of_words_ranks_by_its_most_distinctive_ones(state, monkeypatch):
-    monkeypatch.setattr("indexer.evaluate.MAX_RANKED", 2)
+    monkeypatch.setattr("indexer.engine.evaluate.MAX_RANKED", 2)
     q = state.parse("Кыргызстан OR election OR Georgia OR граница OR wine")
     ranked, _ = state.evaluator.rankers(q)
     assert len(ranked) == 2

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.dump_reader import read_page_dump
+from indexer.ingest.dump_reader import read_page_dump
 
 DUMPS = Path(__file__).parent / "fixtures" / "dumps"
 

@@ -3,8 +3,8 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.query import MAX_QUERY_CHARS, QueryError
-from indexer.search import SearchRequest, SearchService
+from indexer.search.query import MAX_QUERY_CHARS, QueryError
+from indexer.search.service import SearchRequest, SearchService
 from webapp import create_app
 
 TOKENS = ["Кыргызстан", "выборы", "мэра", "election", "border", "Georgia", "газ", "oil",
@@ -89,7 +89,7 @@ def test_queries_that_cannot_run_are_refused_with_a_reason(service, text, messag
 
 
 def test_a_pattern_matching_too_many_words_is_refused(service, monkeypatch):
-    monkeypatch.setattr("indexer.evaluate.MAX_EXPANSION", 3)
+    monkeypatch.setattr("indexer.engine.evaluate.MAX_EXPANSION", 3)
     with pytest.raises(QueryError, match="matches more than 3 words; add letters before"):
         service.search(SearchRequest("по*"))
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from indexer.html_reader import read_html_page
+from indexer.ingest.html_reader import read_html_page
 from indexer.model import NoArticleFound
 
 NOISE = """

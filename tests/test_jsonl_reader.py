@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from indexer.jsonl_reader import read_json_lines
+from indexer.ingest.jsonl_reader import read_json_lines
 from indexer.model import Article, BadRecord
 
 GOOD = ('{"id": "a1", "lang": "ru", "title": "Мэр Оша", "body": "Текст статьи.", '

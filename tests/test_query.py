@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexer.query import QueryError, parse_query
-from indexer.schema import make_schema
+from indexer.search.query import QueryError, parse_query
+from indexer.engine.schema import make_schema
 
 SCHEMA = make_schema()
 

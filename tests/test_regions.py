@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.regions import (
+from indexer.text.regions import (
     GROUPS, REGIONS, count_mentions, expand_region_filter, infer_regions, is_group_label,
     region_for_label, region_label,
 )

@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from indexer.build import CRASH_AT, BuildError, build_index, current_generation, update_index
-from indexer.lock import BuildLock
-from indexer.search import SearchRequest, SearchService
+from indexer import BuildError, build_index, current_generation, update_index
+from indexer.engine.build import CRASH_AT
+from indexer.engine.lock import BuildLock
+from indexer.search.service import SearchRequest, SearchService
 
 from conftest import SMALL_CORPUS, write_jsonl
 

@@ -4,9 +4,9 @@ from collections import Counter
 
 import pytest
 
-from indexer.corpus import find_files, read_corpus
+from indexer.ingest.corpus import find_files, read_corpus
 from indexer.model import Article, CorpusError
-from indexer.regions import REGIONS_BY_SLUG
+from indexer.text.regions import REGIONS_BY_SLUG
 
 from conftest import SAMPLE_CORPUS
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexer.query import QueryError
-from indexer.search import SearchRequest
+from indexer.search.query import QueryError
+from indexer.search.service import SearchRequest
 
 
 def ids(result):
@@ -165,8 +165,8 @@ def test_bad_requests_raise_query_errors_with_a_reason(small_service, request_, 
 
 def test_article_view_data_marks_query_words_and_links_translation(tmp_path):
     from conftest import write_jsonl
-    from indexer.build import build_index
-    from indexer.search import SearchService
+    from indexer.engine.build import build_index
+    from indexer.search.service import SearchService
     corpus = tmp_path / "c"
     corpus.mkdir()
     write_jsonl(corpus / "a.jsonl", [
@@ -187,7 +187,7 @@ def test_article_view_data_marks_query_words_and_links_translation(tmp_path):
 
 
 def test_snippet_shows_the_two_busiest_fragments_in_text_order_escaped():
-    from indexer.search import SNIPPET_CHARS, _snippet
+    from indexer.search.service import SNIPPET_CHARS, _snippet
     filler = "word " * 80
     body = f"Start <b>&amp; {filler}alpha beta {filler}gamma {filler}delta epsilon zeta end"
 

@@ -6,8 +6,9 @@ import os
 
 import pytest
 
-from indexer.build import MANIFEST, build_index, current_generation, update_index
-from indexer.search import SearchRequest, SearchService
+from indexer import build_index, current_generation, update_index
+from indexer.engine.build import MANIFEST
+from indexer.search.service import SearchRequest, SearchService
 
 from conftest import SMALL_CORPUS, write_jsonl
 

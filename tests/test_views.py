@@ -7,7 +7,7 @@ import json
 import pytest
 from bs4 import BeautifulSoup
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from webapp import create_app
 
 from conftest import write_jsonl

@@ -13,12 +13,12 @@ from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from indexer.build import build_index, update_index
+from indexer.engine.build import build_index, update_index
 from indexer.cli import cli
-from indexer.corpus import FileFormat, PassedOver, read_file
+from indexer.ingest.corpus import FileFormat, PassedOver, read_file
 from indexer.model import (Article, BadRecord, CorpusError, CorpusWarning, NoArticleFound,
                            NoDate, TooLarge, UnreadableFile)
-from indexer.search import SearchRequest, SearchService
+from indexer.search.service import SearchRequest, SearchService
 
 SITE = "https://news.example.org"
 

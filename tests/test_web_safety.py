@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.build import build_index
+from indexer.engine.build import build_index
 from webapp import create_app
 
 PAYLOADS = ["<kx-evil>", "<script>alert(1)</script>", '"><kx-evil onclick=alert(1)>',

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from indexer.build import default_index_dir
-from indexer.search import SearchService
+from indexer import SearchService, default_index_dir
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "

@@ -7,10 +7,7 @@ import time
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import QueryError
-from indexer.regions import GROUPS, REGIONS, region_label
-from indexer.schema import UNDATED
-from indexer.search import SearchService
+from indexer import GROUPS, REGIONS, UNDATED, QueryError, SearchService, region_label
 
 from .i18n import TEXT, format_date, ui_language
 from .params import query_string, search_request, state, toggled, with_changes, without

@@ -12,8 +12,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from indexer.query import QueryError
-from indexer.search import SearchRequest
+from indexer import QueryError, SearchRequest
 
 MULTI = ("region", "author", "lang")
 STATE_KEYS = ("q", "region", "author", "lang", "from", "to", "undated", "sort", "page",

@@ -10,9 +10,7 @@ import re
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from indexer import __version__
-from indexer.query import QueryError
-from indexer.search import SearchService
+from indexer import QueryError, SearchService, __version__
 
 from .i18n import TEXT, ui_language
 from .pages import article_page, search_page

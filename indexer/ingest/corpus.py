@@ -16,14 +16,22 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import regions
+from ..model import (
+    Article,
+    BadRecord,
+    CorpusError,
+    CorpusWarning,
+    NoDate,
+    TooLarge,
+    UnreadableFile,
+    UnsupportedFile,
+)
+from ..text import regions
 from .dump_reader import read_page_dump
-from .html_reader import read_html_page
 from .encodings import decode_line, decode_text
+from .html_reader import read_html_page
 from .jsonl_reader import read_json_line
 from .warc_reader import PassedOver, read_warc
-from .model import (Article, BadRecord, CorpusError, CorpusWarning, NoDate, TooLarge,
-                    UnreadableFile, UnsupportedFile)
 
 SNIFF_BYTES = 8192
 DEFAULT_MAX_BYTES = 10_000_000  # a page file, a JSON Lines record, a WARC page (--max-file-size)

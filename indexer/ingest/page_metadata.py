@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
-
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl",
                "parsely-author", "sailthru.author", "citation_author")
 SITE_SEPARATORS = re.compile(r"\s+(?:[|–—•»«:·/]|-{1,2}|::)\s+")

@@ -5,7 +5,8 @@ Whoosh index with a ``build.json``, and a ``current`` symlink naming the one
 in use. A build writes into a fresh ``building-…`` folder, renames it to a
 generation, and repoints ``current`` with one atomic rename. A build that
 fails or is interrupted never touches ``current``, so the old index keeps
-serving. The previous generation is kept, for searchers still reading it.
+serving. The previous generation is kept, for searchers still reading it. Where the
+generations are, and which one is current, is ``store``'s to say.
 """
 
 from __future__ import annotations
@@ -27,25 +28,28 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from . import __version__
-from .corpus import DEFAULT_MAX_BYTES, FileFormat, PassedOver, find_files, read_file, source_name
+from .. import __version__
+from ..errors import BuildError
+from ..ingest.corpus import (
+    DEFAULT_MAX_BYTES,
+    FileFormat,
+    PassedOver,
+    find_files,
+    read_file,
+    source_name,
+)
+from ..model import Article, CorpusError, DuplicateId
 from .docsets import write_docsets
 from .lock import BuildLock, BuildLocked
-from .model import Article, CorpusError, DuplicateId
 from .schema import document_fields, make_schema
+from .store import BUILD_INFO, CURRENT, current_generation
 
-CURRENT = "current"
-BUILD_INFO = "build.json"
 MANIFEST = "manifest.json.gz"  # files read, their article ids and digests, for --update
 MANIFEST_VERSION = 3  # 2: no-date problems; 3: WARC files. An older one: --update rebuilds.
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_ARTICLES = 500
 WRITER_MEMORY_MB = 256
-
-
-class BuildError(Exception):
-    """A build that could not produce an index; the old one is untouched."""
 
 
 @dataclass
@@ -96,23 +100,6 @@ class BuildSummary:
             "problems": [p.to_dict() for p in self.problems],
             "passed_over": dict(self.passed_over),
         }
-
-
-def default_index_dir() -> Path:
-    """``$KARTOTEKA_INDEX``, else ``$XDG_DATA_HOME/kartoteka/index``."""
-    if os.environ.get("KARTOTEKA_INDEX"):
-        return Path(os.environ["KARTOTEKA_INDEX"])
-    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(data_home) / "kartoteka" / "index"
-
-
-def current_generation(index_dir: Path) -> Path | None:
-    """The generation folder ``current`` points to, or ``None``."""
-    link = Path(index_dir) / CURRENT
-    if not link.is_symlink() and not link.exists():
-        return None
-    target = link.resolve()
-    return target if (target / BUILD_INFO).exists() else None
 
 
 def _articles_hint(jobs: list[tuple[Path, Path]]) -> int:
@@ -524,9 +511,7 @@ def _write_build_info(folder: Path, sources, stamp: dt.datetime, summary: BuildS
     (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
 
 
-def read_build_info(generation: Path) -> dict:
-    """The ``build.json`` of a generation folder."""
-    return json.loads((generation / BUILD_INFO).read_text(encoding="utf-8"))
+
 
 
 def _swap_in(index_dir: Path, building: Path, stamp: dt.datetime) -> Path:

@@ -25,17 +25,18 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import highlight, index as whoosh_index
+from whoosh import highlight
+from whoosh import index as whoosh_index
 
-from .build import current_generation, read_build_info
-from .dates import parse_date_bound
-from .analysis import normal_forms
-from .docsets import Docsets, ids_of
-from .evaluate import Evaluator
-from .model import LANGUAGES
+from ..engine.docsets import Docsets, ids_of
+from ..engine.evaluate import Evaluator
+from ..engine.schema import SEARCH_FIELDS, UNDATED
+from ..engine.store import current_generation, read_build_info
+from ..model import LANGUAGES
+from ..text.analysis import normal_forms
+from ..text.dates import parse_date_bound
+from ..text.regions import GROUPS, REGIONS, expand_region_filter, region_label
 from .query import KartotekaParser, QueryError, parse_query
-from .regions import GROUPS, REGIONS, expand_region_filter, region_label
-from .schema import SEARCH_FIELDS, UNDATED
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100

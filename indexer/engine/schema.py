@@ -6,9 +6,9 @@ import datetime as dt
 
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from .analysis import bilingual_analyzer, name_analyzer
-from .model import Article
-from .regions import group_of
+from ..model import Article
+from ..text.analysis import bilingual_analyzer, name_analyzer
+from ..text.regions import group_of
 
 # Facet name → the indexed field that holds its values.
 FACET_FIELDS = {

@@ -13,9 +13,16 @@ import itertools
 
 from whoosh import query
 
-from .docsets import (LOOKUP_DF, POSITION_BITS, TEXT_FIELDS, Docsets, TermPostings,
-                      bits_from_ids, ids_of)
-from .query import QueryError
+from ..errors import QueryError
+from .docsets import (
+    LOOKUP_DF,
+    POSITION_BITS,
+    TEXT_FIELDS,
+    Docsets,
+    TermPostings,
+    bits_from_ids,
+    ids_of,
+)
 
 MAX_EXPANSION = 2000  # words one prefix or wildcard may stand for
 FIRST_PREFIX = 64  # documents read from each word's impact order in the first round

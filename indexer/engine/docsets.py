@@ -24,13 +24,13 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-from collections import Counter
 import math
 import mmap
 import multiprocessing
 import pickle
 import shutil
 from array import array
+from collections import Counter
 from pathlib import Path
 
 from whoosh.reading import TermNotFound

@@ -13,21 +13,23 @@ from __future__ import annotations
 from whoosh import query
 from whoosh.fields import TEXT
 from whoosh.qparser import (
-    AndGroup, FieldAliasPlugin, MultifieldPlugin, PhrasePlugin, PlusMinusPlugin,
-    QueryParser, WildcardPlugin,
+    AndGroup,
+    FieldAliasPlugin,
+    MultifieldPlugin,
+    PhrasePlugin,
+    PlusMinusPlugin,
+    QueryParser,
+    WildcardPlugin,
 )
 from whoosh.qparser.plugins import PhrasePlugin as _BasePhrasePlugin
 
-from .analysis import fold_yo, normal_forms
-from .schema import FIELD_BOOSTS, SEARCH_FIELDS
+from ..engine.schema import FIELD_BOOSTS, SEARCH_FIELDS
+from ..errors import QueryError
+from ..text.analysis import fold_yo, normal_forms
 
 MIN_WILDCARD_PREFIX = 2
 MAX_QUERY_CHARS = 1000
 MAX_NESTING = 10  # levels of parentheses
-
-
-class QueryError(ValueError):
-    """A query string that cannot be read; the message says how to fix it."""
 
 
 class StarOnlyWildcardPlugin(WildcardPlugin):

@@ -24,8 +24,8 @@ from warcio.bufferedreaders import BufferedReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from ..model import Article, BadRecord, CorpusError, TooLarge, UnreadableFile
 from .html_reader import read_html_page
-from .model import Article, BadRecord, CorpusError, TooLarge, UnreadableFile
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RECORD_TYPES = {"warcinfo", "request", "revisit", "metadata", "resource", "conversion",

@@ -23,14 +23,20 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from . import regions
-from .analysis import guess_language
+from ..model import Article, NoArticleFound
+from ..text import regions
+from ..text.analysis import guess_language
 from .encodings import decode_page
-from .model import Article, NoArticleFound
 from .page_chrome import CREDIT_TAIL, is_furniture
 from .page_dates import page_date
-from .page_metadata import (PageFacts, clean, meta_content, page_authors, page_title,
-                            site_names)
+from .page_metadata import (
+    PageFacts,
+    clean,
+    meta_content,
+    page_authors,
+    page_title,
+    site_names,
+)
 
 # Containers that are never article text, by tag or by class/id words.
 NOISE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",

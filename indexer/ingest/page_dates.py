@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup
 
-from .dates import find_byline_date, parse_iso_date
+from ..text.dates import find_byline_date, parse_iso_date
 from .page_metadata import PageFacts, clean, in_comments, meta_content
 
 DATE_META = ("article:published_time", "og:published_time", "og:article:published_time",

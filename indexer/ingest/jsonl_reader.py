@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-from .analysis import guess_language
-from .dates import parse_iso_date
-from .model import Article, BadRecord
+from ..model import Article, BadRecord
+from ..text.analysis import guess_language
+from ..text.dates import parse_iso_date
 
 LIST_FIELDS = ("authors", "regions", "topics")
 TEXT_FIELDS = ("id", "url", "lang", "title", "body", "translation", "date")

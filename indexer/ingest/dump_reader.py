@@ -27,14 +27,26 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from .analysis import guess_language
-from .dates import find_date
-from .model import Article, NoArticleFound
-from .page_chrome import (MENU_END, LIST_HEADING_LINE, FOOTER_START, CHROME, CHROME_PATTERNS,
-                          SHARE_WORDS, CURRENCY, CREDIT, CREDIT_TAIL, DOMAIN, CAPTION,
-                          PHOTO_CREDIT_AFTER, BYLINE_LABEL)
+from ..model import Article, NoArticleFound
+from ..text.analysis import guess_language
+from ..text.dates import find_date
+from ..text.regions import is_group_label, region_for_label
+from .page_chrome import (
+    BYLINE_LABEL,
+    CAPTION,
+    CHROME,
+    CHROME_PATTERNS,
+    CREDIT,
+    CREDIT_TAIL,
+    CURRENCY,
+    DOMAIN,
+    FOOTER_START,
+    LIST_HEADING_LINE,
+    MENU_END,
+    PHOTO_CREDIT_AFTER,
+    SHARE_WORDS,
+)
 from .page_metadata import split_author_names
-from .regions import is_group_label, region_for_label
 
 DATE_LABELS = {"published", "updated", "posted", "опубликовано", "обновлено", "изменено",
                "дата", "date", "публикации", "and", "и", "by", "at", "в", "on", "last",

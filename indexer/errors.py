@@ -1,0 +1,15 @@
+"""Errors a person can act on, shared by the library, the CLI and the web app."""
+
+
+class BadRequest(ValueError):
+    """Something a user asked wrongly (a query, a filter, a parameter); the
+    message says how to put it right. The CLI exits with status 2, the web app
+    answers 400."""
+
+
+class QueryError(BadRequest):
+    """A query string that cannot be read."""
+
+
+class BuildError(Exception):
+    """A build that could not produce an index; the old one is untouched."""
