@@ -14,7 +14,7 @@ QUERIES = [
 
 @pytest.fixture(scope="module")
 def state(sample_service):
-    return sample_service._current()
+    return sample_service._current().generation
 
 
 def test_bitset_helpers_round_trip():
@@ -92,9 +92,9 @@ def test_search_totals_match_whoosh_for_every_query(state, sample_service):
 def test_facet_counts_by_walking_documents_equal_bitset_counts(sample_service, monkeypatch,
                                                               text, regions):
     request = SearchRequest(text, regions=regions, langs=("ru", "en"), per_page=5)
-    monkeypatch.setattr("indexer.search.service.WALK_RATIO", 0)  # one AND per value
+    monkeypatch.setattr("indexer.engine.whoosh_docsets.WALK_RATIO", 0)  # one AND per value
     by_bits = sample_service.search(request)["facets"]
-    monkeypatch.setattr("indexer.search.service.WALK_RATIO", 10**9)  # walk the documents
+    monkeypatch.setattr("indexer.engine.whoosh_docsets.WALK_RATIO", 10**9)  # walk the documents
     by_walking = sample_service.search(request)["facets"]
     assert by_walking == by_bits
     assert any(entry["count"] for entry in by_bits["author"])

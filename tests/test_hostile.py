@@ -3,7 +3,7 @@
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.search.query import MAX_QUERY_CHARS, QueryError
+from indexer.engine.query import MAX_QUERY_CHARS, QueryError
 from indexer.search.service import SearchRequest, SearchService
 from webapp import create_app
 

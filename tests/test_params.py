@@ -3,7 +3,7 @@
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from indexer.search.query import QueryError
+from indexer.engine.query import QueryError
 from webapp.params import query_string, search_request, state, toggled, with_changes, without
 
 ARGS = MultiDict([("q", "выборы"), ("region", "georgia"), ("region", "kyrgyzstan"),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.search.query import QueryError, parse_query
+from indexer.engine.query import QueryError, parse_query
 from indexer.engine.schema import make_schema
 
 SCHEMA = make_schema()

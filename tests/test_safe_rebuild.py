@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from indexer import BuildError, build_index, current_generation, update_index
-from indexer.engine.build import CRASH_AT
+from indexer.engine.publish import CRASH_AT
 from indexer.engine.lock import BuildLock
 from indexer.search.service import SearchRequest, SearchService
 

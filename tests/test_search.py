@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.search.query import QueryError
+from indexer.engine.query import QueryError
 from indexer.search.service import SearchRequest
 
 

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from indexer import build_index, current_generation, update_index
-from indexer.engine.build import MANIFEST
+from indexer.engine.manifest import MANIFEST
 from indexer.search.service import SearchRequest, SearchService
 
 from conftest import SMALL_CORPUS, write_jsonl

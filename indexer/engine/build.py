@@ -13,13 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gzip
-import hashlib
 import json
 import multiprocessing
 import os
-import shutil
-import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -41,11 +37,11 @@ from ..ingest.corpus import (
 from ..model import Article, CorpusError, DuplicateId
 from .docsets import write_docsets
 from .lock import BuildLock, BuildLocked
+from .manifest import MANIFEST, MANIFEST_VERSION, Ledger, file_state, read_manifest, unchanged
+from .publish import crash_point, link_generation, new_generation, remove_old_generations, swap_in
 from .schema import document_fields, make_schema
-from .store import BUILD_INFO, CURRENT, current_generation
+from .store import BUILD_INFO, current_generation
 
-MANIFEST = "manifest.json.gz"  # files read, their article ids and digests, for --update
-MANIFEST_VERSION = 3  # 2: no-date problems; 3: WARC files. An older one: --update rebuilds.
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_ARTICLES = 500
@@ -130,18 +126,9 @@ def _jobs(sources) -> list[tuple[Path, Path]]:
 def _read_one(task) -> tuple[dict, list]:
     """A file's state (size, mtime, digest, name) and what it holds: articles and problems."""
     (path, root), max_bytes = task
-    state = _file_state(path)
+    state = file_state(path)
     state["source"] = source_name(path, root)
     return state, list(read_file(path, root, max_bytes))
-
-
-def _file_state(path: Path) -> dict:
-    stat = path.stat()
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "sha256": digest.hexdigest()}
 
 
 def _read_all(jobs: list[tuple[Path, Path]], workers: int, max_bytes: int):
@@ -162,62 +149,6 @@ def _writer(ix, workers: int, articles_hint: int):
         return ix.writer(procs=workers, limitmb=WRITER_MEMORY_MB // workers,
                          multisegment=True, compound=False)
     return ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
-
-
-class _Ledger:
-    """Which file gave which article ids, and which occurrence of an id wins.
-
-    The first occurrence in file order (and line order within a file) wins,
-    in a full build and an update alike, so both give the same index.
-    """
-
-    def __init__(self):
-        self.files: dict[str, dict] = {}
-        self.winners: dict[str, tuple[str, str, str]] = {}  # id -> (file key, hash, lang)
-        self.problems: list[CorpusError] = []  # in file order, duplicates included
-        self.passed_over: Counter = Counter()
-
-    def add_file(self, key: str, state: dict, entries, problems,
-                 passed_over: Counter | None = None) -> list[bool]:
-        """Record a file's entries ``(id, hash, lang, line)``; which of them win."""
-        self.files[key] = {**state, "entries": [list(e) for e in entries],
-                           "problems": [p.to_dict() for p in problems]}
-        if passed_over:
-            self.files[key]["passed_over"] = dict(passed_over)
-            self.passed_over.update(passed_over)
-        self.problems += problems
-        wins = []
-        for article_id, digest, lang, line in entries:
-            first = self.winners.get(article_id)
-            if first is None:
-                self.winners[article_id] = (key, digest, lang)
-                wins.append(True)
-            else:
-                earlier = self.files[first[0]].get("source") or first[0]
-                self.problems.append(DuplicateId(
-                    f"id {article_id!r} already read from {earlier}", state.get("source") or key,
-                    line))
-                wins.append(False)
-        return wins
-
-    def by_language(self) -> Counter:
-        return Counter(lang for _, _, lang in self.winners.values())
-
-    def save(self, folder: Path, sources) -> None:
-        data = {"version": MANIFEST_VERSION, "sources": [str(Path(s).resolve()) for s in sources],
-                "files": self.files, "winners": {k: list(v) for k, v in self.winners.items()}}
-        with gzip.open(folder / MANIFEST, "wt", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False)
-
-
-def _read_manifest(generation: Path) -> dict | None:
-    """The generation's manifest, of whatever version; ``None`` when there is none."""
-    try:
-        with gzip.open(generation / MANIFEST, "rt", encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _entries(items) -> tuple[list, list, list]:
@@ -279,10 +210,10 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
     started = time.perf_counter()
     jobs = _jobs(sources)
     summary = BuildSummary(files_total=len(jobs), sources=[str(Path(s).resolve()) for s in sources])
-    with _new_generation(index_dir) as (building, stamp):
+    with new_generation(index_dir) as (building, stamp):
         ix = whoosh_index.create_in(building, make_schema())
         writer = _writer(ix, workers, _articles_hint(jobs))
-        ledger = _Ledger()
+        ledger = Ledger()
         try:
             for (path, _), (state, items) in zip(jobs, _read_all(jobs, workers, max_file_bytes)):
                 articles, entries, problems = _entries(items)
@@ -307,8 +238,8 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
         crash_point("committed")
         _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
         previous = current_generation(index_dir)
-        summary.path = _swap_in(index_dir, building, stamp)
-    _remove_old_generations(index_dir, previous)
+        summary.path = swap_in(index_dir, building, stamp)
+    remove_old_generations(index_dir, previous)
     return summary
 
 
@@ -328,33 +259,6 @@ def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, s
     ledger.save(building, sources)
     summary.seconds = time.perf_counter() - started
     _write_build_info(building, sources, stamp, summary)
-
-
-CRASH_AT = "KARTOTEKA_CRASH_AT"  # for crash tests: the stage at which a build kills itself
-
-
-def crash_point(stage: str) -> None:
-    """Die here as ``kill -9`` would, when ``$KARTOTEKA_CRASH_AT`` names this stage.
-
-    The crash tests stop a build at each stage of its writing exactly,
-    instead of guessing a moment with a timer.
-    """
-    if os.environ.get(CRASH_AT) == stage:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
-@contextlib.contextmanager
-def _new_generation(index_dir: Path):
-    """A fresh ``building-…`` folder, removed again unless it was swapped in."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc)
-    building = index_dir / f"building-{stamp:%Y%m%dT%H%M%S%f}-{os.getpid()}"
-    building.mkdir()
-    try:
-        yield building, stamp
-    finally:
-        if building.exists():
-            shutil.rmtree(building, ignore_errors=True)
 
 
 def update_index(
@@ -382,7 +286,7 @@ def update_index(
     workers = workers or os.cpu_count() or 1
     with _locked(index_dir):
         current = current_generation(index_dir)
-        manifest = _read_manifest(current) if current else None
+        manifest = read_manifest(current) if current else None
         if manifest is None:
             return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict)
         earlier = [Path(s) for s in manifest.get("sources", []) if Path(s).exists()]
@@ -404,7 +308,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     old_files = manifest["files"]
     keys = [str(path.resolve()) for path, _ in jobs]
     job_of = dict(zip(keys, jobs))
-    stale = [job for job, key in zip(jobs, keys) if not _unchanged(job[0], old_files.get(key))]
+    stale = [job for job, key in zip(jobs, keys) if not unchanged(job[0], old_files.get(key))]
     fresh: dict[str, dict[str, Article]] = {}  # file key -> the first article of each id
     read = {}
     for (path, _), (state, items) in zip(stale, _read_all(stale, workers, max_file_bytes)):
@@ -413,7 +317,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
         if on_file:
             summary.files = summary.files_read
             on_file(summary)
-    ledger = _Ledger()
+    ledger = Ledger()
     for job, key in zip(jobs, keys):
         if key in read:
             state, items = read[key]
@@ -446,8 +350,8 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     for key in needed - set(fresh):
         # A winner from an unread file: an earlier duplicate of it has gone.
         fresh[key] = _first_by_id(_entries(_read_one((job_of[key], max_file_bytes))[1])[0])
-    with _new_generation(index_dir) as (building, stamp):
-        _link_generation(current, building)
+    with new_generation(index_dir) as (building, stamp):
+        link_generation(current, building, (MANIFEST,))
         ix = whoosh_index.open_dir(str(building))
         writer = ix.writer(limitmb=WRITER_MEMORY_MB)
         try:
@@ -463,8 +367,8 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
         crash_point("committed")
         _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
         previous = current_generation(index_dir)
-        summary.path = _swap_in(index_dir, building, stamp)
-    _remove_old_generations(index_dir, previous)
+        summary.path = swap_in(index_dir, building, stamp)
+    remove_old_generations(index_dir, previous)
     return summary
 
 
@@ -473,27 +377,6 @@ def _first_by_id(articles: list[Article]) -> dict[str, Article]:
     for article in articles:
         first.setdefault(article.id, article)
     return first
-
-
-def _unchanged(path: Path, old: dict | None) -> bool:
-    """Whether a file is as the last build read it: same size and time, or same digest."""
-    if old is None:
-        return False
-    stat = path.stat()
-    if stat.st_size != old["size"]:
-        return False
-    return stat.st_mtime_ns == old["mtime_ns"] or _file_state(path)["sha256"] == old["sha256"]
-
-
-def _link_generation(current: Path, building: Path) -> None:
-    """Start a generation from the current one's Whoosh files (hard links: they never change)."""
-    for item in current.iterdir():
-        if item.name in (BUILD_INFO, MANIFEST, "MAIN_WRITELOCK") or item.name.startswith("docsets"):
-            continue
-        try:
-            os.link(item, building / item.name)
-        except OSError:
-            shutil.copy2(item, building / item.name)
 
 
 def _write_build_info(folder: Path, sources, stamp: dt.datetime, summary: BuildSummary) -> None:
@@ -509,43 +392,3 @@ def _write_build_info(folder: Path, sources, stamp: dt.datetime, summary: BuildS
         "seconds": round(summary.seconds, 2),
     }
     (folder / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
-
-
-
-
-
-def _swap_in(index_dir: Path, building: Path, stamp: dt.datetime) -> Path:
-    generation = index_dir / f"gen-{stamp:%Y%m%dT%H%M%S%f}"
-    building.rename(generation)
-    crash_point("renamed")
-    link = index_dir / f".{CURRENT}-{os.getpid()}"
-    if link.is_symlink():
-        link.unlink()
-    link.symlink_to(generation.name)
-    os.replace(link, index_dir / CURRENT)  # atomic on POSIX
-    return generation
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _remove_old_generations(index_dir: Path, previous: Path | None) -> None:
-    """Keep the current generation and the one it replaced (searches may still
-    read it); drop the rest, and what dead builds left (a generation renamed
-    but never swapped in is one)."""
-    keep = {current_generation(index_dir), previous}
-    generations = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
-    for folder in generations:
-        if folder not in keep:
-            shutil.rmtree(folder, ignore_errors=True)
-    for folder in index_dir.glob("building-*"):
-        pid = folder.name.rsplit("-", 1)[-1]
-        if pid.isdigit() and not _pid_alive(int(pid)):
-            shutil.rmtree(folder, ignore_errors=True)

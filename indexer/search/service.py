@@ -22,44 +22,26 @@ import heapq
 import html
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from whoosh import highlight
-from whoosh import index as whoosh_index
-
-from ..engine.docsets import Docsets, ids_of
-from ..engine.evaluate import Evaluator
-from ..engine.schema import SEARCH_FIELDS, UNDATED
-from ..engine.store import current_generation, read_build_info
+from ..engine.contract import Engine, Filters, Generation
+from ..engine.schema import UNDATED
+from ..errors import QueryError
 from ..model import LANGUAGES
 from ..text.analysis import normal_forms
 from ..text.dates import parse_date_bound
 from ..text.regions import GROUPS, REGIONS, expand_region_filter, region_label
-from .query import KartotekaParser, QueryError, parse_query
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 SNIPPET_CHARS = 240
 SNIPPET_SURROUND = 60  # characters of context before the first and after the last match
 SNIPPET_MATCHES = 8  # matched words to look for before cutting the snippet
-WALK_RATIO = 8000  # walk a result set's documents when values * docs > hits * this
 PREFIX_LETTERS = 3  # inflected forms share at least this much with their index term
 WORD_TAIL = r"[^\W_]*(?:['’][^\W_]+)*"  # the rest of a word, as the tokenizer sees it
 LANGUAGE_LABELS = {"en": {"en": "English", "ru": "Russian"},
                    "ru": {"en": "Английский", "ru": "Русский"}}
-
-
-class MarkFormatter(highlight.Formatter):
-    """HTML-escaped text with matched words in ``<mark>``."""
-
-    between = " … "
-
-    def _text(self, text):
-        return html.escape(text, quote=False)
-
-    def format_token(self, text, token, replace=False):
-        return f"<mark>{html.escape(highlight.get_text(text, token, replace), quote=False)}</mark>"
 
 
 @dataclass(frozen=True)
@@ -79,92 +61,98 @@ class SearchRequest:
     label_lang: str = "en"
 
 
-@dataclass
-class _Filters:
-    """The request's filters, each as the bitset of documents it admits."""
+class _Lease:
+    """An open generation and how many requests use it, so the one a rebuild
+    replaced is closed when its last reader (a long export, say) is done."""
 
-    by_dimension: dict[str, int] = field(default_factory=dict)
-    date_span: tuple[int | None, int | None] = (None, None)  # ordinals of the date range
-
-    def all_but(self, dimension: str | None, docs: int) -> int:
-        result = docs
-        for name, allowed in self.by_dimension.items():
-            if name != dimension:
-                result &= allowed
-        return result
-
-
-class _IndexState:
-    """An open generation: its searcher and docsets, loaded once."""
-
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Generation):
         self.generation = generation
-        self.info = read_build_info(generation)
-        self.index = whoosh_index.open_dir(str(generation))
-        self.searcher = self.index.searcher()
-        self.docsets = Docsets(generation)
-        self.evaluator = Evaluator(self.docsets, self.searcher)
-        self.schema = self.index.schema  # read once: each access re-reads the TOC
-        self.parser = KartotekaParser(self.schema)
-        # Facet values in label order once, so a search only sorts by count.
-        self.facets = {facet: dict(sorted(values.items(), key=lambda kv: kv[0].casefold()))
-                       for facet, values in self.docsets.facets.items()}
+        self.users = 0
+        self.retired = False
 
-    def parse(self, text: str):
-        return parse_query(self.schema, text, self.parser)
-
-    def docs_with(self, facet: str, values) -> int:
-        bits = 0
-        for value in values:
-            bits |= self.facets[facet].get(value, 0)
-        return bits
+    def release(self) -> None:
+        self.users -= 1
+        if self.retired and self.users == 0:
+            self.generation.close()
 
 
 class SearchService:
     """Searches the current generation of an index folder.
 
-    The open searcher is reused across calls and replaced when a rebuild
-    has moved the index's ``current`` link.
+    The open generation is reused across calls and replaced when a rebuild
+    has moved the index on; the replaced one is closed once no request uses
+    it any more (Whoosh's ``Searcher.refresh()`` does the same).
     """
 
-    def __init__(self, index_dir: str | Path):
+    def __init__(self, index_dir: str | Path, engine: Engine | None = None):
         self.index_dir = Path(index_dir)
-        self._state: _IndexState | None = None
+        if engine is None:
+            from ..engine.whoosh_docsets import WhooshDocsetsEngine
+
+            engine = WhooshDocsetsEngine()
+        self.engine = engine
+        self._lease: _Lease | None = None
         self._lock = threading.RLock()
 
-    def _current(self) -> _IndexState:
-        generation = current_generation(self.index_dir)
-        if generation is None:
+    def _current(self) -> _Lease:
+        key = self.engine.current(self.index_dir)
+        if key is None:
             raise FileNotFoundError(
                 f"no index in {self.index_dir}: build one with 'kartoteka index SOURCE'")
-        if self._state is None or self._state.generation != generation:
+        if self._lease is None or self._lease.generation.key != key:
             try:
-                self._state = _IndexState(generation)
+                opened = _Lease(self.engine.open(self.index_dir, key))
             except OSError:
-                if self._state is None:
+                if self._lease is None:
                     raise
                 # The generation went away between reading the link and opening
                 # it (builds landing back to back): keep answering from the open one.
-        return self._state
+                return self._lease
+            old, self._lease = self._lease, opened
+            if old is not None:
+                old.retired = True
+                old.users += 1
+                old.release()
+        return self._lease
+
+    def close(self) -> None:
+        """Close the open generation (when no export still reads it)."""
+        with self._lock:
+            if self._lease is not None:
+                self._lease.retired = True
+                self._lease.users += 1
+                self._lease.release()
+                self._lease = None
 
     def info(self) -> dict:
         """The build information of the index being served."""
         with self._lock:
-            return dict(self._current().info)
+            return dict(self._current().generation.info)
 
     def search(self, request: SearchRequest) -> dict:
         """Answer a request; raises ``QueryError`` for a request it cannot read."""
         _check_request(request)
         with self._lock:
-            state = self._current()
-            return _run_search(state, request)
+            generation = self._current().generation
+            query = generation.parse(request.query)
+            offset = (request.page - 1) * request.per_page
+            results = generation.search(query, _filters(request), request.sort, offset,
+                                        request.per_page)
+            scored = query is not None and request.sort == "relevance"
+            return {
+                "query": request.query,
+                "total": results.total,
+                "page": request.page,
+                "per_page": request.per_page,
+                "hits": _hits(generation, query, results.page, scored),
+                "facets": _facets(results.facets, request.label_lang),
+            }
 
     def articles_per_year(self) -> dict[str, int]:
         """How many articles the whole index holds for each year, then ``undated``."""
         with self._lock:
-            state = self._current()
-            return {year: bits.bit_count()
-                    for year, bits in sorted(state.facets["year"].items(), key=_year_order)}
+            totals = self._current().generation.facet_totals("year")
+            return dict(sorted(totals.items(), key=_year_order))
 
     def export(self, request: SearchRequest, batch: int = 200):
         """``(total, rows)``: every hit of a request in its order, without snippets.
@@ -175,41 +163,43 @@ class SearchService:
         """
         _check_request(request)
         with self._lock:
-            state = self._current()
-            q = state.parse(request.query)
-            matched = state.evaluator.matches(q) if q else state.docsets.all
-            filters = _filters(state, request)
-            final = filters.all_but(None, matched)
-            ranked = _ordered(state, q, final, filters, request.sort, 0, final.bit_count())
-            order = [d for d, _ in ranked]
-        return len(order), self._export_rows(state, order, batch)
+            lease = self._current()
+            generation = lease.generation
+            order = generation.order(generation.parse(request.query), _filters(request),
+                                     request.sort)
+            lease.users += 1
+        return len(order), self._export_rows(lease, order, batch)
 
-    def _export_rows(self, state: _IndexState, order: list[int], batch: int):
-        for start in range(0, len(order), batch):
+    def _export_rows(self, lease: _Lease, order: list[int], batch: int):
+        try:
+            for start in range(0, len(order), batch):
+                with self._lock:
+                    rows = [_hit_data(fields, snippet="", score=None)
+                            for fields in lease.generation.stored(order[start:start + batch])]
+                yield from rows
+        finally:
             with self._lock:
-                rows = [_hit_data(state.searcher.stored_fields(n), snippet="", score=None)
-                        for n in order[start:start + batch]]
-            yield from rows
+                lease.release()
 
     def article(self, article_id: str, query_text: str = "", label_lang: str = "en") -> dict | None:
         """One article with its whole text, query words marked; ``None`` if unknown."""
         with self._lock:
-            state = self._current()
-            docnum = state.searcher.document_number(id=article_id)
-            if docnum is None:
+            generation = self._current().generation
+            stored = generation.find(article_id)
+            if stored is None:
                 return None
-            stored = state.searcher.stored_fields(docnum)
             data = _hit_data(stored, snippet="", score=None)
-            terms = _query_words(state, query_text)
-            data["paragraphs_html"] = [
-                _highlight_all(state, paragraph, terms)
-                for paragraph in stored.get("body", "").split("\n\n")
-            ]
-            data["title_html"] = _highlight_all(state, stored.get("title", ""), terms)
+            try:
+                terms = generation.match_terms(generation.parse(query_text), patterns=True)
+            except QueryError:
+                terms = frozenset()
+            data["paragraphs_html"] = [_marked_all(paragraph, terms)
+                                       for paragraph in stored.get("body", "").split("\n\n")]
+            data["title_html"] = _marked_all(stored.get("title", ""), terms)
             data["body"] = stored.get("body", "")
             data["region_source"] = stored.get("region_source")
             data["region_labels"] = [region_label(r, label_lang) for r in data["regions"]]
-            data["translation"] = _translation(state, stored.get("translation"))
+            data["translation"] = _translation(generation, stored.get("translation"))
             return data
 
 
@@ -225,7 +215,8 @@ def _check_request(request: SearchRequest) -> None:
             raise QueryError(f"unknown language {lang!r}: use en or ru")
 
 
-def _date_range(request: SearchRequest):
+def _filters(request: SearchRequest) -> Filters:
+    """The request's filters as the engine takes them: checked, regions expanded."""
     try:
         start = parse_date_bound(request.date_from) if request.date_from else None
         end = parse_date_bound(request.date_to, end=True) if request.date_to else None
@@ -233,98 +224,52 @@ def _date_range(request: SearchRequest):
         raise QueryError(str(error)) from None
     if start and end and start > end:
         raise QueryError("the 'from' date is after the 'to' date")
-    return start, end
-
-
-def _filters(state: _IndexState, request: SearchRequest) -> _Filters:
-    filters = _Filters()
+    regions: tuple[str, ...] = ()
     if request.regions:
         try:
-            slugs = expand_region_filter(request.regions)
+            regions = tuple(expand_region_filter(request.regions))
         except ValueError as error:
             raise QueryError(f"{error}: see the region list in the README") from None
-        filters.by_dimension["region"] = state.docs_with("region", slugs)
-    if request.authors:
-        filters.by_dimension["author"] = state.docs_with("author", request.authors)
-    if request.langs:
-        filters.by_dimension["lang"] = state.docs_with("lang", request.langs)
-    start, end = _date_range(request)
-    if start or end or request.undated:
-        dates = 0
-        if start or end:
-            filters.date_span = (start.toordinal() if start else None,
-                                 end.toordinal() if end else None)
-            dates = state.docsets.date_range_bits(*filters.date_span)
-        if request.undated:
-            dates |= state.docsets.undated
-        filters.by_dimension["date"] = dates
-    return filters
+    return Filters(regions=regions, authors=tuple(request.authors), langs=tuple(request.langs),
+                   date_start=start.toordinal() if start else None,
+                   date_end=end.toordinal() if end else None, undated=request.undated)
 
 
-def _run_search(state: _IndexState, request: SearchRequest) -> dict:
-    q = state.parse(request.query)
-    matched = state.evaluator.matches(q) if q else state.docsets.all
-    filters = _filters(state, request)
-    final = filters.all_but(None, matched)
-    total = final.bit_count()
-    start = (request.page - 1) * request.per_page
+def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:
+    stored = generation.stored([d for d, _ in page])
+    terms = generation.match_terms(query) if query is not None else frozenset()
     hits = []
-    if start < total:
-        page = _ordered(state, q, final, filters, request.sort, start, request.per_page)
-        hits = _hits(state, q, page, scored=q is not None and request.sort == "relevance")
-    return {
-        "query": request.query,
-        "total": total,
-        "page": request.page,
-        "per_page": request.per_page,
-        "hits": hits,
-        "facets": _facets(state, matched, filters, request.label_lang),
-    }
-
-
-def _ordered(state: _IndexState, q, bits: int, filters: _Filters, sort: str, skip: int,
-             count: int):
-    """``count`` (docnum, score) of ``bits`` after ``skip``, in the requested order."""
-    if sort == "relevance" and q is not None:
-        return state.evaluator.top(q, bits, skip + count)[skip:]
-    docnums = state.docsets.in_date_order(bits, sort != "oldest", skip, count, *filters.date_span)
-    return [(d, None) for d in docnums]
-
-
-def _hits(state: _IndexState, q, page, scored: bool) -> list[dict]:
-    stored = {d: state.searcher.stored_fields(d) for d, _ in page}
-    bodies = {d: fields.get("body", "") for d, fields in stored.items()}
-    spans = _match_spans(state, q, [d for d, _ in page], bodies) if q is not None else {}
-    hits = []
-    for docnum, score in page:
-        fields = stored[docnum]
+    for (_, score), fields in zip(page, stored):
         body = fields.get("body", "")
-        snippet = _snippet(body, spans.get(docnum)) or _lead(body)
+        snippet = _snippet(body, _spans(body, terms, SNIPPET_MATCHES)) or _lead(body)
         hits.append(_hit_data(fields, snippet, score if scored else None))
     return hits
 
 
-def _match_spans(state: _IndexState, q, docnums: list[int], bodies: dict[int, str]):
-    """Where the query's words stand in each body.
+def _spans(text: str, terms: frozenset[str], limit: int | None = None) -> list[tuple[int, int]]:
+    """Where the query's words stand in a text, up to ``limit`` of them.
 
     Only words that start like one of the query's index terms are looked at
     (a regular expression finds them), then confirmed through the lemma
-    cache; the scan stops once there are enough matches for two fragments.
+    cache; snippets stop once there are enough matches for two fragments.
     """
-    terms = frozenset(text for _, text, _, _ in state.evaluator.scoring_terms(q))
-    if not terms:
-        return {}
-    candidates = _term_prefixes(terms)
-    spans: dict[int, list] = {}
-    for docnum in docnums:
-        found = []
-        for match in candidates.finditer(bodies[docnum]):
-            if not terms.isdisjoint(normal_forms(match.group().lower())):
-                found.append(match.span())
-                if len(found) >= SNIPPET_MATCHES:
-                    break
-        spans[docnum] = found
-    return spans
+    if not terms or not text:
+        return []
+    found = []
+    for match in _term_prefixes(terms).finditer(text):
+        if not terms.isdisjoint(normal_forms(match.group().lower())):
+            found.append(match.span())
+            if limit is not None and len(found) >= limit:
+                break
+    return found
+
+
+def _marked_all(text: str, terms: frozenset[str]) -> str:
+    """The whole text, HTML-escaped, every word of the query in ``<mark>``."""
+    spans = _spans(text, terms)
+    if not spans:
+        return html.escape(text, quote=False)
+    return _marked(text, 0, len(text), spans)
 
 
 @functools.lru_cache(maxsize=256)
@@ -399,14 +344,8 @@ def _hit_data(stored: dict, snippet: str, score) -> dict:
     }
 
 
-def _facets(state: _IndexState, matched: int, filters: _Filters, label_lang: str) -> dict:
-    members: dict[int, list[int]] = {}  # document lists of the sets walked, shared
-    region_docs = filters.all_but("region", matched)
-    region_counts = _counts(state, "region", region_docs, members)
-    group_counts = _counts(state, "region_group", region_docs, members)
-    author_counts = _counts(state, "author", filters.all_but("author", matched), members)
-    lang_counts = _counts(state, "lang", filters.all_but("lang", matched), members)
-    year_counts = _counts(state, "year", filters.all_but("date", matched), members)
+def _facets(counts: dict[str, dict[str, int]], label_lang: str) -> dict:
+    region_counts, group_counts = counts["region"], counts["region_group"]
     return {
         "region": _by_count(sorted(
             ((r.slug, r.label(label_lang), region_counts.get(r.slug, 0)) for r in REGIONS),
@@ -414,12 +353,12 @@ def _facets(state: _IndexState, matched: int, filters: _Filters, label_lang: str
         "region_group": _by_count(sorted(
             ((g.slug, g.label(label_lang), group_counts.get(g.slug, 0)) for g in GROUPS),
             key=lambda e: e[1].casefold())),
-        "author": _by_count([(a, a, n) for a, n in author_counts.items()]),
+        "author": _by_count([(a, a, n) for a, n in counts["author"].items()]),
         "lang": _by_count(sorted(
             ((code, LANGUAGE_LABELS.get(label_lang, LANGUAGE_LABELS["en"])[code],
-              lang_counts.get(code, 0)) for code in LANGUAGES), key=lambda e: e[1].casefold())),
+              counts["lang"].get(code, 0)) for code in LANGUAGES), key=lambda e: e[1].casefold())),
         "year": [{"value": y, "label": y, "count": n}
-                 for y, n in sorted(year_counts.items(), key=_year_order)],
+                 for y, n in sorted(counts["year"].items(), key=_year_order)],
     }
 
 
@@ -428,59 +367,15 @@ def _year_order(item: tuple[str, object]) -> tuple[bool, str]:
     return item[0] == UNDATED, item[0]
 
 
-def _counts(state: _IndexState, facet: str, docs: int, members: dict) -> dict[str, int]:
-    """Documents of ``docs`` per value of a facet, every value listed.
-
-    A large set is counted with one bitset AND per value; a small one by
-    walking its documents' values, when that is fewer steps.
-    """
-    values = state.facets[facet]
-    column = state.docsets.columns[facet]
-    if column.present and docs.bit_count() * WALK_RATIO < len(values) * state.docsets.total:
-        if docs not in members:
-            members[docs] = ids_of(docs)
-        counted = column.count(docs, members[docs])
-        return {value: counted.get(value, 0) for value in values}
-    return {value: (bits & docs).bit_count() for value, bits in values.items()}
-
-
 def _by_count(entries: list[tuple[str, str, int]]) -> list[dict]:
     ordered = sorted(entries, key=lambda e: -e[2])  # stable: ties keep label order
     return [{"value": v, "label": label, "count": n} for v, label, n in ordered]
 
 
-def _query_words(state: _IndexState, query_text: str) -> frozenset[str]:
-    """The index terms a query matches in title and body, patterns expanded."""
-    try:
-        q = state.parse(query_text)
-    except QueryError:
-        return frozenset()
-    if q is None:
-        return frozenset()
-    # Not Query.existing_terms: it skips fields after the first (whoosh-reloaded 2.7.5).
-    reader = state.searcher.reader()
-    words = set()
-    for leaf in q.leaves():
-        for fieldname, text in leaf.expanded_terms(reader):
-            if fieldname in SEARCH_FIELDS:
-                words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-    return frozenset(words)
-
-
-def _highlight_all(state: _IndexState, text: str, terms: frozenset[str]) -> str:
-    if not terms or not text:
-        return html.escape(text, quote=False)
-    marked = highlight.highlight(
-        text, terms, state.schema["body"].analyzer,
-        highlight.WholeFragmenter(), MarkFormatter(), top=1)
-    return marked or html.escape(text, quote=False)
-
-
-def _translation(state: _IndexState, translation_id: str | None) -> dict | None:
+def _translation(generation: Generation, translation_id: str | None) -> dict | None:
     if not translation_id:
         return None
-    docnum = state.searcher.document_number(id=translation_id)
-    if docnum is None:
+    stored = generation.find(translation_id)
+    if stored is None:
         return None
-    stored = state.searcher.stored_fields(docnum)
     return {"id": stored["id"], "lang": stored.get("lang"), "title": stored.get("title", "")}

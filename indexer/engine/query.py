@@ -23,7 +23,7 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.plugins import PhrasePlugin as _BasePhrasePlugin
 
-from ..engine.schema import FIELD_BOOSTS, SEARCH_FIELDS
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from ..errors import QueryError
 from ..text.analysis import fold_yo, normal_forms
 

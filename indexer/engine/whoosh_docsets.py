@@ -1,0 +1,175 @@
+"""The first engine: Whoosh generations with docsets beside them.
+
+Whoosh keeps the schema, the stored fields and the term dictionary; the
+docsets (``docsets.py``) hold every posting again as bitsets and BM25 impact
+lists, which the evaluator (``evaluate.py``) uses to match, count and rank
+without Whoosh's per-document decoding. Generations live in an index folder
+behind a ``current`` link (``store.py``). See docs/index-format.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+
+from .contract import FACETS, Filters, Results
+from .docsets import Docsets, ids_of
+from .evaluate import Evaluator
+from .query import KartotekaParser, parse_query
+from .schema import SEARCH_FIELDS
+from .store import current_generation, read_build_info
+
+WALK_RATIO = 8000  # walk a result set's documents when values * docs > hits * this
+FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
+                 "lang": "lang", "year": "date"}  # the filter each facet ignores
+
+
+class WhooshDocsetsEngine:
+    """Builds and opens Whoosh + docsets generations (the ``Engine`` contract)."""
+
+    name = "whoosh-docsets"
+
+    def build(self, sources: Iterable, index_dir: Path, **options):
+        """A full build into a new generation (see ``build.build_index``)."""
+        from .build import build_index
+
+        return build_index(sources, index_dir, **options)
+
+    def update(self, sources: Iterable, index_dir: Path, **options):
+        """An update into a new generation (see ``build.update_index``)."""
+        from .build import update_index
+
+        return update_index(sources, index_dir, **options)
+
+    def current(self, index_dir: Path) -> Path | None:
+        return current_generation(index_dir)
+
+    def open(self, index_dir: Path, key: Path) -> "WhooshDocsetsGeneration":
+        return WhooshDocsetsGeneration(key)
+
+
+class WhooshDocsetsGeneration:
+    """An open generation: its searcher and docsets, loaded once."""
+
+    def __init__(self, generation: Path):
+        self.key = generation
+        self.info = read_build_info(generation)
+        self.docsets = Docsets(generation)
+        try:
+            index = whoosh_index.open_dir(str(generation))
+            self.searcher = index.searcher()
+        except BaseException:
+            self.docsets.close()
+            raise
+        self.evaluator = Evaluator(self.docsets, self.searcher)
+        self.schema = index.schema  # read once: each access re-reads the TOC
+        self.parser = KartotekaParser(self.schema)
+        # Facet values in label order once, so a search only sorts by count.
+        self.facets = {facet: dict(sorted(values.items(), key=lambda kv: kv[0].casefold()))
+                       for facet, values in self.docsets.facets.items()}
+
+    def close(self) -> None:
+        self.searcher.close()
+        self.docsets.close()
+
+    def parse(self, text: str):
+        return parse_query(self.schema, text, self.parser)
+
+    def search(self, query, filters: Filters, sort: str, offset: int, limit: int) -> Results:
+        matched = self.evaluator.matches(query) if query is not None else self.docsets.all
+        by_dimension = self._filter_bits(filters)
+        final = _all_but(by_dimension, None, matched)
+        total = final.bit_count()
+        page = self._ordered(query, final, filters, sort, offset, limit) if offset < total else []
+        return Results(total, page, self._facet_counts(matched, by_dimension))
+
+    def order(self, query, filters: Filters, sort: str) -> list[int]:
+        matched = self.evaluator.matches(query) if query is not None else self.docsets.all
+        final = _all_but(self._filter_bits(filters), None, matched)
+        return [d for d, _ in self._ordered(query, final, filters, sort, 0, final.bit_count())]
+
+    def stored(self, docs: Sequence[int]) -> list[dict]:
+        return [self.searcher.stored_fields(d) for d in docs]
+
+    def find(self, article_id: str) -> dict | None:
+        docnum = self.searcher.document_number(id=article_id)
+        return None if docnum is None else self.searcher.stored_fields(docnum)
+
+    def match_terms(self, query, patterns: bool = False) -> frozenset[str]:
+        """The query's index terms in the text fields; with ``patterns``, prefixes
+        and wildcards expanded against the index too (for the article view)."""
+        if query is None:
+            return frozenset()
+        if not patterns:
+            return frozenset(text for _, text, _, _ in self.evaluator.scoring_terms(query))
+        # Not Query.existing_terms: it skips fields after the first (whoosh-reloaded 2.7.5).
+        reader = self.searcher.reader()
+        words = set()
+        for leaf in query.leaves():
+            for fieldname, text in leaf.expanded_terms(reader):
+                if fieldname in SEARCH_FIELDS:
+                    words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
+        return frozenset(words)
+
+    def facet_totals(self, facet: str) -> dict[str, int]:
+        return {value: bits.bit_count() for value, bits in self.facets[facet].items()}
+
+    def _filter_bits(self, filters: Filters) -> dict[str, int]:
+        """Each filter dimension as the bitset of documents it admits."""
+        bits = {}
+        for dimension, values in (("region", filters.regions), ("author", filters.authors),
+                                  ("lang", filters.langs)):
+            if values:
+                bits[dimension] = self._docs_with(dimension, values)
+        if filters.dated or filters.undated:
+            dates = 0
+            if filters.dated:
+                dates = self.docsets.date_range_bits(filters.date_start, filters.date_end)
+            if filters.undated:
+                dates |= self.docsets.undated
+            bits["date"] = dates
+        return bits
+
+    def _docs_with(self, facet: str, values) -> int:
+        bits = 0
+        for value in values:
+            bits |= self.facets[facet].get(value, 0)
+        return bits
+
+    def _ordered(self, query, bits: int, filters: Filters, sort: str, skip: int, count: int):
+        """``count`` (docnum, score) of ``bits`` after ``skip``, in the requested order."""
+        if sort == "relevance" and query is not None:
+            return self.evaluator.top(query, bits, skip + count)[skip:]
+        docnums = self.docsets.in_date_order(bits, sort != "oldest", skip, count,
+                                             filters.date_start, filters.date_end)
+        return [(d, None) for d in docnums]
+
+    def _facet_counts(self, matched: int, by_dimension: dict[str, int]) -> dict:
+        members: dict[int, list[int]] = {}  # document lists of the sets walked, shared
+        return {facet: self._counts(facet, _all_but(by_dimension, FACET_FILTERS[facet], matched),
+                                    members)
+                for facet in FACETS}
+
+    def _counts(self, facet: str, docs: int, members: dict) -> dict[str, int]:
+        """Documents of ``docs`` per value of a facet, every value listed.
+
+        A large set is counted with one bitset AND per value; a small one by
+        walking its documents' values, when that is fewer steps.
+        """
+        values = self.facets[facet]
+        column = self.docsets.columns[facet]
+        if column.present and docs.bit_count() * WALK_RATIO < len(values) * self.docsets.total:
+            if docs not in members:
+                members[docs] = ids_of(docs)
+            counted = column.count(docs, members[docs])
+            return {value: counted.get(value, 0) for value in values}
+        return {value: (bits & docs).bit_count() for value, bits in values.items()}
+
+
+def _all_but(by_dimension: dict[str, int], dimension: str | None, docs: int) -> int:
+    for name, allowed in by_dimension.items():
+        if name != dimension:
+            docs &= allowed
+    return docs
