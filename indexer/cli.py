@@ -17,6 +17,7 @@ from .engine.build import BuildSummary, build_index, update_index
 from .engine.store import default_index_dir
 from .errors import BuildError, QueryError
 from .ingest.corpus import DEFAULT_MAX_BYTES
+from .labels import labelled_facets
 from .model import CorpusWarning, NoDate
 from .search.service import SORTS, SearchRequest, SearchService
 
@@ -215,6 +216,7 @@ def search(query, regions, authors, lang, date_from, date_to, undated, sort, lim
         raise BadQuery(str(error)) from None
     except FileNotFoundError as error:
         raise click.ClickException(str(error)) from None
+    result["facets"] = labelled_facets(result["facets"])
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:

@@ -14,11 +14,11 @@ def test_request_reads_every_parameter():
     request = search_request(MultiDict([("q", "gas"), ("region", "iran"), ("author", "A B"),
                                         ("lang", "en"), ("from", "2010"), ("to", "2012"),
                                         ("sort", "newest"), ("page", "2"), ("per_page", "5")]),
-                             per_page=20, ui="ru")
+                             per_page=20)
     assert (request.query, request.regions, request.authors, request.langs) == (
         "gas", ("iran",), ("A B",), ("en",))
-    assert (request.date_from, request.date_to, request.sort, request.page, request.per_page,
-            request.label_lang) == ("2010", "2012", "newest", 2, 5, "ru")
+    assert (request.date_from, request.date_to, request.sort, request.page,
+            request.per_page) == ("2010", "2012", "newest", 2, 5)
 
 
 def test_non_numeric_page_is_a_query_error():

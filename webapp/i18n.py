@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from indexer.labels import LANGUAGE_NAMES, UNDATED_LABEL
+
 UI_LANGUAGES = ("en", "ru")
 
 TEXT = {
@@ -25,10 +27,10 @@ TEXT = {
         "error": "This search cannot be run", "original": "Original article",
         "translation": "Read this article in {lang}", "back": "Back to results",
         "regions_inferred": "regions inferred from the text", "no_title": "(untitled)",
-        "no_date": "no date", "undated": "undated", "export": "Export", "counts": "Counts",
+        "no_date": "no date", "export": "Export", "counts": "Counts",
         "share": "Share of year", "share_hint": "hits as a share of all articles that year",
         "not_found": "No article with this id.", "no_index": "No index to search yet.",
-        "lang_en": "English", "lang_ru": "Russian", "all_years": "all years",
+        "all_years": "all years",
         "authors": "Authors", "date": "Date", "regions": "Regions", "source": "Source file",
         "topics": "Topics", "browse": "All articles",
     },
@@ -50,14 +52,19 @@ TEXT = {
         "error": "Этот запрос нельзя выполнить", "original": "Оригинал статьи",
         "translation": "Эта статья на языке: {lang}", "back": "К результатам",
         "regions_inferred": "регионы определены по тексту", "no_title": "(без заголовка)",
-        "no_date": "без даты", "undated": "без даты", "export": "Экспорт", "counts": "Число",
+        "no_date": "без даты", "export": "Экспорт", "counts": "Число",
         "share": "Доля года", "share_hint": "доля найденных среди всех статей года",
         "not_found": "Статьи с таким идентификатором нет.", "no_index": "Индекс ещё не построен.",
-        "lang_en": "английский", "lang_ru": "русский", "all_years": "все годы",
+        "all_years": "все годы",
         "authors": "Авторы", "date": "Дата", "regions": "Регионы", "source": "Файл",
         "topics": "Темы", "browse": "Все статьи",
     },
 }
+
+# Names of the service's values come from the one table of them.
+for _ui, _words in TEXT.items():
+    _words.update({f"lang_{code}": name for code, name in LANGUAGE_NAMES[_ui].items()},
+                  undated=UNDATED_LABEL[_ui])
 
 RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
              "сентября", "октября", "ноября", "декабря"]

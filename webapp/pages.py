@@ -8,6 +8,7 @@ import time
 from werkzeug.datastructures import MultiDict
 
 from indexer import GROUPS, REGIONS, UNDATED, QueryError, SearchService, region_label
+from indexer.labels import labelled_facets
 
 from .i18n import TEXT, format_date, ui_language
 from .params import query_string, search_request, state, toggled, with_changes, without
@@ -25,9 +26,10 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
             "sort": current.get("sort", "relevance"), "error": None, "result": None,
             "other_ui_url": query_string(_switch_ui(current, ui))}
     try:
-        request = search_request(current, per_page, ui)
+        request = search_request(current, per_page)
         started = time.perf_counter()
         result = service.search(request)
+        result["facets"] = labelled_facets(result["facets"], ui)
     except QueryError as error:
         page["error"] = str(error)
         return page
@@ -209,9 +211,10 @@ def article_page(service: SearchService, article_id: str, args: MultiDict) -> di
     """Everything the article view shows; ``None`` for an unknown id."""
     ui = ui_language(args.get("ui"))
     current = state(args)
-    article = service.article(article_id, current.get("q", ""), label_lang=ui)
+    article = service.article(article_id, current.get("q", ""))
     if article is None:
         return None
+    article["region_labels"] = [region_label(r, ui) for r in article["regions"]]
     return {"ui": ui, "t": TEXT[ui], "article": article, "args": current,
             "date_text": format_date(article["date"], ui),
             "back_url": query_string(current),

@@ -36,7 +36,7 @@ def _flag(args: MultiDict, key: str) -> bool:
     return value == "1"
 
 
-def search_request(args: MultiDict, per_page: int, ui: str = "en") -> SearchRequest:
+def search_request(args: MultiDict, per_page: int) -> SearchRequest:
     """The SearchRequest that URL parameters describe; ``QueryError`` if unreadable."""
     return SearchRequest(
         query=args.get("q", ""),
@@ -49,7 +49,6 @@ def search_request(args: MultiDict, per_page: int, ui: str = "en") -> SearchRequ
         sort=args.get("sort") or "relevance",
         page=_int(args, "page", 1),
         per_page=_int(args, "per_page", per_page),
-        label_lang=ui,
     )
 
 

@@ -10,7 +10,8 @@ import re
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from indexer import QueryError, SearchService, __version__
+from indexer import QueryError, SearchService, __version__, region_label
+from indexer.labels import labelled_facets
 
 from .i18n import TEXT, ui_language
 from .pages import article_page, search_page
@@ -67,15 +68,16 @@ def article(article_id):
 
 
 def _api_request():
-    ui = ui_language(request.args.get("ui"))
-    return search_request(state(request.args), current_app.config["PER_PAGE"], ui)
+    return search_request(state(request.args), current_app.config["PER_PAGE"])
 
 
 @bp.route("/api/search")
 def api_search():
     """The search as JSON: exactly the shape of ``kartoteka search --json``."""
     try:
-        return jsonify(service().search(_api_request()))
+        result = service().search(_api_request())
+        result["facets"] = labelled_facets(result["facets"], ui_language(request.args.get("ui")))
+        return jsonify(result)
     except QueryError as error:
         return jsonify({"error": str(error)}), 400
     except FileNotFoundError as error:
@@ -93,6 +95,8 @@ def api_article(article_id):
         return jsonify({"error": str(error)}), 503
     if data is None:
         return jsonify({"error": f"no article with id {article_id!r}"}), 404
+    ui = ui_language(request.args.get("ui"))
+    data["region_labels"] = [region_label(r, ui) for r in data["regions"]]
     return jsonify(data)
 
 

@@ -31,7 +31,7 @@ from ..errors import QueryError
 from ..model import LANGUAGES
 from ..text.analysis import normal_forms
 from ..text.dates import parse_date_bound
-from ..text.regions import GROUPS, REGIONS, expand_region_filter, region_label
+from ..text.regions import GROUPS, REGIONS, expand_region_filter
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -40,8 +40,6 @@ SNIPPET_SURROUND = 60  # characters of context before the first and after the la
 SNIPPET_MATCHES = 8  # matched words to look for before cutting the snippet
 PREFIX_LETTERS = 3  # inflected forms share at least this much with their index term
 WORD_TAIL = r"[^\W_]*(?:['’][^\W_]+)*"  # the rest of a word, as the tokenizer sees it
-LANGUAGE_LABELS = {"en": {"en": "English", "ru": "Russian"},
-                   "ru": {"en": "Английский", "ru": "Русский"}}
 
 
 @dataclass(frozen=True)
@@ -58,7 +56,6 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
-    label_lang: str = "en"
 
 
 class _Lease:
@@ -145,7 +142,7 @@ class SearchService:
                 "page": request.page,
                 "per_page": request.per_page,
                 "hits": _hits(generation, query, results.page, scored),
-                "facets": _facets(results.facets, request.label_lang),
+                "facets": _facets(results.facets),
             }
 
     def articles_per_year(self) -> dict[str, int]:
@@ -181,7 +178,7 @@ class SearchService:
             with self._lock:
                 lease.release()
 
-    def article(self, article_id: str, query_text: str = "", label_lang: str = "en") -> dict | None:
+    def article(self, article_id: str, query_text: str = "") -> dict | None:
         """One article with its whole text, query words marked; ``None`` if unknown."""
         with self._lock:
             generation = self._current().generation
@@ -198,7 +195,6 @@ class SearchService:
             data["title_html"] = _marked_all(stored.get("title", ""), terms)
             data["body"] = stored.get("body", "")
             data["region_source"] = stored.get("region_source")
-            data["region_labels"] = [region_label(r, label_lang) for r in data["regions"]]
             data["translation"] = _translation(generation, stored.get("translation"))
             return data
 
@@ -344,21 +340,15 @@ def _hit_data(stored: dict, snippet: str, score) -> dict:
     }
 
 
-def _facets(counts: dict[str, dict[str, int]], label_lang: str) -> dict:
-    region_counts, group_counts = counts["region"], counts["region_group"]
+def _facets(counts: dict[str, dict[str, int]]) -> dict:
+    """Every value of each facet with its count: regions and languages all listed
+    (zeros too), authors and years as the index has them; by count, years by year."""
     return {
-        "region": _by_count(sorted(
-            ((r.slug, r.label(label_lang), region_counts.get(r.slug, 0)) for r in REGIONS),
-            key=lambda e: e[1].casefold())),
-        "region_group": _by_count(sorted(
-            ((g.slug, g.label(label_lang), group_counts.get(g.slug, 0)) for g in GROUPS),
-            key=lambda e: e[1].casefold())),
-        "author": _by_count([(a, a, n) for a, n in counts["author"].items()]),
-        "lang": _by_count(sorted(
-            ((code, LANGUAGE_LABELS.get(label_lang, LANGUAGE_LABELS["en"])[code],
-              counts["lang"].get(code, 0)) for code in LANGUAGES), key=lambda e: e[1].casefold())),
-        "year": [{"value": y, "label": y, "count": n}
-                 for y, n in sorted(counts["year"].items(), key=_year_order)],
+        "region": _by_count({r.slug: counts["region"].get(r.slug, 0) for r in REGIONS}),
+        "region_group": _by_count({g.slug: counts["region_group"].get(g.slug, 0) for g in GROUPS}),
+        "author": _by_count(counts["author"]),
+        "lang": _by_count({code: counts["lang"].get(code, 0) for code in LANGUAGES}),
+        "year": [{"value": y, "count": n} for y, n in sorted(counts["year"].items(), key=_year_order)],
     }
 
 
@@ -367,9 +357,9 @@ def _year_order(item: tuple[str, object]) -> tuple[bool, str]:
     return item[0] == UNDATED, item[0]
 
 
-def _by_count(entries: list[tuple[str, str, int]]) -> list[dict]:
-    ordered = sorted(entries, key=lambda e: -e[2])  # stable: ties keep label order
-    return [{"value": v, "label": label, "count": n} for v, label, n in ordered]
+def _by_count(counts: dict[str, int]) -> list[dict]:
+    ordered = sorted(counts.items(), key=lambda item: -item[1])  # stable: ties keep their order
+    return [{"value": value, "count": n} for value, n in ordered]
 
 
 def _translation(generation: Generation, translation_id: str | None) -> dict | None:
