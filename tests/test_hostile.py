@@ -29,6 +29,9 @@ def assert_one_line_error(error: QueryError):
     assert message and "\n" not in message and "Traceback" not in message
 
 
+SAMPLE_ARTICLES = 64
+
+
 @pytest.fixture(scope="module")
 def service(sample_index):
     return SearchService(sample_index)
@@ -53,8 +56,11 @@ def test_any_request_gives_results_or_a_one_line_error(service, text, page, per_
     except QueryError as error:
         assert_one_line_error(error)
         return
-    assert result["total"] >= 0 and len(result["hits"]) <= per_page
+    assert result["total"] <= SAMPLE_ARTICLES
+    assert len(result["hits"]) == max(0, min(per_page, result["total"] - (page - 1) * per_page))
     assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year"}
+    if not langs:  # the language facet then counts exactly the hits
+        assert sum(e["count"] for e in result["facets"]["lang"]) == result["total"]
 
 
 @settings(settings.get_profile("hostile"), max_examples=100)
