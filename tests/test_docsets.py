@@ -26,7 +26,7 @@ def test_bitset_helpers_round_trip():
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_matching_sets_equal_whooshs_own(state, text):
-    q = state.parse(text)
+    q = state.parse(text).query
     expected = sorted(state.searcher.docs_for_query(q))
     assert ids_of(state.evaluator.matches(q)) == expected
     assert expected or text in ("Iran NOT Turkey",)  # the oracle is not vacuous
@@ -38,7 +38,7 @@ def test_matching_sets_equal_whooshs_own(state, text):
 @pytest.mark.parametrize("lookup_df", [1024, 1])  # 1: every word through its impact table
 def test_top_hits_are_the_best_by_brute_force(state, text, lookup_df, monkeypatch):
     monkeypatch.setattr("indexer.engine.evaluate.LOOKUP_DF", lookup_df)
-    q = state.parse(text)
+    q = state.parse(text).query
     bits = state.evaluator.matches(q)
     ranked, constants = state.evaluator.rankers(q)
 
@@ -55,7 +55,7 @@ def test_top_hits_are_the_best_by_brute_force(state, text, lookup_df, monkeypatc
 
 
 def test_prefixes_score_as_constants_and_words_rank_above_them(state):
-    q = state.parse("Kyrgyz* OR Georgia")
+    q = state.parse("Kyrgyz* OR Georgia").query
     ranked, constants = state.evaluator.rankers(q)
     assert {text for _, text, _, _ in ranked} == {"georgia"}
     assert len(constants) == 2  # title and body
@@ -83,7 +83,7 @@ def test_date_ranges_and_date_order(state, sample_service, by_years, monkeypatch
 
 def test_search_totals_match_whoosh_for_every_query(state, sample_service):
     for text in QUERIES:
-        expected = len(list(state.searcher.docs_for_query(state.parse(text))))
+        expected = len(list(state.searcher.docs_for_query(state.parse(text).query)))
         assert sample_service.search(SearchRequest(text))["total"] == expected, text
 
 
@@ -101,7 +101,7 @@ def test_facet_counts_by_walking_documents_equal_bitset_counts(sample_service, m
 
 
 def test_a_long_list_of_words_ranks_by_its_most_distinctive_ones(state, monkeypatch):
-    q = state.parse("Кыргызстан OR election OR Georgia OR граница OR wine")
+    q = state.parse("Кыргызстан OR election OR Georgia OR граница OR wine").query
     everything, _ = state.evaluator.rankers(q)
     most = sorted(everything, key=lambda r: -r[2].scale * r[3])[:2]  # the highest possible adds
     monkeypatch.setattr("indexer.engine.evaluate.MAX_RANKED", 2)
@@ -124,6 +124,7 @@ def test_the_term_tables_hold_every_term_whoosh_has(state):
             postings = docsets.term(fieldname, text)
             assert list(postings.ids) == list(reader.postings(fieldname, text).all_ids()), text
             dense = len(postings.ids) * DENSE_FRACTION >= docsets.total
-            assert postings.has_positions == dense and (postings._bits is not None) == dense
+            bits_at, keys_at = docsets._entry(fieldname, text)[3:]
+            assert (bits_at is not None) == (keys_at is not None) == postings.has_positions == dense
         assert docsets.term(fieldname, texts[0] + "\0") is None
     assert docsets.term("nofield", "kyrgyzstan") is None

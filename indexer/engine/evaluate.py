@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+from dataclasses import dataclass
 
 from whoosh import query
 
@@ -27,7 +28,19 @@ from .docsets import (
 MAX_EXPANSION = 2000  # words one prefix or wildcard may stand for
 FIRST_PREFIX = 64  # documents read from each word's impact order in the first round
 MAX_CONSTANTS = 6
-MAX_RANKED = 16  # title/body terms that rank one query; the rest only match  # prefix parts told apart when only they score a document
+MAX_RANKED = 16  # title/body terms that rank one query; the rest only match
+
+
+@dataclass
+class Plan:
+    """A parsed query compiled once per request: what it matches, what ranks
+    it, and which index terms its snippets mark."""
+
+    query: object
+    match: int  # the bitset of matching documents
+    ranked: list  # (field, text, postings, boost) of the words that score
+    constants: list  # (bitset, weight) of the prefixes and wildcards
+    marks: frozenset[str]  # the title/body terms snippets mark
 
 
 class Evaluator:
@@ -37,6 +50,25 @@ class Evaluator:
         self.docsets = docsets
         self.searcher = searcher
         self.reader = searcher.reader()
+        self._memo: dict | None = None  # a plan's expansions and pattern matches
+
+    def plan(self, q) -> Plan:
+        """Walk ``q`` for matching, ranking and marking, each prefix expanded once."""
+        self._memo = {}
+        try:
+            match = self.matches(q)
+            ranked, constants = self.rankers(q)
+            marks = frozenset(text for _, text, _, _ in self.scoring_terms(q))
+        finally:
+            self._memo = None
+        return Plan(q, match, ranked, constants, marks)
+
+    def _remembered(self, key, compute):
+        if self._memo is None:
+            return compute()
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     # Matching -------------------------------------------------------------
 
@@ -68,10 +100,7 @@ class Evaluator:
         if q is query.NullQuery or isinstance(q, type(query.NullQuery)):
             return 0
         if isinstance(q, query.PatternQuery):
-            bits = 0
-            for text in self._expansions(q):
-                bits |= self._term_bits(q.fieldname, text)
-            return bits
+            return self._remembered(("bits", q.fieldname, q.text), lambda: self._pattern_bits(q))
         if isinstance(q, (query.Phrase, query.Sequence)):
             return self._positional(q)
         return bits_from_ids(list(self.searcher.docs_for_query(q)))
@@ -88,7 +117,16 @@ class Evaluator:
             return 0
         return bits_from_ids(list(self.reader.postings(fieldname, btext).all_ids()))
 
+    def _pattern_bits(self, q) -> int:
+        bits = 0
+        for text in self._expansions(q):
+            bits |= self._term_bits(q.fieldname, text)
+        return bits
+
     def _expansions(self, q) -> list[str]:
+        return self._remembered(("words", q.fieldname, q.text), lambda: self._expand(q))
+
+    def _expand(self, q) -> list[str]:
         texts = []
         for btext in q._btexts(self.reader):
             texts.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
@@ -225,7 +263,7 @@ class Evaluator:
             self._collect(q.a, boost, found, constants)
             self._collect(q.b, boost, found, constants)
 
-    def top(self, q, bits: int, count: int) -> list[tuple[int, float]]:
+    def top(self, q, bits: int, count: int, plan: Plan | None = None) -> list[tuple[int, float]]:
         """The ``count`` best (docnum, score) of ``bits`` for ``q``, best first; ties by docnum.
 
         Each query word's documents are read in impact order, a longer prefix
@@ -233,7 +271,7 @@ class Evaluator:
         any unread document could (the sum of the prefixes' last impacts plus
         every constant part). Documents no word reaches score their constants.
         """
-        ranked, constants = self.rankers(q)
+        ranked, constants = (plan.ranked, plan.constants) if plan else self.rankers(q)
         size = (self.docsets.total + 7) // 8
         data = bits.to_bytes(size, "little")
         constant_data = [(c.to_bytes(size, "little"), w) for c, w in constants]

@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 
 from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
-from .evaluate import Evaluator
+from .evaluate import Evaluator, Plan
 from .query import KartotekaParser, parse_query
 from .schema import SEARCH_FIELDS
 from .store import current_generation, read_build_info
@@ -74,21 +74,25 @@ class WhooshDocsetsGeneration:
         self.searcher.close()
         self.docsets.close()
 
-    def parse(self, text: str):
-        return parse_query(self.schema, text, self.parser)
+    def parse(self, text: str) -> Plan | None:
+        """The query parsed and compiled into a plan: matched, ranked and marked
+        from one walk of it, each prefix expanded once."""
+        query = parse_query(self.schema, text, self.parser)
+        return self.evaluator.plan(query) if query is not None else None
 
-    def search(self, query, filters: Filters, sort: str, offset: int, limit: int) -> Results:
-        matched = self.evaluator.matches(query) if query is not None else self.docsets.all
+    def search(self, plan: Plan | None, filters: Filters, sort: str, offset: int,
+               limit: int) -> Results:
+        matched = plan.match if plan is not None else self.docsets.all
         by_dimension = self._filter_bits(filters)
         final = _all_but(by_dimension, None, matched)
         total = final.bit_count()
-        page = self._ordered(query, final, filters, sort, offset, limit) if offset < total else []
+        page = self._ordered(plan, final, filters, sort, offset, limit) if offset < total else []
         return Results(total, page, self._facet_counts(matched, by_dimension))
 
-    def order(self, query, filters: Filters, sort: str) -> list[int]:
-        matched = self.evaluator.matches(query) if query is not None else self.docsets.all
+    def order(self, plan: Plan | None, filters: Filters, sort: str) -> list[int]:
+        matched = plan.match if plan is not None else self.docsets.all
         final = _all_but(self._filter_bits(filters), None, matched)
-        return [d for d, _ in self._ordered(query, final, filters, sort, 0, final.bit_count())]
+        return [d for d, _ in self._ordered(plan, final, filters, sort, 0, final.bit_count())]
 
     def stored(self, docs: Sequence[int]) -> list[dict]:
         return [self.searcher.stored_fields(d) for d in docs]
@@ -97,17 +101,17 @@ class WhooshDocsetsGeneration:
         docnum = self.searcher.document_number(id=article_id)
         return None if docnum is None else self.searcher.stored_fields(docnum)
 
-    def match_terms(self, query, patterns: bool = False) -> frozenset[str]:
+    def match_terms(self, plan: Plan | None, patterns: bool = False) -> frozenset[str]:
         """The query's index terms in the text fields; with ``patterns``, prefixes
         and wildcards expanded against the index too (for the article view)."""
-        if query is None:
+        if plan is None:
             return frozenset()
         if not patterns:
-            return frozenset(text for _, text, _, _ in self.evaluator.scoring_terms(query))
+            return plan.marks
         # Not Query.existing_terms: it skips fields after the first (whoosh-reloaded 2.7.5).
         reader = self.searcher.reader()
         words = set()
-        for leaf in query.leaves():
+        for leaf in plan.query.leaves():
             for fieldname, text in leaf.expanded_terms(reader):
                 if fieldname in SEARCH_FIELDS:
                     words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
@@ -138,10 +142,11 @@ class WhooshDocsetsGeneration:
             bits |= self.facets[facet].get(value, 0)
         return bits
 
-    def _ordered(self, query, bits: int, filters: Filters, sort: str, skip: int, count: int):
+    def _ordered(self, plan: Plan | None, bits: int, filters: Filters, sort: str, skip: int,
+                 count: int):
         """``count`` (docnum, score) of ``bits`` after ``skip``, in the requested order."""
-        if sort == "relevance" and query is not None:
-            return self.evaluator.top(query, bits, skip + count)[skip:]
+        if sort == "relevance" and plan is not None:
+            return self.evaluator.top(plan.query, bits, skip + count, plan)[skip:]
         docnums = self.docsets.in_date_order(bits, sort != "oldest", skip, count,
                                              filters.date_start, filters.date_end)
         return [(d, None) for d in docnums]
