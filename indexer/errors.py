@@ -13,3 +13,12 @@ class QueryError(BadRequest):
 
 class BuildError(Exception):
     """A build that could not produce an index; the old one is untouched."""
+
+
+class IndexFormatError(Exception):
+    """An index generation this kartoteka cannot read: written in another
+    format (an older or newer kartoteka), or damaged. Never read anyway: the
+    message names the generation, what is wrong, and says to rebuild the
+    index (``kartoteka index SOURCE…``). Not a ``BadRequest``: the request
+    was fine, the index is not; the CLI exits with status 1, the web app
+    answers 503, as when there is no index at all."""

@@ -40,7 +40,7 @@ from .lock import BuildLock, BuildLocked
 from .manifest import MANIFEST, MANIFEST_VERSION, Ledger, file_state, read_manifest, unchanged
 from .publish import crash_point, link_generation, new_generation, remove_old_generations, swap_in
 from .schema import document_fields, make_schema
-from .store import BUILD_INFO, current_generation
+from .store import BUILD_INFO, GENERATION_FORMAT, current_generation, is_current_format
 
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
@@ -278,8 +278,9 @@ def update_index(
     size and time (or digest) are unchanged are not read again; the others
     are, and their articles compared by id and content hash. The result is the
     index a full build of those sources would give. Without an index to
-    update, this is a full build of ``sources``; an index whose manifest is of
-    another version is rebuilt from its sources and the given ones.
+    update, this is a full build of ``sources``; an index whose manifest or
+    generation format is of another version is rebuilt from its sources and
+    the given ones.
     """
     index_dir = Path(index_dir)
     sources = list(sources)
@@ -292,9 +293,10 @@ def update_index(
         earlier = [Path(s) for s in manifest.get("sources", []) if Path(s).exists()]
         given = [Path(s).resolve() for s in sources]
         sources = earlier + [s for s in given if s not in earlier]
-        if manifest.get("version") != MANIFEST_VERSION:
+        if manifest.get("version") != MANIFEST_VERSION or not is_current_format(current):
             # An older kartoteka's record of the files (their problems, say) is not
-            # what this one would write: read them all again, sources kept.
+            # what this one would write, nor its index one this one reads: read
+            # them all again, sources kept.
             return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict)
         return _update(sources, index_dir, current, manifest, workers, on_file,
                        max_file_bytes, strict)
@@ -381,6 +383,7 @@ def _first_by_id(articles: list[Article]) -> dict[str, Article]:
 
 def _write_build_info(folder: Path, sources, stamp: dt.datetime, summary: BuildSummary) -> None:
     info = {
+        "format": GENERATION_FORMAT,  # checked on open by store.read_build_info
         "built_at": stamp.isoformat(timespec="seconds"),
         "kartoteka_version": __version__,
         "sources": [str(Path(s).resolve()) for s in sources],

@@ -17,28 +17,47 @@ Matching is then bitset algebra, counting is ``int.bit_count()``, and the top
 hits by relevance come from the highest-impact documents of each query term
 (Fagin's threshold algorithm): exact, because a document outside every
 term's impact prefix cannot score above the sum of the prefixes' last impacts.
+
+``docsets.bin`` opens with a 16-byte header (magic, version) and ends with a
+term table per text field; ``docsets.meta`` is the directory: JSON with the
+same magic and version, the size of ``docsets.bin``, and where each part
+lies in it. A pair of another version or a damaged one is refused with
+``IndexFormatError``. The layout is in docs/index-format.md.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import itertools
+import json
 import math
 import mmap
 import multiprocessing
-import pickle
 import shutil
+import struct
 from array import array
 from collections import Counter
 from pathlib import Path
 
 from whoosh.reading import TermNotFound
 
+from ..errors import IndexFormatError
 from .schema import FACET_FIELDS, UNDATED
+from .store import format_error
 
 DOCSETS = "docsets.bin"
 DOCSETS_META = "docsets.meta"
+# Both files carry the magic and the version; the version counts changes of
+# their layout (1: docsets.meta a pickle of positional tuples, no header).
+DOCSETS_MAGIC = b"KTKDSETS"
+DOCSETS_VERSION = 2
+META_MAGIC = "kartoteka-docsets"
+HEADER = struct.Struct("<8sII")  # docsets.bin: magic, version, reserved (0)
+# A term table row: ids_at, df, scale, bits_at, bits_len, keys_at, keys_len;
+# an offset of 0 (inside the header) means "none".
+TERM_ROW = struct.Struct("<QIdQQQQ")
 TEXT_FIELDS = ("title", "body")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
@@ -50,6 +69,7 @@ LOOKUP_DF = 1024  # terms this frequent get a by-document impact table when rank
 LOOKUP_CACHE = 64  # such tables kept (one byte per document each)
 BY_YEARS_FROM = 2000  # date ranges over more documents are built from year bitsets
 NO_VALUE = 0xFFFFFFFF  # a document without a value of a facet
+COLUMN_PARTS = ("first", "starts", "others", "several")
 
 
 def bits_from_ids(ids) -> int:
@@ -117,24 +137,32 @@ def _postings(reader, fieldname: str, btext: bytes, positions: bool = False):
 
 
 class _Writer:
-    def __init__(self, handle):
-        self.handle, self.offset = handle, 0
+    def __init__(self, handle, offset: int = 0):
+        self.handle, self.offset = handle, offset
 
     def put(self, data: bytes) -> tuple[int, int]:
         self.handle.write(data)
         start, self.offset = self.offset, self.offset + len(data)
         return start, len(data)
 
+    def align(self, size: int = 8) -> None:
+        """Pad to a multiple of ``size``, so the tables after read aligned."""
+        self.put(bytes(-self.offset % size))
+
 
 def write_docsets(generation: Path, ix, workers: int = 1) -> None:
-    """Write ``docsets.bin`` and its table for the Whoosh index ``ix`` in ``generation``.
+    """Write ``docsets.bin`` and its directory ``docsets.meta`` for the Whoosh index
+    ``ix`` in ``generation``.
 
     With ``workers`` > 1 the terms are split between processes, each writing
     a part file that is then appended to the whole.
     """
     reader = ix.reader()
     total = reader.doc_count_all()
-    meta = {"docs": total, "terms": {}, "facets": {}, "live": None}
+    meta = {"magic": META_MAGIC, "version": DOCSETS_VERSION, "bytes": 0, "docs": total,
+            "dated": 0, "dates": None, "order": None, "live": None, "terms": {}, "facets": {},
+            "columns": {}}
+    entries_by_field: dict[str, dict[str, tuple]] = {fieldname: {} for fieldname in TEXT_FIELDS}
     # Deleted documents (after an update) are left out of every posting and count.
     live = None
     if reader.has_deletions():
@@ -150,9 +178,8 @@ def write_docsets(generation: Path, ix, workers: int = 1) -> None:
     else:
         parts = [_write_part((job, 0, terms), reader)]
     with open(generation / DOCSETS, "wb") as handle:
-        out = _Writer(handle)
-        for fieldname in TEXT_FIELDS:
-            meta["terms"][fieldname] = {}
+        handle.write(HEADER.pack(DOCSETS_MAGIC, DOCSETS_VERSION, 0))
+        out = _Writer(handle, HEADER.size)
         for path, entries in parts:
             shift = out.offset
             with open(path, "rb") as part:
@@ -160,8 +187,7 @@ def write_docsets(generation: Path, ix, workers: int = 1) -> None:
             out.offset += path.stat().st_size
             path.unlink()
             for (fieldname, text), entry in entries.items():
-                meta["terms"][fieldname][text] = _shifted(entry, shift)
-        meta["columns"] = {}
+                entries_by_field[fieldname][text] = _shifted(entry, shift)
         for facet, fieldname in FACET_FIELDS.items():
             per_doc = [[] for _ in range(total)]
             spans = {}
@@ -189,9 +215,27 @@ def write_docsets(generation: Path, ix, workers: int = 1) -> None:
         meta["order"] = out.put(order.tobytes())
         if reader.has_deletions():
             meta["live"] = out.put(_bits_bytes(array("I", reader.all_doc_ids())))
-    with open(generation / DOCSETS_META, "wb") as handle:
-        pickle.dump(meta, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        for fieldname, entries in entries_by_field.items():
+            meta["terms"][fieldname] = _write_term_table(out, entries)
+        meta["bytes"] = out.offset
+    (generation / DOCSETS_META).write_text(
+        json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     reader.close()
+
+
+def _write_term_table(out: _Writer, entries: dict[str, tuple]) -> dict:
+    """A field's terms, sorted, as NUL-separated UTF-8, then one row per term."""
+    texts = sorted(entries)
+    if any("\0" in text for text in texts):
+        raise ValueError("a term holds a NUL character, which the term table cannot store")
+    out.align()
+    texts_at = out.put("\0".join(texts).encode("utf-8"))
+    out.align()
+    rows = bytearray()
+    for text in texts:
+        ids_at, df, scale, bits_at, keys_at = entries[text]
+        rows += TERM_ROW.pack(ids_at, df, scale, *(bits_at or (0, 0)), *(keys_at or (0, 0)))
+    return {"count": len(texts), "texts": texts_at, "rows": out.put(bytes(rows))}
 
 
 def _is_live(live: bytes | None, docnum: int) -> bool:
@@ -246,8 +290,8 @@ def _write_column(out, per_doc: list[list[int]]):
     starts = array("I", itertools.accumulate((max(len(v) - 1, 0) for v in per_doc), initial=0))
     others = array("I", itertools.chain.from_iterable(v[1:] for v in per_doc))
     several = _bits_bytes([d for d, values in enumerate(per_doc) if len(values) > 1])
-    return (out.put(first.tobytes()), out.put(starts.tobytes()), out.put(others.tobytes()),
-            out.put(several))
+    return {"first": out.put(first.tobytes()), "starts": out.put(starts.tobytes()),
+            "others": out.put(others.tobytes()), "several": out.put(several)}
 
 
 def _bits_bytes(ids) -> bytes:
@@ -306,7 +350,7 @@ class TermPostings:
         # Position keys (docnum << POSITION_BITS | position), ascending, for
         # frequent terms: a phrase of them is then a set intersection.
         self.keys = None
-        if isinstance(keys_at, tuple) and len(keys_at) == 2 and isinstance(keys_at[0], int):
+        if keys_at is not None:
             start, length = keys_at
             self.keys = view[start:start + length].cast("Q")
 
@@ -343,7 +387,7 @@ class _Column:
         self.missing = missing  # the value counted for documents without one, if any
         self.present = spans is not None
         if self.present:
-            first, starts, others, several = spans
+            first, starts, others, several = (spans[part] for part in COLUMN_PARTS)
             view = docsets.view
             self.first = view[first[0]:first[0] + first[1]].cast("I")
             self.starts = view[starts[0]:starts[0] + starts[1]].cast("I")
@@ -363,29 +407,103 @@ class _Column:
         return counted
 
 
+def _read_directory(generation: Path) -> dict:
+    """``docsets.meta``, checked to be a docsets directory of this version."""
+    raw = (generation / DOCSETS_META).read_bytes()
+    try:
+        meta = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        # An older kartoteka wrote a pickle here; a cut-short file is no JSON either.
+        raise format_error(generation, f"{DOCSETS_META} is not a docsets directory of this "
+                                       "kartoteka (an older one's, or damaged)") from None
+    if not isinstance(meta, dict) or meta.get("magic") != META_MAGIC:
+        raise format_error(generation, f"{DOCSETS_META} is not a docsets directory")
+    if meta.get("version") != DOCSETS_VERSION:
+        raise format_error(generation, f"{DOCSETS_META} is of version {meta.get('version')!r}; "
+                                       f"this kartoteka reads version {DOCSETS_VERSION}")
+    return meta
+
+
 class Docsets:
     """The docsets of one index generation, memory-mapped."""
 
     def __init__(self, generation: Path):
-        with open(generation / DOCSETS_META, "rb") as handle:
-            self.meta = pickle.load(handle)
-        self._file = open(generation / DOCSETS, "rb")
-        size = (generation / DOCSETS).stat().st_size
-        self.buffer = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+        """Open the docsets of ``generation``; ``IndexFormatError`` when they are
+        of another version or damaged (missing files stay ``OSError``)."""
+        self.generation = Path(generation)
+        self.meta = _read_directory(self.generation)
+        self._file = open(self.generation / DOCSETS, "rb")
+        self.buffer = b""
+        try:
+            self._map()
+            self._load()
+        except BaseException:
+            self.columns, self._term_rows = {}, {}  # their views hold the map open
+            if isinstance(self.buffer, mmap.mmap):
+                with contextlib.suppress(BufferError):  # else the GC closes it
+                    self.view.release()
+                    self.buffer.close()
+            self._file.close()
+            raise
+
+    def _refuse(self, problem: str) -> IndexFormatError:
+        return format_error(self.generation, problem)
+
+    def _map(self) -> None:
+        """Map ``docsets.bin`` and check its header and size against the directory."""
+        self.size = size = self._file.seek(0, 2)
+        if size < HEADER.size:
+            raise self._refuse(f"{DOCSETS} is cut short ({size} bytes)")
+        self.buffer = mmap.mmap(self._file.fileno(), 0, access=mmap.ACCESS_READ)
         self.view = memoryview(self.buffer)
-        self.total = self.meta["docs"]
-        live = self.meta.get("live")
-        self.all = self._bits_at(live) if live else (1 << self.total) - 1
-        self.facets = {facet: {value: self._bits_at(span) for value, span in values.items()}
-                       for facet, values in self.meta["facets"].items()}
-        self.columns = {facet: _Column(self, names, self.meta.get("columns", {}).get(facet),
-                                       missing=UNDATED if facet == "year" else None)
-                        for facet, names in self.meta["facets"].items()}
+        magic, version, _ = HEADER.unpack_from(self.buffer)
+        if magic != DOCSETS_MAGIC:
+            raise self._refuse(f"{DOCSETS} is not a docsets file (it starts {magic!r})")
+        if version != DOCSETS_VERSION:
+            raise self._refuse(f"{DOCSETS} is of version {version}; this kartoteka reads "
+                               f"version {DOCSETS_VERSION}")
+        if size != self.meta.get("bytes"):
+            raise self._refuse(f"{DOCSETS} holds {size} bytes where {DOCSETS_META} says "
+                               f"{self.meta.get('bytes')!r}: it is damaged")
+
+    def _load(self) -> None:
+        """Read the directory's parts; any that does not fit the file is damage."""
+        try:
+            self._load_parts()
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as error:
+            raise self._refuse(f"{DOCSETS_META} is damaged ({type(error).__name__}: "
+                               f"{error})") from None
+
+    def _load_parts(self) -> None:
+        meta = self.meta
+        self.total = meta["docs"]
+        live = meta["live"]
+        self.all = self._bits_at(self._span(live)) if live else (1 << self.total) - 1
+        self.facets = {facet: {value: self._bits_at(self._span(span))
+                               for value, span in values.items()}
+                       for facet, values in meta["facets"].items()}
+        self.columns = {}
+        for facet, names in meta["facets"].items():
+            spans = meta["columns"][facet]
+            spans = {part: self._span(spans[part]) for part in COLUMN_PARTS}
+            self.columns[facet] = _Column(self, names, spans,
+                                          missing=UNDATED if facet == "year" else None)
+        # Each field's terms by row of its table; a row is read when the term is.
+        self._term_rows: dict[str, tuple[int, dict[str, int]]] = {}
+        for fieldname, table in meta["terms"].items():
+            count = table["count"]
+            texts = self._slice(self._span(table["texts"])).decode("utf-8").split("\0")
+            start, length = self._span(table["rows"])
+            if length != count * TERM_ROW.size or len(texts) != max(count, 1):
+                raise ValueError(f"the {fieldname} term table does not hold {count} terms")
+            self._term_rows[fieldname] = (start, dict(zip(texts, range(count))))
         self.dates = array("i")
-        self.dates.frombytes(self._slice(self.meta["dates"]))
+        self.dates.frombytes(self._slice(self._span(meta["dates"])))
         self.order = array("I")
-        self.order.frombytes(self._slice(self.meta["order"]))
-        self.dated = self.meta["dated"]
+        self.order.frombytes(self._slice(self._span(meta["order"])))
+        self.dated = meta["dated"]
+        if len(self.dates) != self.total or len(self.order) != self.total:
+            raise ValueError(f"dates or date order not of {self.total} documents")
         # Undated documents close the date order; they are the year facet's
         # UNDATED value (listed only when the index holds any, as years are).
         self.undated = bits_from_ids(self.order[self.dated:]) & self.all
@@ -395,9 +513,32 @@ class Docsets:
         self._cache: dict[tuple[str, str], TermPostings | None] = {}
         self._tables: dict[tuple[str, str], bytearray] = {}
 
+    def _span(self, span) -> tuple[int, int]:
+        """A ``[start, length]`` of the directory, checked to lie in the file."""
+        start, length = span
+        if not (isinstance(start, int) and isinstance(length, int)
+                and HEADER.size <= start and 0 <= length and start + length <= self.size):
+            raise ValueError(f"span {span!r} outside {DOCSETS}")
+        return start, length
+
     def _slice(self, span) -> bytes:
         start, length = span
         return self.buffer[start:start + length]
+
+    def _entry(self, fieldname: str, text: str):
+        """A term's (ids_at, df, scale, bits span, keys span), or ``None``."""
+        table = self._term_rows.get(fieldname)
+        row = table[1].get(text) if table else None
+        if row is None:
+            return None
+        ids_at, df, scale, bits_at, bits_len, keys_at, keys_len = TERM_ROW.unpack_from(
+            self.buffer, table[0] + row * TERM_ROW.size)
+        if ids_at + 9 * df > self.size or bits_at + bits_len > self.size \
+                or keys_at + keys_len > self.size:
+            raise self._refuse(f"{DOCSETS} is damaged: the postings of {fieldname}:{text} lie "
+                               "outside it")
+        return (ids_at, df, scale, (bits_at, bits_len) if bits_at else None,
+                (keys_at, keys_len) if keys_at else None)
 
     def _bits_at(self, span) -> int:
         return int.from_bytes(self._slice(span), "little")
@@ -406,7 +547,7 @@ class Docsets:
         """A term's postings; ``None`` when the field or term is not here."""
         key = (fieldname, text)
         if key not in self._cache:
-            entry = self.meta["terms"].get(fieldname, {}).get(text)
+            entry = self._entry(fieldname, text)
             if entry is None:
                 postings = None
             else:

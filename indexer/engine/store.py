@@ -4,16 +4,31 @@ An index folder holds ``gen-<time>`` folders, each a complete generation
 with a ``build.json``, and a ``current`` symlink naming the one in use (see
 docs/index-format.md). Both the write path (``build``) and the read path
 (the search service) find generations here; neither imports the other.
+A generation's ``build.json`` carries its format: one of another format is
+refused on open with ``IndexFormatError`` (``read_build_info``), as is one
+whose Whoosh schema no longer unpickles (``open_whoosh_index``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import pickle
+import shlex
+import struct
 from pathlib import Path
+
+from ..errors import IndexFormatError
 
 CURRENT = "current"
 BUILD_INFO = "build.json"
+# The version of a generation folder as a whole, kept in build.json's "format".
+# Raise it whenever a file of a generation changes incompatibly, or a class
+# Whoosh pickles into the schema (the analyzer, its filters) moves or changes:
+# an older generation is then refused with "rebuild the index". 1: before it
+# was recorded (docsets.meta a pickle; the analyzer in indexer.analysis).
+GENERATION_FORMAT = 2
+REBUILD = "rebuild the index"
 
 
 def default_index_dir() -> Path:
@@ -34,5 +49,62 @@ def current_generation(index_dir: Path) -> Path | None:
 
 
 def read_build_info(generation: Path) -> dict:
-    """The ``build.json`` of a generation folder."""
-    return json.loads((generation / BUILD_INFO).read_text(encoding="utf-8"))
+    """The ``build.json`` of a generation folder, checked to be of this format.
+
+    Raises ``IndexFormatError`` for a generation of another format (an older
+    kartoteka's has none) or an unreadable ``build.json``.
+    """
+    try:
+        info = json.loads((generation / BUILD_INFO).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise format_error(generation, f"its {BUILD_INFO} is damaged ({error})") from None
+    found = info.get("format", 1) if isinstance(info, dict) else None
+    if found != GENERATION_FORMAT:
+        raise format_error(generation, f"it is of index format {found!r}; this kartoteka "
+                                       f"reads format {GENERATION_FORMAT}")
+    return info
+
+
+def is_current_format(generation: Path) -> bool:
+    """Whether a generation is of the format this kartoteka writes and reads."""
+    try:
+        read_build_info(generation)
+    except (OSError, IndexFormatError):
+        return False
+    return True
+
+
+def open_whoosh_index(generation: Path):
+    """The Whoosh index of a generation.
+
+    Whoosh unpickles the schema, analyzer included, from its table of
+    contents: a generation whose analyzer classes have since moved (an index
+    built before a package move gives ``No module named 'indexer.analysis'``)
+    or whose Whoosh files are of another Whoosh version raises
+    ``IndexFormatError``, not the unpickling error. Missing files stay
+    ``OSError`` (a generation removed while being opened).
+    """
+    from whoosh import index as whoosh_index  # only here: finding generations needs no Whoosh
+
+    try:
+        return whoosh_index.open_dir(str(generation))
+    except (ImportError, AttributeError, pickle.UnpicklingError, EOFError, struct.error,
+            whoosh_index.IndexError) as error:
+        raise format_error(generation, f"its Whoosh index cannot be read "
+                                       f"({type(error).__name__}: {error})") from None
+
+
+def format_error(generation: Path, problem: str) -> IndexFormatError:
+    """The error for a generation that cannot be read: what is wrong, and the
+    command that rebuilds it (with the sources its ``build.json`` names, when
+    it can be read)."""
+    generation = Path(generation)
+    index_dir = generation.parent
+    try:
+        sources = json.loads((generation / BUILD_INFO).read_text(encoding="utf-8"))["sources"]
+        command = " ".join(shlex.quote(s) for s in sources if isinstance(s, str)) or "SOURCE…"
+    except (OSError, ValueError, KeyError, TypeError):
+        command = "SOURCE…"
+    return IndexFormatError(
+        f"the index in {index_dir} cannot be read: generation {generation.name}: {problem}; "
+        f"{REBUILD}: kartoteka index {command} --index {shlex.quote(str(index_dir))}")
