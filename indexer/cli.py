@@ -15,7 +15,7 @@ import click
 from . import __version__
 from .engine.build import BuildSummary, build_index, update_index
 from .engine.store import default_index_dir
-from .errors import BuildError, QueryError
+from .errors import BuildError, IndexFormatError, QueryError
 from .ingest.corpus import DEFAULT_MAX_BYTES
 from .labels import labelled_facets
 from .model import CorpusWarning, NoDate
@@ -214,7 +214,7 @@ def search(query, regions, authors, lang, date_from, date_to, undated, sort, lim
         result = service.search(request)
     except QueryError as error:
         raise BadQuery(str(error)) from None
-    except FileNotFoundError as error:
+    except (FileNotFoundError, IndexFormatError) as error:
         raise click.ClickException(str(error)) from None
     result["facets"] = labelled_facets(result["facets"])
     if as_json:

@@ -199,8 +199,6 @@ def test_updating_an_old_index_rebuilds_it_from_its_sources(small_index, generat
     assert search(small_index)["total"] == 3
 
 
-@pytest.mark.xfail(strict=True, reason="indexer/cli.py does not catch IndexFormatError yet: "
-                                       "add it beside FileNotFoundError in `search`")
 def test_kartoteka_search_tells_the_user_to_rebuild(small_index, generation):
     rewrite_build_info(generation, format=GENERATION_FORMAT + 1)
     result = CliRunner().invoke(cli, ["search", "выборы", "--index", str(small_index)])
@@ -213,3 +211,15 @@ def test_a_fresh_build_over_an_old_index_replaces_it(small_index, generation, tm
     make_old(generation)
     build_index([tmp_path / "corpus"], small_index, workers=1)
     assert search(small_index)["total"] == 2
+
+
+def test_the_web_app_answers_503_and_says_to_rebuild(small_index, generation):
+    from webapp import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(small_index)}).test_client()
+    rewrite_build_info(generation, format=GENERATION_FORMAT + 1)
+    api = client.get("/api/search?q=wine")
+    assert api.status_code == 503 and "rebuild the index" in api.get_json()["error"]
+    page = client.get("/?q=wine&ui=ru")
+    assert page.status_code == 503 and "постройте его заново" in page.get_data(as_text=True)
+    assert str(small_index) not in page.get_data(as_text=True)  # paths stay in the log

@@ -37,8 +37,21 @@ from ..ingest.corpus import (
 from ..model import Article, CorpusError, DuplicateId
 from .docsets import write_docsets
 from .lock import BuildLock, BuildLocked
-from .manifest import MANIFEST, MANIFEST_VERSION, Ledger, file_state, read_manifest, unchanged
-from .publish import crash_point, link_generation, new_generation, remove_old_generations, swap_in
+from .manifest import (
+    MANIFEST,
+    MANIFEST_VERSION,
+    Ledger,
+    file_state,
+    read_manifest,
+    unchanged,
+)
+from .publish import (
+    crash_point,
+    link_generation,
+    new_generation,
+    remove_old_generations,
+    swap_in,
+)
 from .schema import document_fields, make_schema
 from .store import BUILD_INFO, GENERATION_FORMAT, current_generation, is_current_format
 

@@ -637,6 +637,10 @@ class Docsets:
         """Close the map once no term views are left (else leave it to the GC)."""
         self._cache.clear()
         self._tables.clear()
+        for column in self.columns.values():
+            if column.present:  # its views hold the map open
+                for view in (column.first, column.starts, column.others):
+                    view.release()
         try:
             self.view.release()
             if isinstance(self.buffer, mmap.mmap):

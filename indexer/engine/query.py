@@ -23,9 +23,9 @@ from whoosh.qparser import (
 )
 from whoosh.qparser.plugins import PhrasePlugin as _BasePhrasePlugin
 
-from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 from ..errors import QueryError
 from ..text.analysis import fold_yo, normal_forms
+from .schema import FIELD_BOOSTS, SEARCH_FIELDS
 
 MIN_WILDCARD_PREFIX = 2
 MAX_QUERY_CHARS = 1000

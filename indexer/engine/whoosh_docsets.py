@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
 from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
 from .query import KartotekaParser, parse_query
 from .schema import SEARCH_FIELDS
-from .store import current_generation, read_build_info
+from .store import current_generation, open_whoosh_index, read_build_info
 
 WALK_RATIO = 8000  # walk a result set's documents when values * docs > hits * this
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
@@ -58,7 +56,7 @@ class WhooshDocsetsGeneration:
         self.info = read_build_info(generation)
         self.docsets = Docsets(generation)
         try:
-            index = whoosh_index.open_dir(str(generation))
+            index = open_whoosh_index(generation)
             self.searcher = index.searcher()
         except BaseException:
             self.docsets.close()
