@@ -35,7 +35,7 @@ from ..ingest.corpus import (
     source_name,
 )
 from ..model import Article, CorpusError, DuplicateId
-from .docsets import write_docsets
+from .docsets_writer import write_docsets
 from .lock import BuildLock, BuildLocked
 from .manifest import (
     MANIFEST,

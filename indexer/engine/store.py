@@ -84,7 +84,9 @@ def open_whoosh_index(generation: Path):
     ``IndexFormatError``, not the unpickling error. Missing files stay
     ``OSError`` (a generation removed while being opened).
     """
-    from whoosh import index as whoosh_index  # only here: finding generations needs no Whoosh
+    from whoosh import (
+        index as whoosh_index,  # only here: finding generations needs no Whoosh
+    )
 
     try:
         return whoosh_index.open_dir(str(generation))
