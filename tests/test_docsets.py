@@ -3,6 +3,9 @@
 import pytest
 
 from indexer.engine.docsets import DENSE_FRACTION, TEXT_FIELDS, bits_from_ids, ids_of
+from indexer import SearchService, current_generation
+from indexer.engine.settings import EngineSettings
+from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
 from indexer.search.service import SearchRequest
 
 QUERIES = [
@@ -15,6 +18,21 @@ QUERIES = [
 @pytest.fixture(scope="module")
 def state(sample_service):
     return sample_service._current().generation
+
+
+@pytest.fixture
+def tuned(sample_index):
+    """A generation of the sample index opened with other engine settings."""
+    opened = []
+
+    def open_with(**settings):
+        engine = WhooshDocsetsEngine(EngineSettings(**settings))
+        opened.append(engine.open(sample_index, current_generation(sample_index)))
+        return opened[-1]
+
+    yield open_with
+    for generation in opened:
+        generation.close()
 
 
 def test_bitset_helpers_round_trip():
@@ -36,8 +54,8 @@ def test_matching_sets_equal_whooshs_own(state, text):
                                   "выборы мэра", "Kyrgyz*", "Kyrgyz* OR Georgia",
                                   "Kyrgyz* OR Кыргыз*", "author:Beridze"])
 @pytest.mark.parametrize("lookup_df", [1024, 1])  # 1: every word through its impact table
-def test_top_hits_are_the_best_by_brute_force(state, text, lookup_df, monkeypatch):
-    monkeypatch.setattr("indexer.engine.evaluate.LOOKUP_DF", lookup_df)
+def test_top_hits_are_the_best_by_brute_force(tuned, text, lookup_df):
+    state = tuned(lookup_df=lookup_df)
     q = state.parse(text).query
     bits = state.evaluator.matches(q)
     ranked, constants = state.evaluator.rankers(q)
@@ -62,11 +80,9 @@ def test_prefixes_score_as_constants_and_words_rank_above_them(state):
 
 
 @pytest.mark.parametrize("by_years", [False, True])
-def test_date_ranges_and_date_order(state, sample_service, by_years, monkeypatch):
-    if by_years:  # whole years from their bitsets even in this small index
-        monkeypatch.setattr("indexer.engine.docsets.BY_YEARS_FROM", 0)
-
-    docsets = state.docsets
+def test_date_ranges_and_date_order(tuned, by_years):
+    # With by_years, whole years come from their bitsets even in this small index.
+    docsets = tuned(by_years_from=0 if by_years else 2000).docsets
     dates = docsets.dates
     import datetime as dt
     start, end = dt.date(2012, 1, 1).toordinal(), dt.date(2016, 12, 31).toordinal()
@@ -89,22 +105,29 @@ def test_search_totals_match_whoosh_for_every_query(state, sample_service):
 
 @pytest.mark.parametrize("text,regions", [("", ("caucasus",)), ("Кыргызстан", ()),
                                           ("border OR граница", ("caucasus",)), ("Iran", ())])
-def test_facet_counts_by_walking_documents_equal_bitset_counts(sample_service, monkeypatch,
-                                                              text, regions):
+def test_facet_counts_by_walking_documents_equal_bitset_counts(sample_index, text, regions):
     request = SearchRequest(text, regions=regions, langs=("ru", "en"), per_page=5)
-    monkeypatch.setattr("indexer.engine.whoosh_docsets.WALK_RATIO", 0)  # one AND per value
-    by_bits = sample_service.search(request)["facets"]
-    monkeypatch.setattr("indexer.engine.whoosh_docsets.WALK_RATIO", 10**9)  # walk the documents
-    by_walking = sample_service.search(request)["facets"]
+
+    def facets(walk_ratio):
+        engine = WhooshDocsetsEngine(EngineSettings(walk_ratio=walk_ratio))
+        service = SearchService(sample_index, engine=engine)
+        try:
+            return service.search(request)["facets"]
+        finally:
+            service.close()
+
+    by_bits = facets(0)  # one AND per value
+    by_walking = facets(10**9)  # walk the documents
     assert by_walking == by_bits
     assert any(entry["count"] for entry in by_bits["author"])
 
 
-def test_a_long_list_of_words_ranks_by_its_most_distinctive_ones(state, monkeypatch):
-    q = state.parse("Кыргызстан OR election OR Georgia OR граница OR wine").query
-    everything, _ = state.evaluator.rankers(q)
+def test_a_long_list_of_words_ranks_by_its_most_distinctive_ones(state, tuned):
+    text = "Кыргызстан OR election OR Georgia OR граница OR wine"
+    everything, _ = state.evaluator.rankers(state.parse(text).query)
     most = sorted(everything, key=lambda r: -r[2].scale * r[3])[:2]  # the highest possible adds
-    monkeypatch.setattr("indexer.engine.evaluate.MAX_RANKED", 2)
+    state = tuned(max_ranked=2)
+    q = state.parse(text).query
     ranked, _ = state.evaluator.rankers(q)
     assert len(everything) > 2 and {r[:2] for r in ranked} == {r[:2] for r in most}
     bits = state.evaluator.matches(q)

@@ -4,6 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from indexer.engine.query import MAX_QUERY_CHARS, QueryError
+from indexer.engine.settings import EngineSettings
+from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
 from indexer.search.service import SearchRequest, SearchService
 from webapp import create_app
 
@@ -94,10 +96,12 @@ def test_queries_that_cannot_run_are_refused_with_a_reason(service, text, messag
         service.search(SearchRequest(text))
 
 
-def test_a_pattern_matching_too_many_words_is_refused(service, monkeypatch):
-    monkeypatch.setattr("indexer.engine.evaluate.MAX_EXPANSION", 3)
+def test_a_pattern_matching_too_many_words_is_refused(sample_index):
+    engine = WhooshDocsetsEngine(EngineSettings(max_expansion=3))
+    service = SearchService(sample_index, engine=engine)
     with pytest.raises(QueryError, match="matches more than 3 words; add letters before"):
         service.search(SearchRequest("по*"))
+    service.close()
 
 
 def test_huge_page_numbers_are_empty_pages_not_errors(service):

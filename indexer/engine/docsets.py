@@ -40,6 +40,7 @@ from pathlib import Path
 
 from ..errors import IndexFormatError
 from .schema import UNDATED
+from .settings import EngineSettings
 from .store import format_error
 
 DOCSETS = "docsets.bin"
@@ -57,12 +58,8 @@ TEXT_FIELDS = ("title", "body")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
-TERM_CACHE = 1024  # terms kept open (their bitsets are the only copies)
 POSITION_BITS = 24  # a position key is docnum << 24 | word position
 POSITION_LIMIT = 1 << POSITION_BITS
-LOOKUP_DF = 1024  # terms this frequent get a by-document impact table when ranked
-LOOKUP_CACHE = 64  # such tables kept (one byte per document each)
-BY_YEARS_FROM = 2000  # date ranges over more documents are built from year bitsets
 NO_VALUE = 0xFFFFFFFF  # a document without a value of a facet
 COLUMN_PARTS = ("first", "starts", "others", "several")
 
@@ -189,7 +186,8 @@ def _read_directory(generation: Path) -> dict:
 class Docsets:
     """The docsets of one index generation, memory-mapped."""
 
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Path, settings: EngineSettings = EngineSettings()):
+        self.settings = settings
         """Open the docsets of ``generation``; ``IndexFormatError`` when they are
         of another version or damaged (missing files stay ``OSError``)."""
         self.generation = Path(generation)
@@ -316,7 +314,7 @@ class Docsets:
                 postings = TermPostings(self.view, entry)
                 if entry[3] is not None:
                     postings._bits = self._bits_at(entry[3])
-            if len(self._cache) > TERM_CACHE:
+            if len(self._cache) > self.settings.term_cache:
                 self._cache.clear()
             self._cache[key] = postings
         return self._cache[key]
@@ -327,7 +325,7 @@ class Docsets:
         table = self._tables.pop(key, None)
         if table is None:
             table = postings.impact_table(self.total)
-            if len(self._tables) >= LOOKUP_CACHE:
+            if len(self._tables) >= self.settings.lookup_cache:
                 del self._tables[next(iter(self._tables))]
         self._tables[key] = table
         return table
@@ -344,7 +342,7 @@ class Docsets:
         """
         lo, hi = self._date_span(start, end)
         years = self.facets.get("year", {})
-        if hi - lo <= BY_YEARS_FROM or not years:
+        if hi - lo <= self.settings.by_years_from or not years:
             return bits_from_ids(self.order[lo:hi])
         first = dt.date.fromordinal(self.dates[self.order[lo]]).year
         last = dt.date.fromordinal(self.dates[self.order[hi - 1]]).year

@@ -16,7 +16,6 @@ from whoosh import query
 
 from ..errors import QueryError
 from .docsets import (
-    LOOKUP_DF,
     POSITION_BITS,
     TEXT_FIELDS,
     Docsets,
@@ -24,11 +23,7 @@ from .docsets import (
     bits_from_ids,
     ids_of,
 )
-
-MAX_EXPANSION = 2000  # words one prefix or wildcard may stand for
-FIRST_PREFIX = 64  # documents read from each word's impact order in the first round
-MAX_CONSTANTS = 6
-MAX_RANKED = 16  # title/body terms that rank one query; the rest only match
+from .settings import EngineSettings
 
 
 @dataclass
@@ -46,7 +41,8 @@ class Plan:
 class Evaluator:
     """Matches and ranks queries for one searcher and its docsets."""
 
-    def __init__(self, docsets: Docsets, searcher):
+    def __init__(self, docsets: Docsets, searcher, settings: EngineSettings = EngineSettings()):
+        self.settings = settings
         self.docsets = docsets
         self.searcher = searcher
         self.reader = searcher.reader()
@@ -130,9 +126,9 @@ class Evaluator:
         texts = []
         for btext in q._btexts(self.reader):
             texts.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
-            if len(texts) > MAX_EXPANSION:
-                raise QueryError(
-                    f"{q.text}*: matches more than {MAX_EXPANSION} words; add letters before '*'")
+            if len(texts) > self.settings.max_expansion:
+                raise QueryError(f"{q.text}*: matches more than {self.settings.max_expansion} "
+                                 "words; add letters before '*'")
         return texts
 
     def _positional(self, q) -> int:
@@ -220,17 +216,17 @@ class Evaluator:
         Words add their BM25 impact times their boost; a prefix or wildcard adds
         a constant (its boost) to every document it matches, as in Lucene and
         Whoosh, instead of scoring each of its expansions. Of more than
-        ``MAX_RANKED`` words, those that can add the most rank.
+        ``settings.max_ranked`` words, those that can add the most rank.
         """
         found: dict[tuple[str, str], list] = {}
         constants: list[tuple[int, float]] = []
         self._collect(q, 1.0, found, constants)
         ranked = [(f, t, p, b) for (f, t), (p, b) in found.items() if p is not None]
-        if len(ranked) > MAX_RANKED:
+        if len(ranked) > self.settings.max_ranked:
             # A long list of words ranks by its most distinctive ones (highest
             # possible contribution), so that no query costs seconds.
             ranked.sort(key=lambda r: -r[2].scale * 255 * r[3])
-            ranked = ranked[:MAX_RANKED]
+            ranked = ranked[:self.settings.max_ranked]
         return ranked, constants
 
     def _collect(self, q, boost, found, constants) -> None:
@@ -277,7 +273,7 @@ class Evaluator:
         constant_data = [(c.to_bytes(size, "little"), w) for c, w in constants]
         lookups = []
         for fieldname, text, postings, boost in ranked:
-            if len(postings.ids) >= LOOKUP_DF:
+            if len(postings.ids) >= self.settings.lookup_df:
                 table = self.docsets.impact_table(fieldname, text, postings)
                 lookups.append((None, table, postings.scale * boost))
             else:
@@ -300,7 +296,7 @@ class Evaluator:
         scores: dict[int, float] = {}
         best: list[tuple[int, float]] = []
         constant_bound = sum(w for _, w in constants)
-        done, depth, exhausted = 0, FIRST_PREFIX, True
+        done, depth, exhausted = 0, self.settings.first_prefix, True
         while ranked:
             bound, exhausted = constant_bound, True
             for _, _, postings, boost in ranked:
@@ -323,10 +319,9 @@ class Evaluator:
                                    key=_best_first)
         return best
 
-    @staticmethod
-    def _top_constant(bits: int, constants, count: int) -> list[tuple[int, float]]:
+    def _top_constant(self, bits: int, constants, count: int) -> list[tuple[int, float]]:
         """Documents scored by constant parts only: the best combinations first."""
-        parts = constants[:MAX_CONSTANTS]
+        parts = constants[:self.settings.max_constants]
         combos = sorted(itertools.product((True, False), repeat=len(parts)),
                         key=lambda on: -sum(w for (_, w), o in zip(parts, on) if o))
         by_score: dict[float, int] = {}

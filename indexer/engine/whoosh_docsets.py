@@ -17,9 +17,9 @@ from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
 from .query import KartotekaParser, parse_query
 from .schema import SEARCH_FIELDS
+from .settings import EngineSettings
 from .store import current_generation, open_whoosh_index, read_build_info
 
-WALK_RATIO = 8000  # walk a result set's documents when values * docs > hits * this
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "lang": "lang", "year": "date"}  # the filter each facet ignores
 
@@ -28,6 +28,9 @@ class WhooshDocsetsEngine:
     """Builds and opens Whoosh + docsets generations (the ``Engine`` contract)."""
 
     name = "whoosh-docsets"
+
+    def __init__(self, settings: EngineSettings = EngineSettings()):
+        self.settings = settings
 
     def build(self, sources: Iterable, index_dir: Path, **options):
         """A full build into a new generation (see ``build.build_index``)."""
@@ -45,23 +48,24 @@ class WhooshDocsetsEngine:
         return current_generation(index_dir)
 
     def open(self, index_dir: Path, key: Path) -> "WhooshDocsetsGeneration":
-        return WhooshDocsetsGeneration(key)
+        return WhooshDocsetsGeneration(key, self.settings)
 
 
 class WhooshDocsetsGeneration:
     """An open generation: its searcher and docsets, loaded once."""
 
-    def __init__(self, generation: Path):
+    def __init__(self, generation: Path, settings: EngineSettings = EngineSettings()):
         self.key = generation
+        self.settings = settings
         self.info = read_build_info(generation)
-        self.docsets = Docsets(generation)
+        self.docsets = Docsets(generation, settings)
         try:
             index = open_whoosh_index(generation)
             self.searcher = index.searcher()
         except BaseException:
             self.docsets.close()
             raise
-        self.evaluator = Evaluator(self.docsets, self.searcher)
+        self.evaluator = Evaluator(self.docsets, self.searcher, settings)
         self.schema = index.schema  # read once: each access re-reads the TOC
         self.parser = KartotekaParser(self.schema)
         # Facet values in label order once, so a search only sorts by count.
@@ -163,7 +167,7 @@ class WhooshDocsetsGeneration:
         """
         values = self.facets[facet]
         column = self.docsets.columns[facet]
-        if column.present and docs.bit_count() * WALK_RATIO < len(values) * self.docsets.total:
+        if column.present and docs.bit_count() * self.settings.walk_ratio < len(values) * self.docsets.total:
             if docs not in members:
                 members[docs] = ids_of(docs)
             counted = column.count(docs, members[docs])
