@@ -267,6 +267,8 @@ class Evaluator:
         any unread document could (the sum of the prefixes' last impacts plus
         every constant part). Documents no word reaches score their constants.
         """
+        if count <= 0 or not bits:
+            return []
         ranked, constants = (plan.ranked, plan.constants) if plan else self.rankers(q)
         size = (self.docsets.total + 7) // 8
         data = bits.to_bytes(size, "little")
