@@ -247,11 +247,8 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
-        crash_point("committed")
-        _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
-        previous = current_generation(index_dir)
-        summary.path = swap_in(index_dir, building, stamp)
+        previous = _land(writer, index_dir, building, ix, workers, sources, stamp, summary,
+                         ledger, started)
     remove_old_generations(index_dir, previous)
     return summary
 
@@ -263,6 +260,17 @@ def _check_outcome(summary: BuildSummary, strict: bool) -> None:
         raise BuildError(f"--strict: {len(summary.problems)} problem"
                          f"{'s' if len(summary.problems) != 1 else ''} in the corpus; "
                          "the index was left as it was")
+
+
+def _land(writer, index_dir, building, ix, workers, sources, stamp, summary, ledger,
+          started) -> Path | None:
+    """Commit the writer, finish the generation and swap it in; the one it replaced."""
+    writer.commit()
+    crash_point("committed")
+    _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
+    previous = current_generation(index_dir)
+    summary.path = swap_in(index_dir, building, stamp)
+    return previous
 
 
 def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started):
@@ -378,11 +386,8 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
-        crash_point("committed")
-        _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
-        previous = current_generation(index_dir)
-        summary.path = swap_in(index_dir, building, stamp)
+        previous = _land(writer, index_dir, building, ix, workers, sources, stamp, summary,
+                         ledger, started)
     remove_old_generations(index_dir, previous)
     return summary
 
