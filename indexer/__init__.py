@@ -24,7 +24,8 @@ _PUBLIC = {
     "build_index": "engine.build", "update_index": "engine.build", "BuildSummary": "engine.build",
     "default_index_dir": "engine.store", "current_generation": "engine.store",
     "BadRequest": "errors", "QueryError": "errors", "BuildError": "errors",
-    "IndexFormatError": "errors", "labelled_facets": "labels",
+    "IndexFormatError": "errors",
+    "labelled_facets": "labels", "LANGUAGE_NAMES": "labels", "UNDATED_LABEL": "labels",
     "UNDATED": "engine.schema",
     "REGIONS": "text.regions", "GROUPS": "text.regions", "region_label": "text.regions",
 }

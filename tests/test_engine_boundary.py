@@ -44,6 +44,13 @@ def test_whoosh_is_imported_only_inside_the_engine():
     assert offenders == []
 
 
+def test_the_web_app_uses_only_the_librarys_public_face():
+    inner = {path.relative_to(ROOT).as_posix(): sorted(m for m in imported_modules(path)
+                                                       if m.startswith("indexer."))
+             for path in ROOT.glob("webapp/**/*.py")}
+    assert {name: modules for name, modules in inner.items() if modules} == {}
+
+
 def test_no_module_is_too_long_to_read_at_once():
     long = {path.relative_to(ROOT).as_posix(): n for path in ROOT.glob("indexer/**/*.py")
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from indexer.labels import LANGUAGE_NAMES, UNDATED_LABEL
+from indexer import LANGUAGE_NAMES, UNDATED_LABEL
 
 UI_LANGUAGES = ("en", "ru")
 

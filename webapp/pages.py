@@ -7,8 +7,8 @@ import time
 
 from werkzeug.datastructures import MultiDict
 
-from indexer import GROUPS, REGIONS, UNDATED, QueryError, SearchService, region_label
-from indexer.labels import labelled_facets
+from indexer import (GROUPS, REGIONS, UNDATED, QueryError, SearchService, labelled_facets,
+                     region_label)
 
 from .i18n import TEXT, format_date, ui_language
 from .params import query_string, search_request, state, toggled, with_changes, without

@@ -10,8 +10,7 @@ import re
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from indexer import QueryError, SearchService, __version__, region_label
-from indexer.labels import labelled_facets
+from indexer import QueryError, SearchService, __version__, labelled_facets, region_label
 
 from .i18n import TEXT, ui_language
 from .pages import article_page, search_page
