@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from indexer import LANGUAGE_NAMES, UNDATED_LABEL
+from indexer import LANGUAGE_NAMES, RU_MONTH_GENITIVE, UNDATED_LABEL
 
 UI_LANGUAGES = ("en", "ru")
 
@@ -68,9 +68,6 @@ for _ui, _words in TEXT.items():
     _words.update({f"lang_{code}": name for code, name in LANGUAGE_NAMES[_ui].items()},
                   undated=UNDATED_LABEL[_ui])
 
-RU_MONTHS = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-             "сентября", "октября", "ноября", "декабря"]
-
 
 def ui_language(value: str | None) -> str:
     """The interface language asked for, English when unknown."""
@@ -83,5 +80,5 @@ def format_date(iso: str | None, ui: str) -> str:
         return ""
     date = dt.date.fromisoformat(iso)
     if ui == "ru":
-        return f"{date.day} {RU_MONTHS[date.month - 1]} {date.year}"
+        return f"{date.day} {RU_MONTH_GENITIVE[date.month - 1]} {date.year}"
     return f"{date.day} {date:%b} {date.year}"

@@ -1,9 +1,12 @@
-"""Read JSON Lines: one article per line, with the Article model's fields."""
+"""Read one JSON Lines record: an article with the Article model's fields.
+
+The file is walked line by line in ``corpus.py`` (one loop, with its size
+and encoding checks); this module reads what one line says.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 from ..model import Article, BadRecord
 from ..text.analysis import guess_language
@@ -11,20 +14,6 @@ from ..text.dates import parse_iso_date
 
 LIST_FIELDS = ("authors", "regions", "topics")
 TEXT_FIELDS = ("id", "url", "lang", "title", "body", "translation", "date")
-
-
-def read_json_lines(text: str) -> Iterator[Article | BadRecord]:
-    """Yield an Article per good line and a ``BadRecord`` per bad one.
-
-    ``BadRecord.line`` is the 1-based line number; blank lines are ignored.
-    """
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            yield read_json_line(line)
-        except BadRecord as error:
-            yield BadRecord(error.reason, line=number)
 
 
 def read_json_line(line: str) -> Article:

@@ -29,6 +29,8 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from ..text.dates import EN_MONTHS
+
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl",
                "parsely-author", "sailthru.author", "citation_author")
 SITE_SEPARATORS = re.compile(r"\s+(?:[|–—•»«:·/]|-{1,2}|::)\s+")
@@ -39,8 +41,7 @@ BYLINE_PREFIX = re.compile(
     r"all posts by|posts by)\s+", re.I)
 _WEEKDAY = (r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|(?:mon|diens|donners|frei|sams|"
             r"sonn)tag|mittwoch|понедельник|вторник|среда|четверг|пятница|суббота|воскресенье)")
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = rf"(?:{'|'.join(sorted(EN_MONTHS, key=len, reverse=True))})\.?"
 # A date written after a byline: "Thursday, November 9, 2023", "Nov 9, 2023".
 DATE_WORDS = re.compile(rf"\s+(?:{_WEEKDAY},?\s+(?:{_MONTH}|\d)|{_MONTH}\s+\d).*$"
                         rf"|\s+{_WEEKDAY}$", re.I)

@@ -26,10 +26,13 @@ EN_MONTHS = {
     for name in (calendar.month_name[i].lower(), calendar.month_abbr[i].lower())
 }
 EN_MONTHS["sept"] = 9
+# The one table of Russian month names, as a date writes them ("12 марта").
+RU_MONTH_GENITIVE = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля",
+                     "августа", "сентября", "октября", "ноября", "декабря")
 # Russian month words by their first three letters ("мая"/"май" → 5); the
 # pattern below admits only real month words and their abbreviations.
-RU_MONTHS = {"янв": 1, "фев": 2, "мар": 3, "апр": 4, "май": 5, "мая": 5, "мае": 5,
-             "июн": 6, "июл": 7, "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12}
+RU_MONTHS = {name[:3]: i for i, name in enumerate(RU_MONTH_GENITIVE, start=1)}
+RU_MONTHS.update({"май": 5, "мае": 5})
 RU_MONTH_WORD = (r"(?:январ[ьяе]|феврал[ьяе]|март[ае]?|апрел[ьяе]|ма[йяе]|июн[ьяе]|"
                  r"июл[ьяе]|август[ае]?|сентябр[ьяе]|октябр[ьяе]|ноябр[ьяе]|декабр[ьяе]|"
                  r"янв|фев|мар|апр|июн|июл|авг|сент|сен|окт|нояб|ноя|дек)\.?")
