@@ -27,7 +27,7 @@ _PUBLIC = {
     "IndexFormatError": "errors",
     "labelled_facets": "labels", "LANGUAGE_NAMES": "labels", "UNDATED_LABEL": "labels",
     "UNDATED": "engine.schema",
-    "RU_MONTH_GENITIVE": "text.dates", "REGIONS": "text.regions", "GROUPS": "text.regions", "region_label": "text.regions",
+    "RU_MONTH_GENITIVE": "text.dates", "REGIONS": "text.regions", "region_slug": "text.regions", "GROUPS": "text.regions", "region_label": "text.regions",
 }
 
 __all__ = ["__version__", *_PUBLIC]

@@ -20,6 +20,7 @@ from .ingest.corpus import DEFAULT_MAX_BYTES
 from .labels import labelled_facets
 from .model import CorpusWarning, NoDate
 from .search.service import SORTS, SearchRequest, SearchService
+from .text.regions import GROUPS, REGIONS
 
 FACET_PREVIEW = 6
 MAX_PROBLEMS_SHOWN = 50
@@ -178,8 +179,9 @@ class _Progress:
 
 @cli.command()
 @click.argument("query", default="")
-@click.option("--region", "regions", multiple=True, metavar="SLUG",
-              help="Region or region group slug (repeat for any of several).")
+@click.option("--region", "regions", multiple=True, metavar="REGION",
+              help="Region or region group: a slug or a name in either language "
+                   "(see 'kartoteka regions'; repeat for any of several).")
 @click.option("--author", "authors", multiple=True, metavar="NAME",
               help="Author name as written (repeat for any of several).")
 @click.option("--lang", type=click.Choice(["en", "ru"]), default=None)
@@ -249,6 +251,24 @@ def _print_result(result: dict) -> None:
                 top = top[-FACET_PREVIEW:]
             more = " …" if len(top) > FACET_PREVIEW else ""
             click.echo(f"{name:>12}: {', '.join(top[:FACET_PREVIEW])}{more}")
+
+
+@cli.command()
+def regions():
+    """List the regions and region groups: slug, English and Russian names.
+
+    Any of these, slug or name, is what --region (and the page's region=)
+    takes; a group means any of its countries.
+
+    Example:
+        kartoteka regions
+    """
+    for group in GROUPS:
+        click.echo(f"{group.slug:<20} {group.en} / {group.ru}")
+        for region in REGIONS:
+            if region.group == group.slug:
+                also = f"  (also {', '.join(region.names)})" if region.names else ""
+                click.echo(f"  {region.slug:<18} {region.en} / {region.ru}{also}")
 
 
 @cli.command()

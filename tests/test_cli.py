@@ -249,3 +249,19 @@ def test_index_update_says_what_changed_and_a_running_build_blocks_another(tmp_p
         blocked = run("index", str(corpus), "--index", str(tmp_path / "ix"))
     assert blocked.exit_code == 1
     assert "another build is running" in blocked.output and "pid" in blocked.output
+
+
+def test_regions_are_listed_and_taken_by_any_name(sample_index):
+    listed = CliRunner().invoke(cli, ["regions"])
+    assert listed.exit_code == 0
+    assert "kyrgyzstan" in listed.output and "Кыргызстан" in listed.output
+    assert "Киргизия" in listed.output and "central-asia" in listed.output
+    by_slug = search_json(sample_index, "", "--region", "kyrgyzstan")["total"]
+    assert by_slug > 0
+    for name in ("Киргизия", "Kirghizia", "Кыргызстан", "KYRGYZSTAN"):
+        assert search_json(sample_index, "", "--region", name)["total"] == by_slug, name
+    group = search_json(sample_index, "", "--region", "caucasus")["total"]
+    assert search_json(sample_index, "", "--region", "Кавказ")["total"] == group
+    unknown = CliRunner().invoke(cli, ["search", "", "--region", "Атлантида", "--index",
+                                       str(sample_index)])
+    assert unknown.exit_code == 2 and "kartoteka regions" in unknown.output

@@ -70,6 +70,17 @@ def test_region_tree_group_counts_cover_their_countries(client):
         "kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"}
 
 
+def test_a_region_given_by_name_is_the_region_selected(client):
+    by_slug = page(client, "/?region=kyrgyzstan")
+    by_name = page(client, "/?region=%D0%9A%D0%B8%D1%80%D0%B3%D0%B8%D0%B7%D0%B8%D1%8F")  # Киргизия
+    links = [a["href"] for a in by_slug.select(".hits a")]
+    assert links and [a["href"] for a in by_name.select(".hits a")] == links
+    selected = by_name.select_one('#facet-region a.selected[data-value="kyrgyzstan"]')
+    assert selected is not None
+    assert [c.text for c in by_name.select(".chips a.chip")] == [
+        c.text for c in by_slug.select(".chips a.chip")]
+
+
 def test_filters_show_as_chips_and_zero_counts_stay_visible(client):
     soup = page(client, "/?region=georgia&lang=ru")
     chips = [c.text for c in soup.select(".chips a.chip")]

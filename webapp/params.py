@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-from indexer import QueryError, SearchRequest
+from indexer import QueryError, SearchRequest, region_slug
 
 MULTI = ("region", "author", "lang")
 STATE_KEYS = ("q", "region", "author", "lang", "from", "to", "undated", "sort", "page",
@@ -53,8 +53,10 @@ def search_request(args: MultiDict, per_page: int) -> SearchRequest:
 
 
 def state(args: MultiDict) -> MultiDict:
-    """Only the parameters that make up the page's state, empty ones dropped."""
-    return MultiDict([(k, v) for k, v in args.items(multi=True) if k in STATE_KEYS and v])
+    """Only the parameters that make up the page's state, empty ones dropped;
+    a region given by name ("Киргизия") is kept as its slug."""
+    return MultiDict([(k, region_slug(v) or v if k == "region" else v)
+                      for k, v in args.items(multi=True) if k in STATE_KEYS and v])
 
 
 def query_string(args: MultiDict) -> str:

@@ -225,7 +225,7 @@ def _filters(request: SearchRequest) -> Filters:
         try:
             regions = tuple(expand_region_filter(request.regions))
         except ValueError as error:
-            raise QueryError(f"{error}: see the region list in the README") from None
+            raise QueryError(f"{error}: 'kartoteka regions' lists the names") from None
     return Filters(regions=regions, authors=tuple(request.authors), langs=tuple(request.langs),
                    date_start=start.toordinal() if start else None,
                    date_end=end.toordinal() if end else None, undated=request.undated)

@@ -116,20 +116,40 @@ def group_of(slug: str) -> str | None:
     return region.group if region else None
 
 
-def expand_region_filter(slugs) -> set[str]:
-    """Region slugs that a filter on ``slugs`` (regions or groups) admits.
+def expand_region_filter(values) -> set[str]:
+    """Region slugs that a filter on ``values`` admits: slugs of regions or
+    groups, or any of their names in either language ("Киргизия", "Кавказ").
 
-    Raises ``ValueError`` naming an unknown slug.
+    Raises ``ValueError`` naming an unknown region.
     """
     wanted: set[str] = set()
-    for slug in slugs:
+    for value in values:
+        slug = region_slug(value)
         if slug in REGIONS_BY_SLUG:
             wanted.add(slug)
         elif slug in GROUPS_BY_SLUG:
             wanted.update(r.slug for r in REGIONS if r.group == slug)
         else:
-            raise ValueError(f"unknown region {slug!r}")
+            raise ValueError(f"unknown region {value!r}")
     return wanted
+
+
+def region_slug(value: str) -> str | None:
+    """The slug of a region or group given by slug or by any of its names."""
+    text = value.strip()
+    if text in REGIONS_BY_SLUG or text in GROUPS_BY_SLUG:
+        return text
+    if text.lower() in REGIONS_BY_SLUG or text.lower() in GROUPS_BY_SLUG:
+        return text.lower()
+    if found := region_for_label(text):
+        return found
+    positions = analyze(text)
+    for group in GROUPS:
+        for name in (group.en, group.ru):
+            pattern = tuple(frozenset(p) for p in analyze(name))
+            if len(pattern) == len(positions) and _matches_at(positions, 0, pattern):
+                return group.slug
+    return None
 
 
 @functools.cache
