@@ -236,6 +236,10 @@ def _print_result(result: dict) -> None:
     pages = max(1, -(-total // per_page))
     shown = f' for "{result["query"]}"' if result["query"] else ""
     click.echo(f"{total} article{'s' if total != 1 else ''}{shown} — page {page} of {pages}")
+    suggestion = result.get("suggestion")
+    if suggestion:
+        n = suggestion["total"]
+        click.echo(f"Did you mean: {suggestion['query']} ({n} article{'s' if n != 1 else ''})")
     for number, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
         meta = " · ".join(filter(None, [hit["date"] or "no date", hit["lang"],
                                         ", ".join(hit["authors"]), ", ".join(hit["regions"])]))

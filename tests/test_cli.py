@@ -202,7 +202,8 @@ def test_undated_filter_alone_and_with_a_date_range(small_index):
 
 def test_json_output_has_exactly_the_documented_shape(sample_index):
     result = search_json(sample_index, "Iran")
-    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets"}
+    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
+    assert result["suggestion"] is None
     assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year"}
     assert set(result["facets"]["author"][0]) == {"value", "label", "count"}
     assert result["query"] == "Iran" and result["total"] == len(result["hits"]) > 0

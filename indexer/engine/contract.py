@@ -92,6 +92,11 @@ class Generation(Protocol):
     def facet_totals(self, facet: str) -> dict[str, int]:
         """How many documents of the whole index hold each value of a facet."""
 
+    def similar_words(self, word: str, limit: int) -> list[str]:
+        """Up to ``limit`` index terms of the text fields spelled like ``word`` (a
+        lower-case normal form), best first; ``word`` itself first when the index
+        holds it. For "did you mean" suggestions."""
+
     def close(self) -> None:
         """Release files and memory maps; the generation is not used after."""
 

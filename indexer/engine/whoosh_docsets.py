@@ -9,6 +9,7 @@ behind a ``current`` link (``store.py``). See docs/index-format.md.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .store import current_generation, open_whoosh_index, read_build_info
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "lang": "lang", "year": "date"}  # the filter each facet ignores
+SIMILAR_RATIO = 0.75  # how close (difflib's ratio) a term must be to count as similar
 
 
 class WhooshDocsetsEngine:
@@ -68,6 +70,7 @@ class WhooshDocsetsGeneration:
         self.evaluator = Evaluator(self.docsets, self.searcher, settings)
         self.schema = index.schema  # read once: each access re-reads the TOC
         self.parser = KartotekaParser(self.schema)
+        self._vocabulary: dict[str, list[str]] | None = None  # for similar_words
         # Facet values in label order once, so a search only sorts by count.
         self.facets = {facet: dict(sorted(values.items(), key=lambda kv: kv[0].casefold()))
                        for facet, values in self.docsets.facets.items()}
@@ -121,6 +124,42 @@ class WhooshDocsetsGeneration:
 
     def facet_totals(self, facet: str) -> dict[str, int]:
         return {value: bits.bit_count() for value, bits in self.facets[facet].items()}
+
+    def similar_words(self, word: str, limit: int) -> list[str]:
+        """Title and body terms sharing ``word``'s first letter, of about its
+        length and close by ``difflib``'s ratio; ranked by ratio, then by how
+        many documents hold them."""
+        if not word or limit < 1:
+            return []
+        slack = max(2, len(word) // 4)
+        matcher = difflib.SequenceMatcher(None, b=word, autojunk=False)
+        scored = []
+        for term in self._terms_by_letter().get(word[0], ()):
+            if abs(len(term) - len(word)) > slack:
+                continue
+            matcher.set_seq1(term)
+            if matcher.real_quick_ratio() < SIMILAR_RATIO or matcher.quick_ratio() < SIMILAR_RATIO:
+                continue
+            ratio = 1.0 if term == word else matcher.ratio()
+            if ratio >= SIMILAR_RATIO:
+                scored.append((-ratio, -self._document_frequency(term), term))
+        return [term for _, _, term in sorted(scored)[:limit]]
+
+    def _terms_by_letter(self) -> dict[str, list[str]]:
+        """The title and body vocabulary by first letter, gathered on first use."""
+        if self._vocabulary is None:
+            vocabulary: dict[str, set[str]] = {}
+            # The docsets' term tables: every term of each text field, already in memory.
+            for _, rows in self.docsets._term_rows.values():
+                for term in rows:
+                    if term:
+                        vocabulary.setdefault(term[0], set()).add(term)
+            self._vocabulary = {letter: sorted(terms) for letter, terms in vocabulary.items()}
+        return self._vocabulary
+
+    def _document_frequency(self, term: str) -> int:
+        return max((len(p.ids) for p in (self.docsets.term(f, term) for f in SEARCH_FIELDS)
+                    if p is not None), default=0)
 
     def _filter_bits(self, filters: Filters) -> dict[str, int]:
         """Each filter dimension as the bitset of documents it admits."""

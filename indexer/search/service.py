@@ -4,7 +4,11 @@
 the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
 
     {"query", "total", "page", "per_page", "hits": [...],
-     "facets": {"region", "region_group", "author", "lang", "year"}}
+     "facets": {"region", "region_group", "author", "lang", "year"},
+     "suggestion": {"query", "total"} or None}
+
+``suggestion`` ("did you mean") is a repaired query that finds hits, offered
+only when a plain query finds nothing (``search.suggest``).
 
 Facets are counted over the whole result set, and each facet ignores its
 own filter (multi-select): choosing Georgia does not hide Armenia's count.
@@ -32,6 +36,7 @@ from ..model import LANGUAGES
 from ..text.analysis import normal_forms
 from ..text.dates import parse_date_bound
 from ..text.regions import GROUPS, REGIONS, expand_region_filter
+from .suggest import suggest
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
@@ -136,6 +141,9 @@ class SearchService:
             results = generation.search(query, _filters(request), request.sort, offset,
                                         request.per_page)
             scored = query is not None and request.sort == "relevance"
+            suggestion = None
+            if results.total == 0 and query is not None:
+                suggestion = _suggestion(generation, request)
             return {
                 "query": request.query,
                 "total": results.total,
@@ -143,6 +151,7 @@ class SearchService:
                 "per_page": request.per_page,
                 "hits": _hits(generation, query, results.page, scored),
                 "facets": _facets(results.facets),
+                "suggestion": suggestion,
             }
 
     def articles_per_year(self) -> dict[str, int]:
@@ -229,6 +238,20 @@ def _filters(request: SearchRequest) -> Filters:
     return Filters(regions=regions, authors=tuple(request.authors), langs=tuple(request.langs),
                    date_start=start.toordinal() if start else None,
                    date_end=end.toordinal() if end else None, undated=request.undated)
+
+
+def _suggestion(generation: Generation, request: SearchRequest) -> dict | None:
+    """"Did you mean": a repaired query that finds hits under the same filters."""
+    filters = _filters(request)
+
+    def count(text: str) -> int:
+        try:
+            query = generation.parse(text)
+        except QueryError:
+            return 0
+        return 0 if query is None else generation.search(query, filters, "newest", 0, 1).total
+
+    return suggest(request.query, count, generation.similar_words)
 
 
 def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:
