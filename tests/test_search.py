@@ -44,8 +44,8 @@ def test_snippet_marks_the_words_as_written_and_escapes_the_rest(small_service):
 
 def test_hit_has_exactly_the_documented_fields(small_service):
     [hit] = small_service.search(SearchRequest("wine"))["hits"]
-    assert set(hit) == {"id", "url", "lang", "title", "authors", "date", "regions", "topics",
-                        "source", "snippet", "score"}
+    assert set(hit) == {"id", "url", "lang", "title", "title_html", "authors", "date",
+                        "regions", "topics", "source", "snippet", "score"}
     assert hit["date"] == "2011-09-20" and hit["authors"] == ["Levan Beridze"]
     assert hit["score"] > 0
 
@@ -205,3 +205,12 @@ def test_snippet_shows_the_two_busiest_fragments_in_text_order_escaped():
     assert "<mark>delta</mark> <mark>epsilon</mark>" in second and "gamma" not in snippet
     assert len(first) <= SNIPPET_CHARS + 60 and not first.startswith("ord")
     assert _snippet(body, [span("Start")]).startswith("<mark>Start</mark> &lt;b&gt;&amp;amp;")
+
+
+def test_a_hit_that_matches_in_its_title_alone_shows_it_in_the_marked_title(small_service):
+    [hit] = small_service.search(SearchRequest("railway"))["hits"]  # in the title only
+    assert "railway" not in hit["snippet"].lower()
+    assert hit["title_html"] == "A <mark>railway</mark> between two capitals"
+    wine = small_service.search(SearchRequest("harvest"))["hits"][0]
+    assert wine["title_html"] == "Georgia's wine <mark>harvest</mark>"
+    assert wine["title"] == "Georgia's wine harvest"  # plain text stays plain

@@ -55,8 +55,8 @@ def test_api_has_exactly_the_cli_json_shape(client):
     data = client.get("/api/search?q=border&per_page=3").get_json()
     assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
     assert data["per_page"] == 3 and len(data["hits"]) == 3
-    assert set(data["hits"][0]) == {"id", "url", "lang", "title", "authors", "date", "regions",
-                                    "topics", "source", "snippet", "score"}
+    assert set(data["hits"][0]) == {"id", "url", "lang", "title", "title_html", "authors",
+                                    "date", "regions", "topics", "source", "snippet", "score"}
     assert set(data["facets"]) == {"region", "region_group", "author", "lang", "year"}
 
 

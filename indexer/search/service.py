@@ -261,7 +261,11 @@ def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:
     for (_, score), fields in zip(page, stored):
         body = fields.get("body", "")
         snippet = _snippet(body, _spans(body, terms, SNIPPET_MATCHES)) or _lead(body)
-        hits.append(_hit_data(fields, snippet, score if scored else None))
+        hit = _hit_data(fields, snippet, score if scored else None)
+        # The title as HTML with the query's words marked: a hit that matched
+        # in its title alone shows why it is there.
+        hit["title_html"] = _marked_all(hit["title"], terms)
+        hits.append(hit)
     return hits
 
 
