@@ -6,6 +6,8 @@ from indexer.engine.query import QueryError
 from indexer.labels import labelled_facets
 from indexer.search.service import SearchRequest
 
+from conftest import write_jsonl
+
 
 def ids(result):
     return [hit["id"] for hit in result["hits"]]
@@ -214,3 +216,20 @@ def test_a_hit_that_matches_in_its_title_alone_shows_it_in_the_marked_title(smal
     wine = small_service.search(SearchRequest("harvest"))["hits"][0]
     assert wine["title_html"] == "Georgia's wine <mark>harvest</mark>"
     assert wine["title"] == "Georgia's wine harvest"  # plain text stays plain
+
+
+def test_the_author_filter_ignores_case_yo_and_spacing(small_service, tmp_path):
+    exact = small_service.search(SearchRequest("", authors=("Levan Beridze",)))["total"]
+    assert exact == 3
+    for spelling in ("levan beridze", "LEVAN  BERIDZE", " Levan Beridze "):
+        assert small_service.search(SearchRequest("", authors=(spelling,)))["total"] == exact
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_jsonl(corpus / "a.jsonl", [{"id": "yo", "lang": "ru", "authors": ["Пётр Сёмин"],
+                                      "body": "Заметка о погоде в Оше."}])
+    from indexer import SearchService, build_index
+
+    build_index([corpus], tmp_path / "ix", workers=1)
+    service = SearchService(tmp_path / "ix")
+    assert service.search(SearchRequest("", authors=("петр семин",)))["total"] == 1
+    assert service.search(SearchRequest("", authors=("Пётр",)))["total"] == 0  # whole names

@@ -10,9 +10,11 @@ behind a ``current`` link (``store.py``). See docs/index-format.md.
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from ..text.analysis import fold_yo
 from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
@@ -178,10 +180,22 @@ class WhooshDocsetsGeneration:
         return bits
 
     def _docs_with(self, facet: str, values) -> int:
+        """Documents with any of the values; an author as written in any case, ё or е."""
         bits = 0
         for value in values:
-            bits |= self.facets[facet].get(value, 0)
+            if facet == "author":
+                for name in self._author_keys.get(_name_key(value), ()):
+                    bits |= self.facets[facet][name]
+            else:
+                bits |= self.facets[facet].get(value, 0)
         return bits
+
+    @functools.cached_property
+    def _author_keys(self) -> dict[str, list[str]]:
+        keys: dict[str, list[str]] = {}
+        for name in self.facets["author"]:
+            keys.setdefault(_name_key(name), []).append(name)
+        return keys
 
     def _ordered(self, plan: Plan | None, bits: int, filters: Filters, sort: str, skip: int,
                  count: int):
@@ -212,6 +226,11 @@ class WhooshDocsetsGeneration:
             counted = column.count(docs, members[docs])
             return {value: counted.get(value, 0) for value in values}
         return {value: (bits & docs).bit_count() for value, bits in values.items()}
+
+
+def _name_key(name: str) -> str:
+    """An author name as a filter compares it: case, ё and spacing aside."""
+    return " ".join(fold_yo(name).casefold().split())
 
 
 def _all_but(by_dimension: dict[str, int], dimension: str | None, docs: int) -> int:
