@@ -189,13 +189,15 @@ class _Progress:
 @click.option("--to", "date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
 @click.option("--undated", is_flag=True,
               help="Articles without a date: alone, only those; with --from/--to, those too.")
+@click.option("--no-cross", "no_cross", is_flag=True,
+              help="Search the words as typed only, not region names' other-language names.")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @index_option
-def search(query, regions, authors, lang, date_from, date_to, undated, sort, limit, page,
-           as_json, index_dir):
+def search(query, regions, authors, lang, date_from, date_to, undated, no_cross, sort, limit,
+           page, as_json, index_dir):
     """Search the index. An empty QUERY lists everything the filters allow.
 
     Words are ANDed; OR, NOT, -word, "phrases", title:, author: and word*
@@ -209,7 +211,8 @@ def search(query, regions, authors, lang, date_from, date_to, undated, sort, lim
     """
     request = SearchRequest(
         query=query, regions=regions, authors=authors, langs=(lang,) if lang else (),
-        date_from=date_from, date_to=date_to, undated=undated, sort=sort, page=page,
+        date_from=date_from, date_to=date_to, undated=undated, cross=not no_cross, sort=sort,
+        page=page,
         per_page=limit)
     service = SearchService(_index_dir(index_dir))
     try:
@@ -236,6 +239,9 @@ def _print_result(result: dict) -> None:
     pages = max(1, -(-total // per_page))
     shown = f' for "{result["query"]}"' if result["query"] else ""
     click.echo(f"{total} article{'s' if total != 1 else ''}{shown} — page {page} of {pages}")
+    for expansion in result.get("expansions", []):
+        click.echo(f"also searched {expansion['word']} as: {', '.join(expansion['added'])} "
+                   "(--no-cross: the words as typed only)")
     suggestion = result.get("suggestion")
     if suggestion:
         n = suggestion["total"]

@@ -202,7 +202,8 @@ def test_undated_filter_alone_and_with_a_date_range(small_index):
 
 def test_json_output_has_exactly_the_documented_shape(sample_index):
     result = search_json(sample_index, "Iran")
-    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
+    assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion",
+                           "expansions"}
     assert result["suggestion"] is None
     assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year"}
     assert set(result["facets"]["author"][0]) == {"value", "label", "count"}
@@ -266,3 +267,11 @@ def test_regions_are_listed_and_taken_by_any_name(sample_index):
     unknown = CliRunner().invoke(cli, ["search", "", "--region", "Атлантида", "--index",
                                        str(sample_index)])
     assert unknown.exit_code == 2 and "kartoteka regions" in unknown.output
+
+
+def test_no_cross_searches_the_words_as_typed(sample_index):
+    both = CliRunner().invoke(cli, ["search", "Kyrgyzstan", "--index", str(sample_index)])
+    assert "also searched Kyrgyzstan as: Кыргызстан" in both.output
+    typed = search_json(sample_index, "Kyrgyzstan", "--no-cross")
+    assert typed["expansions"] == [] and {h["lang"] for h in typed["hits"]} == {"en"}
+    assert search_json(sample_index, "Kyrgyzstan")["total"] > typed["total"]

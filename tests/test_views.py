@@ -35,13 +35,27 @@ def facet_counts(soup, facet):
 
 
 def test_search_page_shows_total_hits_and_marked_snippets(client):
-    soup = page(client, "/?q=Кыргызстан")
+    soup = page(client, "/?q=Кыргызстан&cross=0")
     hits = soup.select("li.hit")
     total = int(soup.select_one(".summary .total")["data-total"])
     assert total == len(hits) > 0
     marks = {m.text for m in soup.select("li.hit .snippet mark")}
     assert {"Кыргызстана", "Кыргызстане"} & marks
     assert all(h.select_one(".badge").text == "RU" for h in hits)
+
+
+def test_region_names_are_searched_in_both_languages_and_can_be_switched_off(client):
+    both = page(client, "/?q=Кыргызстан")
+    langs = [h.select_one(".badge").text for h in both.select("li.hit")]
+    assert {"RU", "EN"} <= set(langs) and langs[0] == "RU"  # the word as typed first
+    also = both.select_one(".expansions")
+    assert "Kyrgyzstan" in also.text and "Киргизия" in also.text
+    typed_only = page(client, "/" + also.select_one("a.cross-off")["href"])
+    assert {h.select_one(".badge").text for h in typed_only.select("li.hit")} == {"RU"}
+    assert typed_only.select_one("a.cross-on") is not None
+    api = client.get("/api/search?q=Kyrgyzstan&cross=0").get_json()
+    assert api["expansions"] == [] and api["total"] < len(langs)
+    assert client.get("/api/search?q=x&cross=yes").status_code == 400
 
 
 def test_the_page_and_the_api_agree(client):
@@ -53,7 +67,8 @@ def test_the_page_and_the_api_agree(client):
 
 def test_api_has_exactly_the_cli_json_shape(client):
     data = client.get("/api/search?q=border&per_page=3").get_json()
-    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion"}
+    assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion",
+                         "expansions"}
     assert data["per_page"] == 3 and len(data["hits"]) == 3
     assert set(data["hits"][0]) == {"id", "url", "lang", "title", "title_html", "authors",
                                     "date", "regions", "topics", "source", "snippet", "score"}

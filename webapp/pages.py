@@ -47,6 +47,10 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
     page["sort_urls"] = {s: query_string(with_changes(current, sort=s))
                          for s in ("relevance", "newest", "oldest")}
     page["export_args"] = query_string(without(current, "page"))
+    page["expansions"] = result["expansions"]
+    page["cross"] = request.cross
+    page["cross_url"] = query_string(with_changes(current, cross=None if not request.cross
+                                                  else "0"))
     suggestion = result.get("suggestion")
     page["suggestion"] = suggestion and dict(
         suggestion, url=query_string(with_changes(current, q=suggestion["query"])))

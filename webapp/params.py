@@ -16,7 +16,7 @@ from indexer import QueryError, SearchRequest, region_slug
 
 MULTI = ("region", "author", "lang")
 STATE_KEYS = ("q", "region", "author", "lang", "from", "to", "undated", "sort", "page",
-              "per_page", "chart", "ui")
+              "per_page", "chart", "ui", "cross")
 
 
 def _int(args: MultiDict, key: str, default: int) -> int:
@@ -46,6 +46,7 @@ def search_request(args: MultiDict, per_page: int) -> SearchRequest:
         date_from=args.get("from") or None,
         date_to=args.get("to") or None,
         undated=_flag(args, "undated"),
+        cross=_flag(args, "cross") or args.get("cross", "").strip() != "0",  # on unless 0
         sort=args.get("sort") or "relevance",
         page=_int(args, "page", 1),
         per_page=_int(args, "per_page", per_page),

@@ -64,10 +64,13 @@ class Generation(Protocol):
     key: object  # what names this version: equal keys, same index
     info: dict  # how it was built (``build.json``): sources, counts, time, version
 
-    def parse(self, text: str) -> object | None:
+    def parse(self, text: str, cross: bool = True) -> object | None:
         """The query in the engine's terms; ``None`` for an empty query.
 
-        Raises ``QueryError`` with a message a person can act on.
+        With ``cross``, words that name a region also search its other names in
+        both languages; what was added is the result's ``expansions`` attribute
+        (``[{"word", "added", "why"}]``). Raises ``QueryError`` with a message a
+        person can act on.
         """
 
     def search(self, query: object | None, filters: Filters, sort: str, offset: int,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from whoosh import query
 
@@ -36,6 +36,7 @@ class Plan:
     ranked: list  # (field, text, postings, boost) of the words that score
     constants: list  # (bitset, weight) of the prefixes and wildcards
     marks: frozenset[str]  # the title/body terms snippets mark
+    expansions: list = field(default_factory=list)  # what was added to the words typed
 
 
 class Evaluator:

@@ -18,6 +18,7 @@ from ..text.analysis import fold_yo
 from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
+from .expand import expand_regions
 from .query import KartotekaParser, parse_query
 from .schema import SEARCH_FIELDS
 from .settings import EngineSettings
@@ -81,11 +82,19 @@ class WhooshDocsetsGeneration:
         self.searcher.close()
         self.docsets.close()
 
-    def parse(self, text: str) -> Plan | None:
+    def parse(self, text: str, cross: bool = True) -> Plan | None:
         """The query parsed and compiled into a plan: matched, ranked and marked
-        from one walk of it, each prefix expanded once."""
+        from one walk of it, each prefix expanded once; with ``cross``, region
+        names also searched under their other names in both languages."""
         query = parse_query(self.schema, text, self.parser)
-        return self.evaluator.plan(query) if query is not None else None
+        if query is None:
+            return None
+        expansions = []
+        if cross:
+            query, expansions = expand_regions(query, text)
+        plan = self.evaluator.plan(query)
+        plan.expansions = expansions
+        return plan
 
     def search(self, plan: Plan | None, filters: Filters, sort: str, offset: int,
                limit: int) -> Results:

@@ -5,7 +5,11 @@ the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
 
     {"query", "total", "page", "per_page", "hits": [...],
      "facets": {"region", "region_group", "author", "lang", "year"},
-     "suggestion": {"query", "total"} or None}
+     "suggestion": {"query", "total"} or None,
+     "expansions": [{"word", "added", "why"}]}
+
+``expansions`` says what each query word was also searched as: a region's
+other names in both languages (``SearchRequest.cross``, on by default).
 
 ``suggestion`` ("did you mean") is a repaired query that finds hits, offered
 only when a plain query finds nothing (``search.suggest``).
@@ -58,6 +62,7 @@ class SearchRequest:
     date_from: str | None = None
     date_to: str | None = None
     undated: bool = False  # articles without a date: alone, only them; with a range, or them
+    cross: bool = True  # region names also searched under their names in the other language
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -136,7 +141,7 @@ class SearchService:
         _check_request(request)
         with self._lock:
             generation = self._current().generation
-            query = generation.parse(request.query)
+            query = generation.parse(request.query, cross=request.cross)
             offset = (request.page - 1) * request.per_page
             results = generation.search(query, _filters(request), request.sort, offset,
                                         request.per_page)
@@ -152,6 +157,7 @@ class SearchService:
                 "hits": _hits(generation, query, results.page, scored),
                 "facets": _facets(results.facets),
                 "suggestion": suggestion,
+                "expansions": query.expansions if query is not None else [],
             }
 
     def articles_per_year(self) -> dict[str, int]:
@@ -171,7 +177,8 @@ class SearchService:
         with self._lock:
             lease = self._current()
             generation = lease.generation
-            order = generation.order(generation.parse(request.query), _filters(request),
+            order = generation.order(generation.parse(request.query, cross=request.cross),
+                                     _filters(request),
                                      request.sort)
             lease.users += 1
         return len(order), self._export_rows(lease, order, batch)
@@ -246,7 +253,7 @@ def _suggestion(generation: Generation, request: SearchRequest) -> dict | None:
 
     def count(text: str) -> int:
         try:
-            query = generation.parse(text)
+            query = generation.parse(text, cross=request.cross)
         except QueryError:
             return 0
         return 0 if query is None else generation.search(query, filters, "newest", 0, 1).total

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .analysis import analyze
+from .analysis import analyze, normal_forms
 
 MAX_INFERRED = 3
 TITLE_WEIGHT = 2
@@ -150,6 +150,30 @@ def region_slug(value: str) -> str | None:
             if len(pattern) == len(positions) and _matches_at(positions, 0, pattern):
                 return group.slug
     return None
+
+
+@functools.cache
+def name_terms() -> dict[str, tuple[str, frozenset[str]]]:
+    """Each one-word region name's most likely index term → (slug, the region's
+    other such terms): "кыргызстан" → ("kyrgyzstan", {"kyrgyzstan", "киргизия", …}).
+
+    What a query word that names a region is also searched as, in both scripts.
+    """
+    by_slug: dict[str, set[str]] = {}
+    for region in REGIONS:
+        for name in (region.en, region.ru, *region.names):
+            words = analyze(name)
+            if len(words) == 1:
+                by_slug.setdefault(region.slug, set()).add(
+                    normal_forms(name.lower().replace("ё", "е"))[0])
+    return {term: (slug, frozenset(terms - {term}))
+            for slug, terms in by_slug.items() for term in terms}
+
+
+def region_names(slug: str) -> list[str]:
+    """A region's names as people write them, in both languages."""
+    region = REGIONS_BY_SLUG[slug]
+    return list(dict.fromkeys((region.en, region.ru, *region.names)))
 
 
 @functools.cache
