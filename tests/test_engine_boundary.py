@@ -109,13 +109,19 @@ def open_files_and_maps(index_dir: Path) -> tuple[int, int]:
     return fds, maps
 
 
-def test_rebuilds_under_a_live_service_do_not_leak_files_or_maps(tmp_path, no_garbage_collector):
+@pytest.fixture
+def live(tmp_path, no_garbage_collector):
+    """(corpus folder, index folder, a service over it) for rebuilds under a live service."""
     corpus = tmp_path / "c"
     corpus.mkdir()
     write_jsonl(corpus / "a.jsonl", SMALL_CORPUS)
     index_dir = tmp_path / "ix"
     build_index([corpus], index_dir, workers=1)
-    service = SearchService(index_dir)
+    return corpus, index_dir, SearchService(index_dir)
+
+
+def test_rebuilds_under_a_live_service_do_not_leak_files_or_maps(live):
+    corpus, index_dir, service = live
     assert service.search(SearchRequest("выборы"))["total"] == 2
     first = open_files_and_maps(index_dir)
     assert first[1] > 0  # the docsets are mapped: the measure sees them
@@ -132,13 +138,8 @@ def test_rebuilds_under_a_live_service_do_not_leak_files_or_maps(tmp_path, no_ga
     assert open_files_and_maps(index_dir) == (0, 0)
 
 
-def test_an_export_still_streaming_keeps_its_generation_open(tmp_path, no_garbage_collector):
-    corpus = tmp_path / "c"
-    corpus.mkdir()
-    write_jsonl(corpus / "a.jsonl", SMALL_CORPUS)
-    index_dir = tmp_path / "ix"
-    build_index([corpus], index_dir, workers=1)
-    service = SearchService(index_dir)
+def test_an_export_still_streaming_keeps_its_generation_open(live):
+    corpus, index_dir, service = live
     total, rows = service.export(SearchRequest(""), batch=2)
     first = next(rows)
     build_index([corpus], index_dir, workers=1)  # a rebuild lands mid-export
