@@ -67,7 +67,7 @@ def test_a_generation_written_now_opens_and_says_its_versions(small_index, gener
     directory = json.loads((generation / DOCSETS_META).read_text(encoding="utf-8"))
     assert (directory["magic"], directory["version"]) == (META_MAGIC, DOCSETS_VERSION)
     assert directory["bytes"] == (generation / DOCSETS).stat().st_size
-    assert directory["docs"] == 7 and set(directory["terms"]) == {"title", "body"}
+    assert directory["docs"] == 7 and set(directory["terms"]) == {"title", "author", "body", "exact"}
     docsets = Docsets(generation)
     try:
         assert len(docsets.term("body", "выбор").ids) == 2

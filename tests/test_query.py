@@ -9,7 +9,12 @@ SCHEMA = make_schema()
 
 
 def terms(text):
-    return {t for _, t in parse_query(SCHEMA, text).iter_all_terms()}
+    """The normal forms a query searches in titles and bodies."""
+    return {t for f, t in parse_query(SCHEMA, text).iter_all_terms() if f in ("title", "body")}
+
+
+def fields_and_terms(text):
+    return {(f, t) for f, t in parse_query(SCHEMA, text).iter_all_terms()}
 
 
 def test_words_are_normalized_like_the_index():
@@ -19,6 +24,23 @@ def test_words_are_normalized_like_the_index():
 
 def test_ambiguous_words_search_every_lemma():
     assert terms("стали") == {"стать", "сталь"}
+
+
+def test_a_word_is_searched_in_title_authors_and_body_and_as_written():
+    assert fields_and_terms("Бишкеке") >= {("title", "бишкек"), ("author", "бишкеке"),
+                                           ("body", "бишкек"), ("exact", "бишкеке")}
+    assert fields_and_terms("выборах") >= {("exact", "выборах"), ("body", "выборы")}
+
+
+def test_equals_sign_searches_the_form_as_written_only():
+    assert fields_and_terms("=выборы") == {("exact", "выборы")}
+    assert fields_and_terms("=Выборах") == {("exact", "выборах")}
+    assert fields_and_terms("=всё") == {("exact", "все")}
+
+
+def test_small_words_are_searched_like_any_other():
+    assert terms("the and of") == {"the", "and", "of"}
+    assert terms("не") >= {"не"}
 
 
 def test_words_are_anded_and_operators_work():
@@ -34,10 +56,13 @@ def test_a_hyphenated_name_is_not_an_exclusion():
 
 
 def test_fields_in_english_and_russian():
-    assert str(parse_query(SCHEMA, "title:выборы")) == "(title:выборы OR title:выбор)"
-    assert str(parse_query(SCHEMA, "заголовок:Iran")) == "title:iran"
-    assert str(parse_query(SCHEMA, "author:Осмонов")) == "author:осмонов"
-    assert str(parse_query(SCHEMA, "автор:Osmonov")) == "author:osmonov"
+    assert {t for f, t in parse_query(SCHEMA, "title:выборы").iter_all_terms()
+            if f == "title"} == {"выборы", "выбор"}
+    assert {f for f, _ in parse_query(SCHEMA, "title:выборы").iter_all_terms()} <= {
+        "title", "exact"}
+    assert fields_and_terms("заголовок:Iran") == {("title", "iran"), ("exact", "iran")}
+    assert fields_and_terms("author:Осмонов") == {("author", "осмонов")}
+    assert fields_and_terms("автор:Osmonov") == {("author", "osmonov")}
 
 
 def test_prefix_also_tries_the_normal_form_of_the_prefix():
@@ -59,8 +84,7 @@ def test_empty_query_means_no_text_condition():
     ("Iran)", "no matching"),
     ("a*", "2 letters"),
     ("*stan", "2 letters"),
-    ("the and of", "no words"),
-    ("OR", "no words"),
+    ("()", "no words"),
     ("x" * 1001, "longer than"),
     ("Iran (-Turkey Georgia)", "NOT"),
 ])

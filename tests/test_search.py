@@ -26,8 +26,9 @@ def test_any_inflected_russian_form_finds_every_form(small_service):
 def test_phrase_in_one_case_finds_it_in_another(small_service):
     assert set(ids(small_service.search(SearchRequest('"выборы мэра"')))) == {
         "osh-mayor", "bishkek-vote"}
-    assert ids(small_service.search(SearchRequest('"на выборах мэра"'))) == ids(
-        small_service.search(SearchRequest('"выборы мэра"')))
+    # Small words count in a phrase: only the article that has "на" before it.
+    with_na = ids(small_service.search(SearchRequest('"на выборах мэра"')))
+    assert with_na and set(with_na) < {"osh-mayor", "bishkek-vote"}
 
 
 def test_english_stems_and_possessives(small_service):

@@ -46,15 +46,16 @@ from .store import format_error
 DOCSETS = "docsets.bin"
 DOCSETS_META = "docsets.meta"
 # Both files carry the magic and the version; the version counts changes of
-# their layout (1: docsets.meta a pickle of positional tuples, no header).
+# their layout (1: docsets.meta a pickle of positional tuples, no header;
+# 2: no author/exact terms, merged author spellings, names or copies).
 DOCSETS_MAGIC = b"KTKDSETS"
-DOCSETS_VERSION = 2
+DOCSETS_VERSION = 3
 META_MAGIC = "kartoteka-docsets"
 HEADER = struct.Struct("<8sII")  # docsets.bin: magic, version, reserved (0)
 # A term table row: ids_at, df, scale, bits_at, bits_len, keys_at, keys_len;
 # an offset of 0 (inside the header) means "none".
 TERM_ROW = struct.Struct("<QIdQQQQ")
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = ("title", "author", "body", "exact")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset

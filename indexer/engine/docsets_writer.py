@@ -243,7 +243,8 @@ def _write_term(out, reader, fieldname, btext, norms, total, docs, live=None):
     dense = reader.doc_frequency(fieldname, btext) * DENSE_FRACTION >= total
     # Frequent terms also keep their positions: checking a phrase of common
     # words through Whoosh would decode them for every candidate document.
-    ids, weights, where = _postings(reader, fieldname, btext, positions=dense)
+    positions = dense and reader.schema[fieldname].format.supports("positions")
+    ids, weights, where = _postings(reader, fieldname, btext, positions=positions)
     if live is not None:
         keep = [i for i, d in enumerate(ids) if _is_live(live, d)]
         if len(keep) < len(ids):

@@ -3,6 +3,11 @@
 Query shapes the parser makes (terms, AND/OR/NOT, prefixes, phrases) are
 answered with bitset algebra; phrases are checked against Whoosh's positions
 for their candidate documents only; anything else falls back to Whoosh.
+
+A ``Tiered`` word ranks its tiers strictly: each tier but the last adds a
+constant to the documents matching it or an earlier tier, as large as the
+most that all later tiers could add (their terms' top impacts), so no
+document matching only a later tier can overtake one matching an earlier.
 """
 
 from __future__ import annotations
@@ -23,6 +28,8 @@ from .docsets import (
     bits_from_ids,
     ids_of,
 )
+from .query import Tiered
+from .schema import EXACT_FIELD
 from .settings import EngineSettings
 
 
@@ -35,8 +42,9 @@ class Plan:
     match: int  # the bitset of matching documents
     ranked: list  # (field, text, postings, boost) of the words that score
     constants: list  # (bitset, weight) of the prefixes and wildcards
-    marks: frozenset[str]  # the title/body terms snippets mark
+    marks: frozenset[str]  # the title/body terms snippets mark ("=form" for exact forms)
     expansions: list = field(default_factory=list)  # what was added to the words typed
+    readings: dict = field(default_factory=dict)  # an ambiguous word → its normal forms
 
 
 class Evaluator:
@@ -55,10 +63,12 @@ class Evaluator:
         try:
             match = self.matches(q)
             ranked, constants = self.rankers(q)
-            marks = frozenset(text for _, text, _, _ in self.scoring_terms(q))
+            constants += self.tier_constants(q)
+            marks = frozenset(("=" + text) if fieldname == EXACT_FIELD else text
+                              for fieldname, text, _, _ in self.scoring_terms(q))
         finally:
             self._memo = None
-        return Plan(q, match, ranked, constants, marks)
+        return Plan(q, match, ranked, constants, marks, readings=_readings(q))
 
     def _remembered(self, key, compute):
         if self._memo is None:
@@ -74,7 +84,7 @@ class Evaluator:
         docsets = self.docsets
         if isinstance(q, query.Term):
             return self._term_bits(q.fieldname, q.text)
-        if isinstance(q, (query.Or, query.DisjunctionMax)):
+        if isinstance(q, (query.Or, query.DisjunctionMax, Tiered)):
             bits = 0
             for child in q.subqueries:
                 bits |= self.matches(child)
@@ -260,6 +270,33 @@ class Evaluator:
             self._collect(q.a, boost, found, constants)
             self._collect(q.b, boost, found, constants)
 
+    def tier_constants(self, q, boost: float = 1.0) -> list[tuple[int, float]]:
+        """(bitset, weight) for each ``Tiered`` word's tiers but the last: the
+        documents matching that tier or an earlier one, and the most the later
+        tiers could add to a document."""
+        if isinstance(q, Tiered):
+            boost *= q.boost
+            most = []
+            for tier in q.subqueries:
+                found: dict = {}
+                self._collect(tier, boost, found, None)
+                most.append(sum(p.scale * 255 * b for p, b in found.values() if p is not None))
+            constants, bits = [], 0
+            for i, tier in enumerate(q.subqueries[:-1]):
+                bits |= self.matches(tier)
+                later = sum(most[i + 1:])
+                if later > 0 and bits:
+                    constants.append((bits, later))
+            return constants
+        if isinstance(q, query.Not):
+            return []
+        if isinstance(q, (query.AndNot, query.AndMaybe)):
+            return self.tier_constants(q.a, boost)
+        constants = []
+        for child in getattr(q, "subqueries", ()):
+            constants += self.tier_constants(child, boost * q.boost)
+        return constants
+
     def top(self, q, bits: int, count: int, plan: Plan | None = None) -> list[tuple[int, float]]:
         """The ``count`` best (docnum, score) of ``bits`` for ``q``, best first; ties by docnum.
 
@@ -270,7 +307,8 @@ class Evaluator:
         """
         if count <= 0 or not bits:
             return []
-        ranked, constants = (plan.ranked, plan.constants) if plan else self.rankers(q)
+        plan = plan or self.plan(q)
+        ranked, constants = plan.ranked, plan.constants
         size = (self.docsets.total + 7) // 8
         data = bits.to_bytes(size, "little")
         constant_data = [(c.to_bytes(size, "little"), w) for c, w in constants]
@@ -341,6 +379,25 @@ class Evaluator:
             if len(found) >= count:
                 break
         return found
+
+
+def _readings(q) -> dict[str, list[str]]:
+    """Each ambiguous typed word and the normal forms it was searched as."""
+    found = {}
+    for node in _walk(q):
+        if isinstance(node, Tiered) and len(node.readings) > 1:
+            found[node.word] = list(node.readings)
+    return found
+
+
+def _walk(q):
+    yield q
+    for child in getattr(q, "subqueries", ()):
+        yield from _walk(child)
+    for name in ("a", "b", "query"):
+        child = getattr(q, name, None)
+        if isinstance(child, query.Query):
+            yield from _walk(child)
 
 
 def _best_first(item: tuple[int, float]):

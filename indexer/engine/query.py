@@ -1,21 +1,28 @@
 """Turn a researcher's query string into a Whoosh query.
 
 Syntax: words are ANDed; ``OR``, ``NOT``, ``-word``, ``"a phrase"``,
-``title:word``, ``author:name`` (also ``заголовок:``, ``автор:``), ``word*``,
-and parentheses. Every word goes through its field's analyzer, the same one
-used at index time; the alternatives that analyzer gives for one ambiguous
-word are ORed, and a word that splits into several ("Nagorno-Karabakh") must
-match them in sequence.
+``=word`` (that form exactly), ``title:word``, ``author:name`` (also
+``заголовок:``, ``автор:``), ``word*``, and parentheses. A bare word is
+searched in the title, the authors and the body (weighted in that order).
+Every word goes through its field's analyzer, the same one used at index
+time; a word that splits into several ("Nagorno-Karabakh") must match them
+in sequence.
+
+An ambiguous word ("выборы": выборы or выбор) becomes a ``Tiered`` query:
+first its own form and its most probable reading, then its other readings.
+Every tier matches (the recall rule), but a document matching an earlier
+tier ranks above any that matches only later ones (``evaluate.py``).
+Cross-language expansions are added later as one more tier (``expand.py``).
 """
 
 from __future__ import annotations
 
 from whoosh import query
 from whoosh.fields import TEXT
+from whoosh.query.compound import CompoundQuery
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
-    MultifieldPlugin,
     PhrasePlugin,
     PlusMinusPlugin,
     QueryParser,
@@ -25,11 +32,38 @@ from whoosh.qparser.plugins import PhrasePlugin as _BasePhrasePlugin
 
 from ..errors import QueryError
 from ..text.analysis import fold_yo, normal_forms
-from .schema import FIELD_BOOSTS, SEARCH_FIELDS
+from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
 
 MIN_WILDCARD_PREFIX = 2
 MAX_QUERY_CHARS = 1000
 MAX_NESTING = 10  # levels of parentheses
+EXACT_WEIGHT = 0.25  # the word's own form, on top of its reading's weight
+OTHER_READING_WEIGHT = 0.5  # a less probable reading, inside its tier
+MORPH_FIELDS = ("title", "body")  # fields indexed under normal forms
+
+
+class Tiered(CompoundQuery):
+    """One query word's alternatives in ranking tiers, best first.
+
+    It matches what any tier matches; a document matching an earlier tier
+    ranks above every document that matches only later ones. ``word`` is the
+    word as typed; ``readings`` its normal forms, most probable first.
+    """
+
+    JOINT = " OR "
+    intersect_merge = False
+
+    def __init__(self, tiers, word: str = "", readings=(), boost: float = 1.0):
+        super().__init__(tiers, boost=boost)
+        self.word, self.readings = word, tuple(readings)
+
+    def normalize(self):
+        # Not merged into a parent Or (it is no Or), and its tiers stay apart.
+        self.subqueries = [q.normalize() for q in self.subqueries]
+        return self
+
+    def matcher(self, searcher, context=None):
+        return query.Or(self.subqueries, boost=self.boost).matcher(searcher, context)
 
 
 class StarOnlyWildcardPlugin(WildcardPlugin):
@@ -60,8 +94,9 @@ class KartotekaParser(QueryParser):
     """The query parser over title and body, with morphology-aware terms."""
 
     def __init__(self, schema):
+        # No default field: a bare word reaches term_query with fieldname None
+        # and is searched in every SEARCH_FIELDS field there.
         super().__init__(None, schema, group=AndGroup)
-        self.add_plugin(MultifieldPlugin(list(SEARCH_FIELDS), fieldboosts=FIELD_BOOSTS))
         self.remove_plugin_class(WildcardPlugin)
         self.remove_plugin_class(PhrasePlugin)
         self.add_plugin(StarOnlyWildcardPlugin())
@@ -94,18 +129,62 @@ class KartotekaParser(QueryParser):
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
                    removestops=True):
-        field = self.schema[fieldname] if fieldname in self.schema else None
-        if not isinstance(field, TEXT):
-            return super().term_query(fieldname, text, termclass, boost, tokenize, removestops)
+        if fieldname is None:
+            fields = SEARCH_FIELDS
+        else:
+            field = self.schema[fieldname] if fieldname in self.schema else None
+            if not isinstance(field, TEXT):
+                return super().term_query(fieldname, text, termclass, boost, tokenize,
+                                          removestops)
+            fields = (fieldname,)
         if not tokenize:
-            return self._pattern_query(fieldname, text, termclass, boost)
-        positions = self._positions(fieldname, text)
-        return self._sequence(fieldname, positions, 1, boost) if positions else None
+            return _any([self._pattern_query(f, text, termclass, boost * FIELD_BOOSTS.get(f, 1))
+                         for f in fields])
+        if text.startswith("=") and len(text) > 1:
+            return self._exact_query(text[1:], boost)
+        return self._word_query(fields, text, boost)
+
+    def _word_query(self, fields, text: str, boost: float):
+        """One typed word in ``fields``: a ``Tiered`` query when it is one word."""
+        analyzed = {f: self._positions(f, text) for f in fields}
+        morph = next((analyzed[f] for f in fields if f in MORPH_FIELDS), None)
+        if morph is not None and len(morph) == 1:
+            readings = morph[0]
+            best, other = [], []
+            for f in fields:
+                weight = boost * FIELD_BOOSTS.get(f, 1)
+                if f in MORPH_FIELDS:
+                    best.append(query.Term(f, readings[0], boost=weight))
+                    other += [query.Term(f, r, boost=weight * OTHER_READING_WEIGHT)
+                              for r in readings[1:]]
+                elif len(analyzed[f]) == 1:
+                    best += [query.Term(f, a, boost=weight) for a in analyzed[f][0]]
+            surface = self._positions(EXACT_FIELD, text)
+            if len(surface) == 1:
+                best.append(query.Term(EXACT_FIELD, surface[0][0], boost=boost * EXACT_WEIGHT))
+            tiers = [query.Or(best)] + ([query.Or(other)] if other else [])
+            return Tiered(tiers, word=text, readings=readings)
+        parts = [self._sequence(f, analyzed[f], 1, boost * FIELD_BOOSTS.get(f, 1))
+                 for f in fields if analyzed[f]]
+        return _any(parts)
+
+    def _exact_query(self, text: str, boost: float):
+        """``=word``: the form as written (case and ё aside), no other forms."""
+        words = [alternatives[0] for alternatives in self._positions(EXACT_FIELD, text)]
+        if not words:
+            return None
+        terms = [query.Term(EXACT_FIELD, w, boost=boost) for w in words]
+        return terms[0] if len(terms) == 1 else query.And(terms)
 
     def phrase_query(self, fieldname, text, slop, boost):
         """A quoted phrase: its words in order, each in any of its forms."""
-        positions = self._positions(fieldname, text)
-        return self._sequence(fieldname, positions, slop, boost) if positions else None
+        fields = SEARCH_FIELDS if fieldname is None else (fieldname,)
+        parts = []
+        for f in fields:
+            positions = self._positions(f, text)
+            if positions:
+                parts.append(self._sequence(f, positions, slop, boost * FIELD_BOOSTS.get(f, 1)))
+        return _any(parts)
 
     def _pattern_query(self, fieldname, text, termclass, boost):
         pattern = fold_yo(text.lower())
@@ -123,6 +202,13 @@ class KartotekaParser(QueryParser):
             prefixes += [f for f in normal_forms(literal) if f not in prefixes]
         options = [query.Prefix(fieldname, p, boost=boost) for p in prefixes]
         return options[0] if len(options) == 1 else query.Or(options)
+
+
+def _any(parts):
+    parts = [p for p in parts if p is not None]
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else query.Or(parts)
 
 
 def _check_balance(text: str) -> None:

@@ -7,7 +7,7 @@ import datetime as dt
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..model import Article
-from ..text.analysis import bilingual_analyzer, name_analyzer
+from ..text.analysis import bilingual_analyzer, surface_analyzer
 from ..text.regions import group_of
 
 # Facet name → the indexed field that holds its values.
@@ -21,8 +21,12 @@ FACET_FIELDS = {
 # The year facet's value for articles without a date. Not stored: the docsets
 # derive it from the documents' dates, so an index needs no rebuild for it.
 UNDATED = "undated"
-SEARCH_FIELDS = ("title", "body")
-FIELD_BOOSTS = {"title": 2.0, "body": 1.0}
+# A bare query word is searched in these fields, weighted title > authors > body.
+SEARCH_FIELDS = ("title", "author", "body")
+FIELD_BOOSTS = {"title": 2.5, "author": 2.0, "body": 1.0}
+# Title and body words as written (lower case, ё folded): what ``=word``
+# searches, and what ranks a query word's own form above its other forms.
+EXACT_FIELD = "exact"
 
 
 def make_schema() -> Schema:
@@ -32,7 +36,8 @@ def make_schema() -> Schema:
         lang=ID(stored=True),
         title=TEXT(analyzer=bilingual_analyzer(), stored=True),
         body=TEXT(analyzer=bilingual_analyzer(), stored=True),
-        author=TEXT(analyzer=name_analyzer()),
+        author=TEXT(analyzer=surface_analyzer()),
+        exact=TEXT(analyzer=surface_analyzer(), phrase=False),
         # Facet fields: terms only; the docsets hold their bitsets and columns.
         author_facet=KEYWORD(commas=True, scorable=False),
         region=KEYWORD(commas=True, scorable=False),
@@ -65,6 +70,7 @@ def document_fields(article: Article) -> dict:
         title=article.title,
         body=article.body,
         author=" ".join(article.authors),
+        exact=f"{article.title}\n{article.body}",
         author_facet=_keywords(article.authors),
         region=_keywords(article.regions),
         region_group=_keywords(groups),

@@ -27,7 +27,8 @@ BUILD_INFO = "build.json"
 # Whoosh pickles into the schema (the analyzer, its filters) moves or changes:
 # an older generation is then refused with "rebuild the index". 1: before it
 # was recorded (docsets.meta a pickle; the analyzer in indexer.analysis).
-GENERATION_FORMAT = 2
+# 3: stop words indexed, the exact-form field, authors searched, copies.
+GENERATION_FORMAT = 3
 REBUILD = "rebuild the index"
 
 

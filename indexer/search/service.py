@@ -37,7 +37,7 @@ from ..engine.contract import Engine, Filters, Generation
 from ..engine.schema import UNDATED
 from ..errors import QueryError
 from ..model import LANGUAGES
-from ..text.analysis import normal_forms
+from ..text.analysis import fold_yo, normal_forms
 from ..text.dates import parse_date_bound
 from ..text.regions import GROUPS, REGIONS, expand_region_filter
 from .suggest import suggest
@@ -277,7 +277,8 @@ def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:
 
 
 def _spans(text: str, terms: frozenset[str], limit: int | None = None) -> list[tuple[int, int]]:
-    """Where the query's words stand in a text, up to ``limit`` of them.
+    """Where the query's words stand in a text, up to ``limit`` of them
+    (``terms`` are normal forms, and "=form" for a form searched exactly).
 
     Only words that start like one of the query's index terms are looked at
     (a regular expression finds them), then confirmed through the lemma
@@ -287,7 +288,8 @@ def _spans(text: str, terms: frozenset[str], limit: int | None = None) -> list[t
         return []
     found = []
     for match in _term_prefixes(terms).finditer(text):
-        if not terms.isdisjoint(normal_forms(match.group().lower())):
+        word = match.group().lower()
+        if not terms.isdisjoint(normal_forms(word)) or "=" + fold_yo(word) in terms:
             found.append(match.span())
             if limit is not None and len(found) >= limit:
                 break
@@ -305,7 +307,8 @@ def _marked_all(text: str, terms: frozenset[str]) -> str:
 @functools.lru_cache(maxsize=256)
 def _term_prefixes(terms: frozenset[str]) -> re.Pattern:
     """Words starting with the first letters of any term (е matching ё)."""
-    prefixes = sorted({re.escape(t[:PREFIX_LETTERS]).replace("е", "[её]") for t in terms})
+    prefixes = sorted({re.escape(t.lstrip("=")[:PREFIX_LETTERS]).replace("е", "[её]")
+                       for t in terms})
     return re.compile(rf"\b(?:{'|'.join(prefixes)}){WORD_TAIL}", re.IGNORECASE)
 
 

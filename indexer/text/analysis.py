@@ -1,12 +1,14 @@
 """One analyzer for English and Russian text.
 
-The chain is ``RegexTokenizer | LowercaseFilter | StopFilter | MorphFilter``:
-words in Latin and Cyrillic are split at hyphens (so "Nagorno-Karabakh" is
-two positions, like "Nagorno Karabakh"), lower-cased, stop words of both
-languages dropped, and then each word is normalized by its script: Cyrillic
+The chain is ``RegexTokenizer | LowercaseFilter | MorphFilter``: words in
+Latin and Cyrillic are split at hyphens (so "Nagorno-Karabakh" is two
+positions, like "Nagorno Karabakh"), lower-cased, and then each word is
+normalized by its script: Cyrillic
 words to their pymorphy3 normal forms, Latin words to their Snowball
 (Porter2) English stem. ё is folded to е in the normal forms, after
-pymorphy3 has seen it: "объём" is unambiguous, "объем" is not.
+pymorphy3 has seen it: "объём" is unambiguous, "объем" is not. Every word is
+indexed, small ones too: BM25 gives "the" and "и" next to no weight, and a
+phrase like "Party of Regions" must keep its "of".
 
 Ambiguity rule: a Cyrillic word that the dictionary knows is indexed under
 *every distinct* normal form of its dictionary parses, all at the same
@@ -22,7 +24,7 @@ from __future__ import annotations
 import functools
 import re
 
-from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
 from whoosh.lang.stopwords import stoplists
 
 # A word: letters/digits, optionally joined by apostrophes (Azerbaijan's,
@@ -43,7 +45,8 @@ def _with_yo_spellings(words):
                 yield word[:i] + "ё" + word[i + 1:]
 
 
-# "us" is a pronoun in English stop lists, but "US" is a country here.
+# The very common words of both languages: indexed like any other, but not
+# what a benchmark's sample queries or a suggestion are made of.
 STOP_WORDS = frozenset(_with_yo_spellings((stoplists["en"] | stoplists["ru"]) - {"us"}))
 
 LEMMA_CACHE_SIZE = 500_000
@@ -138,13 +141,13 @@ def bilingual_analyzer():
     return (
         RegexTokenizer(WORD_PATTERN)
         | LowercaseFilter()
-        | StopFilter(stoplist=STOP_WORDS, minsize=1)
         | MorphFilter()
     )
 
 
-def name_analyzer():
-    """The analyzer of author names: words, lower-cased, ё folded, no stems."""
+def surface_analyzer():
+    """Words as written: lower-cased, ё folded, no stems. For author names, and
+    for the exact forms that ``=word`` searches and that rank a word's own form first."""
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | YoFilter()
 
 
