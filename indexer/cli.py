@@ -240,8 +240,14 @@ def _print_result(result: dict) -> None:
     shown = f' for "{result["query"]}"' if result["query"] else ""
     click.echo(f"{total} article{'s' if total != 1 else ''}{shown} — page {page} of {pages}")
     for expansion in result.get("expansions", []):
-        click.echo(f"also searched {expansion['word']} as: {', '.join(expansion['added'])} "
-                   "(--no-cross: the words as typed only)")
+        click.echo(f"also searched {expansion['word']} as ({expansion['why']}): "
+                   f"{', '.join(expansion['added'])} (--no-cross: the words as typed only)")
+    for word, readings in result.get("readings", {}).items():
+        click.echo(f"{word} read as: {', '.join(readings)} (the first ranks higher; "
+                   f"={word} for that form only)")
+    for hit in result["hits"]:
+        if hit.get("copies"):
+            hit["id"] += f" (also as {', '.join(c['id'] for c in hit['copies'])})"
     suggestion = result.get("suggestion")
     if suggestion:
         n = suggestion["total"]

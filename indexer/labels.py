@@ -34,7 +34,8 @@ def labelled_facets(facets: dict[str, list[dict]], ui: str = "en") -> dict[str, 
     count in label order (years stay in year order)."""
     labelled = {}
     for facet, entries in facets.items():
-        entries = [dict(e, label=value_label(facet, e["value"], ui)) for e in entries]
+        entries = [dict(e, label=e.get("labels", {}).get(ui) or value_label(facet, e["value"], ui))
+                   for e in entries]
         if facet != "year":
             entries.sort(key=lambda e: e["label"].casefold())
             entries.sort(key=lambda e: -e["count"])  # stable: ties keep label order

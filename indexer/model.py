@@ -29,11 +29,13 @@ class Article:
     # What the reader noticed but could work around (e.g. a date it dropped).
     notes: list[str] = field(default_factory=list, compare=False, repr=False)
     line: int | None = field(default=None, compare=False, repr=False)  # in a JSON Lines file
+    # Its copy fingerprint (engine/copies), made where the file is read.
+    fingerprint: bytes = field(default=b"", compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """The article as JSON-ready plain data."""
         data = asdict(self)
-        del data["notes"], data["line"]
+        del data["notes"], data["line"], data["fingerprint"]
         data["date"] = self.date.isoformat() if self.date else None
         return data
 

@@ -77,7 +77,8 @@ def test_a_running_service_answers_from_the_new_index_after_a_rebuild(corpus, tm
     build_index([corpus], tmp_path / "ix", workers=1)
     service = SearchService(tmp_path / "ix")
     assert service.search(SearchRequest(""))["total"] == 7
-    write_jsonl(corpus / "b.jsonl", [dict(SMALL_CORPUS[0], id="osh-mayor-2")])
+    write_jsonl(corpus / "b.jsonl", [dict(SMALL_CORPUS[0], id="osh-council",
+                                          body="Городской совет Оша обсудил новый бюджет.")])
     build_index([corpus], tmp_path / "ix", workers=1)
     assert service.search(SearchRequest(""))["total"] == 8
 

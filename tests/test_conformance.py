@@ -415,7 +415,8 @@ class Case:
         f = self.filters
         return SearchRequest(query=self.text, regions=f.regions, authors=f.authors,
                              langs=f.langs, date_from=f.date_from, date_to=f.date_to,
-                             undated=f.undated, per_page=per_page)
+                             undated=f.undated, per_page=per_page,
+                             cross=False)  # Whoosh has the words as typed only
 
     def __str__(self) -> str:
         shown = {k: v for k, v in vars(self.filters).items() if v}

@@ -76,7 +76,7 @@ def test_the_whoosh_engine_keeps_the_contract(small_index):
         assert isinstance(generation, Generation)
         from indexer.engine.contract import Filters
 
-        query = generation.parse("выборы")
+        query = generation.parse("выборы", cross=False)
         results = generation.search(query, Filters(), "relevance", 0, 10)
         assert results.total == len(generation.order(query, Filters(), "relevance")) == 2
         assert {s["id"] for s in generation.stored([d for d, _ in results.page])} == {
@@ -122,16 +122,17 @@ def live(tmp_path, no_garbage_collector):
 
 def test_rebuilds_under_a_live_service_do_not_leak_files_or_maps(live):
     corpus, index_dir, service = live
-    assert service.search(SearchRequest("выборы"))["total"] == 2
+    assert service.search(SearchRequest("выборы", cross=False))["total"] == 2
     first = open_files_and_maps(index_dir)
     assert first[1] > 0  # the docsets are mapped: the measure sees them
     # Something outside may still hold a replaced generation (a traceback, a
     # thread's frame): closing, not the garbage collector, must free it.
     replaced = [service._current().generation]
     for n in range(20):
-        write_jsonl(corpus / "b.jsonl", [dict(SMALL_CORPUS[0], id=f"extra-{n}")])
+        write_jsonl(corpus / "b.jsonl", [dict(SMALL_CORPUS[0], id=f"extra-{n}",
+                                              body=f"Выборы в Оше, заметка номер {n}.")])
         build_index([corpus], index_dir, workers=1)
-        assert service.search(SearchRequest("выборы"))["total"] == 3
+        assert service.search(SearchRequest("выборы", cross=False))["total"] == 3
         replaced.append(service._current().generation)
     assert open_files_and_maps(index_dir) == first
     service.close()

@@ -48,7 +48,7 @@ def refused(action):
 def search(index_dir) -> dict:
     service = SearchService(index_dir)
     try:
-        return service.search(SearchRequest("выборы"))
+        return service.search(SearchRequest("выборы", cross=False))
     finally:
         service.close()
 
@@ -192,7 +192,8 @@ def test_updating_an_old_index_rebuilds_it_from_its_sources(small_index, generat
     make_old(generation)
     more = tmp_path / "more"
     more.mkdir()
-    write_jsonl(more / "b.jsonl", [dict(SMALL_CORPUS[0], id="osh-mayor-again")])
+    write_jsonl(more / "b.jsonl", [dict(SMALL_CORPUS[0], id="osh-mayor-again",
+                                        body="Итоги выборов в Оше подвели через неделю.")])
     summary = update_index([more], small_index, workers=1)
     assert summary.mode == "full" and summary.total == 8
     assert read_build_info(current_generation(small_index))["format"] == GENERATION_FORMAT

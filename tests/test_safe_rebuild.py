@@ -2,6 +2,7 @@
 
 import contextlib
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -23,7 +24,8 @@ def many_articles(prefix, count):
     records = []
     for n in range(count):
         base = SMALL_CORPUS[n % len(SMALL_CORPUS)]
-        words = " ".join(WORDS[(n * 7 + k) % len(WORDS)] for k in range(120))
+        rng = random.Random(f"{prefix}-{n}")  # each article its own text: no copies
+        words = " ".join(rng.choice(WORDS) + str(rng.randrange(50)) for _ in range(120))
         records.append(dict(base, id=f"{prefix}-{n}", body=f"{base['body']} {words}"))
     return records
 

@@ -19,7 +19,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -34,7 +33,9 @@ from ..ingest.corpus import (
     read_file,
     source_name,
 )
-from ..model import Article, CorpusError, DuplicateId
+from ..model import Article, CorpusError
+from ..text.names import read_aliases
+from .copies import fingerprint
 from .docsets_writer import write_docsets
 from .lock import BuildLock, BuildLocked
 from .manifest import (
@@ -45,6 +46,7 @@ from .manifest import (
     read_manifest,
     unchanged,
 )
+from .own_files import own_files, place_own_files
 from .publish import (
     crash_point,
     link_generation,
@@ -53,62 +55,20 @@ from .publish import (
     swap_in,
 )
 from .schema import document_fields, make_schema
-from .store import BUILD_INFO, GENERATION_FORMAT, current_generation, is_current_format
+from .store import (
+    AUTHOR_ALIASES,
+    BUILD_INFO,
+    GENERATION_FORMAT,
+    GLOSSARY,
+    current_generation,
+    is_current_format,
+)
+from .summary import BuildSummary
 
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
 PARALLEL_MIN_ARTICLES = 500
 WRITER_MEMORY_MB = 256
-
-
-@dataclass
-class BuildSummary:
-    """What a build did: counts by language, changes, problems, time, where it went."""
-
-    mode: str = "full"  # "full" or "update"
-    files: int = 0
-    files_total: int = 0
-    files_read: int = 0
-    indexed: Counter = field(default_factory=Counter)  # articles in the index, by language
-    problems: list[CorpusError] = field(default_factory=list)
-    passed_over: Counter = field(default_factory=Counter)  # WARC records that are no pages, by why
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    seconds: float = 0.0
-    path: Path | None = None
-    sources: list[str] = field(default_factory=list)  # what was indexed, resolved
-
-    @property
-    def total(self) -> int:
-        return sum(self.indexed.values())
-
-    @property
-    def duplicates(self) -> list[CorpusError]:
-        return [p for p in self.problems if isinstance(p, DuplicateId)]
-
-    def report(self, index_dir, sources, error: str | None = None) -> dict:
-        """The machine-readable report (``kartoteka index --report FILE``)."""
-        return {
-            "status": "failed" if error else "ok",
-            "error": error,
-            "mode": self.mode,
-            "index": str(index_dir),
-            "generation": self.path.name if self.path else None,
-            "sources": self.sources or [str(Path(s).resolve()) for s in sources],
-            "articles": self.total,
-            "by_language": dict(self.indexed),
-            "files": self.files,
-            "files_read": self.files_read,
-            "added": self.added,
-            "changed": self.changed,
-            "removed": self.removed,
-            "unchanged": self.unchanged,
-            "seconds": round(self.seconds, 2),
-            "problems": [p.to_dict() for p in self.problems],
-            "passed_over": dict(self.passed_over),
-        }
 
 
 def _articles_hint(jobs: list[tuple[Path, Path]]) -> int:
@@ -137,11 +97,16 @@ def _jobs(sources) -> list[tuple[Path, Path]]:
 
 
 def _read_one(task) -> tuple[dict, list]:
-    """A file's state (size, mtime, digest, name) and what it holds: articles and problems."""
+    """A file's state (size, mtime, digest, name) and what it holds: articles
+    (each with its copy fingerprint, made here in the worker) and problems."""
     (path, root), max_bytes = task
     state = file_state(path)
     state["source"] = source_name(path, root)
-    return state, list(read_file(path, root, max_bytes))
+    items = list(read_file(path, root, max_bytes))
+    for item in items:
+        if isinstance(item, Article):
+            item.fingerprint = fingerprint(item.title, item.body)
+    return state, items
 
 
 def _read_all(jobs: list[tuple[Path, Path]], workers: int, max_bytes: int):
@@ -189,9 +154,13 @@ def build_index(
     *,
     max_file_bytes: int = DEFAULT_MAX_BYTES,
     strict: bool = False,
+    glossary: str | os.PathLike | None = None,
+    aliases: str | os.PathLike | None = None,
 ) -> BuildSummary:
     """Index every article under ``sources`` into a new generation of ``index_dir``.
 
+    ``glossary`` (more English↔Russian pairs) and ``aliases`` (spellings of
+    one author's name) are a researcher's own files, kept in the generation.
     ``on_file`` is called after each file with the summary so far. Raises
     ``BuildError`` (and leaves the current index as it was) when nothing
     could be indexed, when ``strict`` and the corpus has problems, or when
@@ -199,9 +168,10 @@ def build_index(
     """
     index_dir = Path(index_dir)
     sources = list(sources)
+    own = own_files(glossary, aliases)
     with _locked(index_dir):
         return _full_build(sources, index_dir, workers or os.cpu_count() or 1, on_file,
-                           max_file_bytes, strict)
+                           max_file_bytes, strict, own)
 
 
 @contextlib.contextmanager
@@ -219,7 +189,7 @@ def _locked(index_dir: Path):
 
 
 def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes: int,
-                strict: bool) -> BuildSummary:
+                strict: bool, own: dict[str, Path]) -> BuildSummary:
     started = time.perf_counter()
     jobs = _jobs(sources)
     summary = BuildSummary(files_total=len(jobs), sources=[str(Path(s).resolve()) for s in sources])
@@ -234,7 +204,7 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
                                        _passed_over(items))
                 for article, wins_here in zip(articles, wins):
                     if wins_here:
-                        writer.add_document(**document_fields(article))
+                        writer.add_document(**document_fields(article, article.fingerprint))
                         summary.indexed[article.lang] += 1
                 summary.files += 1
                 summary.files_read += 1
@@ -247,6 +217,7 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
         except BaseException:
             writer.cancel()
             raise
+        place_own_files(building, own, summary)
         previous = _land(writer, index_dir, building, ix, workers, sources, stamp, summary,
                          ledger, started)
     remove_old_generations(index_dir, previous)
@@ -274,7 +245,10 @@ def _land(writer, index_dir, building, ix, workers, sources, stamp, summary, led
 
 
 def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started):
-    write_docsets(building, ix, workers)
+    aliases = []
+    if (building / AUTHOR_ALIASES).exists():
+        aliases = read_aliases(building / AUTHOR_ALIASES)[0]
+    write_docsets(building, ix, workers, aliases)
     crash_point("docsets")
     ix.close()
     ledger.save(building, sources)
@@ -290,6 +264,8 @@ def update_index(
     *,
     max_file_bytes: int = DEFAULT_MAX_BYTES,
     strict: bool = False,
+    glossary: str | os.PathLike | None = None,
+    aliases: str | os.PathLike | None = None,
 ) -> BuildSummary:
     """Bring the index up to date: add, replace and remove articles.
 
@@ -306,11 +282,15 @@ def update_index(
     index_dir = Path(index_dir)
     sources = list(sources)
     workers = workers or os.cpu_count() or 1
+    own = own_files(glossary, aliases)
     with _locked(index_dir):
         current = current_generation(index_dir)
         manifest = read_manifest(current) if current else None
         if manifest is None:
-            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict)
+            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict, own)
+        for name in (GLOSSARY, AUTHOR_ALIASES):  # kept from the index being updated
+            if name not in own and (current / name).exists():
+                own[name] = current / name
         earlier = [Path(s) for s in manifest.get("sources", []) if Path(s).exists()]
         given = [Path(s).resolve() for s in sources]
         sources = earlier + [s for s in given if s not in earlier]
@@ -318,12 +298,14 @@ def update_index(
             # An older kartoteka's record of the files (their problems, say) is not
             # what this one would write, nor its index one this one reads: read
             # them all again, sources kept.
-            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict)
+            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict,
+                               own)
         return _update(sources, index_dir, current, manifest, workers, on_file,
-                       max_file_bytes, strict)
+                       max_file_bytes, strict, own)
 
 
-def _update(sources, index_dir, current, manifest, workers, on_file, max_file_bytes, strict):
+def _update(sources, index_dir, current, manifest, workers, on_file, max_file_bytes, strict,
+            own):
     started = time.perf_counter()
     jobs = _jobs(sources)
     summary = BuildSummary(mode="update", files_total=len(jobs),
@@ -382,10 +364,12 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
                 writer.delete_by_term("id", article_id)
             for article_id in added + replaced:
                 key = ledger.winners[article_id][0]
-                writer.add_document(**document_fields(fresh[key][article_id]))
+                article = fresh[key][article_id]
+                writer.add_document(**document_fields(article, article.fingerprint))
         except BaseException:
             writer.cancel()
             raise
+        place_own_files(building, own, summary)
         previous = _land(writer, index_dir, building, ix, workers, sources, stamp, summary,
                          ledger, started)
     remove_old_generations(index_dir, previous)

@@ -83,7 +83,8 @@ class Generation(Protocol):
 
     def stored(self, docs: Sequence[int]) -> list[dict]:
         """The stored fields of documents (``id``, ``title``, ``body``, ``authors``,
-        ``published``, ``regions``, …), in the order asked."""
+        ``published``, ``regions``, …), in the order asked, with ``copies``
+        (``[{"id", "url"}]`` of the copies hidden behind it) and ``copy_of``."""
 
     def find(self, article_id: str) -> dict | None:
         """The stored fields of the article with this id, or ``None``."""
@@ -92,8 +93,13 @@ class Generation(Protocol):
         """The index terms (normal forms) the query matches in the text fields,
         patterns expanded: what snippets and highlighting mark."""
 
+    def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
+        """Labels of a facet's values by interface language, where the index has
+        its own (an author's name as spelled in each script)."""
+
     def facet_totals(self, facet: str) -> dict[str, int]:
-        """How many documents of the whole index hold each value of a facet."""
+        """How many documents of the whole index hold each value of a facet
+        (copies counted once)."""
 
     def similar_words(self, word: str, limit: int) -> list[str]:
         """Up to ``limit`` index terms of the text fields spelled like ``word`` (a

@@ -39,6 +39,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import IndexFormatError
+from .postings import POSITION_BITS, TermPostings, bits_from_ids, ids_of
 from .schema import UNDATED
 from .settings import EngineSettings
 from .store import format_error
@@ -59,90 +60,15 @@ TEXT_FIELDS = ("title", "author", "body", "exact")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
-POSITION_BITS = 24  # a position key is docnum << 24 | word position
 POSITION_LIMIT = 1 << POSITION_BITS
 NO_VALUE = 0xFFFFFFFF  # a document without a value of a facet
 COLUMN_PARTS = ("first", "starts", "others", "several")
 
 
-def bits_from_ids(ids) -> int:
-    """A bitset int with the given document numbers set."""
-    if not len(ids):
-        return 0
-    if len(ids) > 2000:
-        # Many ids: write them as '1' digits of a binary numeral, read in C.
-        digits = bytearray(b"0") * (max(ids) + 1)
-        any(map(digits.__setitem__, ids, itertools.repeat(49)))
-        digits.reverse()
-        return int(digits, 2)
-    buf = bytearray((max(ids) >> 3) + 1)
-    for d in ids:
-        buf[d >> 3] |= 1 << (d & 7)
-    return int.from_bytes(buf, "little")
-
-
-def ids_of(bits: int, limit: int | None = None) -> list[int]:
-    """The document numbers set in a bitset, ascending (at most ``limit``)."""
-    # The binary digits, lowest first: str.find hops over runs of zeros in C.
-    digits = bin(bits)[:1:-1] if bits > 0 else ""
-    result = []
-    i = digits.find("1")
-    while i >= 0:
-        result.append(i)
-        if limit is not None and len(result) >= limit:
-            break
-        i = digits.find("1", i + 1)
-    return result
-
-
-class TermPostings:
-    """One term's documents, impacts and impact order, read from the map."""
-
-    __slots__ = ("ids", "impacts", "by_impact", "scale", "keys", "_bits")
-
-    def __init__(self, view: memoryview, entry):
-        # Views into the map, not copies: a cached term costs no memory of its own.
-        offset, df, self.scale, _, keys_at = entry
-        self.ids = view[offset:offset + 4 * df].cast("I")
-        self.impacts = view[offset + 4 * df:offset + 5 * df]
-        self.by_impact = view[offset + 5 * df:offset + 9 * df].cast("I")
-        self._bits = None
-        # Position keys (docnum << POSITION_BITS | position), ascending, for
-        # frequent terms: a phrase of them is then a set intersection.
-        self.keys = None
-        if keys_at is not None:
-            start, length = keys_at
-            self.keys = view[start:start + length].cast("Q")
-
-    @property
-    def has_positions(self) -> bool:
-        return self.keys is not None
-
-    @property
-    def bits(self) -> int:
-        if self._bits is None:
-            self._bits = bits_from_ids(self.ids)
-        return self._bits
-
-    def impact(self, docnum: int) -> float:
-        """This term's BM25 contribution to a document (0 when absent)."""
-        i = bisect.bisect_left(self.ids, docnum)
-        if i < len(self.ids) and self.ids[i] == docnum:
-            return self.impacts[i] * self.scale
-        return 0.0
-
-    def impact_table(self, total: int) -> bytearray:
-        """The quantized impact of every document (0 when absent), indexed by docnum."""
-        table = bytearray(total)
-        for docnum, impact in zip(self.ids, self.impacts):
-            table[docnum] = impact
-        return table
-
-
 class _Column:
     """One facet's values per document, to count a small result set by walking it."""
 
-    def __init__(self, docsets: "Docsets", names, spans, missing: str | None = None):
+    def __init__(self, docsets: Docsets, names, spans, missing: str | None = None):
         self.names = list(names)
         self.missing = missing  # the value counted for documents without one, if any
         self.present = spans is not None
@@ -267,12 +193,28 @@ class Docsets:
             raise ValueError(f"dates or date order not of {self.total} documents")
         # Undated documents close the date order; they are the year facet's
         # UNDATED value (listed only when the index holds any, as years are).
+        # Copies of an article (engine/copies) are hidden behind their primary:
+        # out of "all", and folded into it wherever a query matches them.
+        self.primary_of = {int(copy): primary for copy, primary in meta["copies"].items()}
+        self.hidden = bits_from_ids(sorted(self.primary_of))
+        self.copies_of: dict[int, list[int]] = {}
+        for copy, primary in sorted(self.primary_of.items()):
+            self.copies_of.setdefault(primary, []).append(copy)
+        self.all &= ~self.hidden
         self.undated = bits_from_ids(self.order[self.dated:]) & self.all
         self.dated_bits = self.all ^ self.undated
         if self.undated and "year" in self.facets:
             self.facets["year"][UNDATED] = self.undated
         self._cache: dict[tuple[str, str], TermPostings | None] = {}
         self._tables: dict[tuple[str, str], bytearray] = {}
+
+    def collapse(self, bits: int) -> int:
+        """``bits`` with every hidden copy replaced by its primary."""
+        copies = bits & self.hidden
+        if not copies:
+            return bits
+        primaries = {self.primary_of[d] for d in ids_of(copies)}
+        return (bits & ~self.hidden) | bits_from_ids(sorted(primaries))
 
     def _span(self, span) -> tuple[int, int]:
         """A ``[start, length]`` of the directory, checked to lie in the file."""

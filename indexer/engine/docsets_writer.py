@@ -20,6 +20,9 @@ from pathlib import Path
 
 from whoosh.reading import TermNotFound
 
+from ..text.analysis import STOP_WORDS
+from ..text.names import cross_script_pairs, full_name_key
+from .copies import Copy, find_copies
 from .docsets import (
     BM25_B,
     BM25_K1,
@@ -38,7 +41,10 @@ from .docsets import (
     TEXT_FIELDS,
     bits_from_ids,
 )
-from .schema import FACET_FIELDS
+from .schema import COPY_CARD, FACET_FIELDS
+
+# The fields whose vocabulary is matched across scripts (``expand.py``).
+NAME_FIELDS = ("title", "author", "body")
 
 
 def _postings(reader, fieldname: str, btext: bytes, positions: bool = False):
@@ -89,18 +95,19 @@ class _Writer:
         self.put(bytes(-self.offset % size))
 
 
-def write_docsets(generation: Path, ix, workers: int = 1) -> None:
+def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     """Write ``docsets.bin`` and its directory ``docsets.meta`` for the Whoosh index
     ``ix`` in ``generation``.
 
     With ``workers`` > 1 the terms are split between processes, each writing
-    a part file that is then appended to the whole.
+    a part file that is then appended to the whole. ``aliases`` are groups of
+    spellings of one author's name that transliteration cannot tell are one.
     """
     reader = ix.reader()
     total = reader.doc_count_all()
     meta = {"magic": META_MAGIC, "version": DOCSETS_VERSION, "bytes": 0, "docs": total,
             "dated": 0, "dates": None, "order": None, "live": None, "terms": {}, "facets": {},
-            "columns": {}}
+            "columns": {}, "labels": {}, "spellings": {}, "names": {}, "copies": {}}
     entries_by_field: dict[str, dict[str, tuple]] = {fieldname: {} for fieldname in TEXT_FIELDS}
     # Deleted documents (after an update) are left out of every posting and count.
     live = None
@@ -130,13 +137,24 @@ def write_docsets(generation: Path, ix, workers: int = 1) -> None:
         for facet, fieldname in FACET_FIELDS.items():
             per_doc = [[] for _ in range(total)]
             spans = {}
-            for ordinal, btext in enumerate(reader.lexicon(fieldname)):
-                ids = _live(_postings(reader, fieldname, btext)[0], live)
-                spans[btext.decode("utf-8")] = out.put(_bits_bytes(ids))
+            values = {btext.decode("utf-8"): [btext] for btext in reader.lexicon(fieldname)}
+            if facet == "author":
+                values, meta["labels"][facet], meta["spellings"][facet] = merge_spellings(
+                    reader, fieldname, aliases)
+            for ordinal, (value, btexts) in enumerate(values.items()):
+                ids = sorted(set().union(*(_live(_postings(reader, fieldname, btext)[0], live)
+                                           for btext in btexts)))
+                spans[value] = out.put(_bits_bytes(ids))
                 for docnum in ids:
                     per_doc[docnum].append(ordinal)
             meta["facets"][facet] = spans
             meta["columns"][facet] = _write_column(out, per_doc)
+        meta["copies"] = {str(copy): primary
+                          for copy, primary in _copies(reader, total, live).items()}
+        # Small words are no names ("more" is not «море»).
+        meta["names"] = {fieldname: cross_script_pairs(t for t in entries_by_field[fieldname]
+                                                       if t not in STOP_WORDS)
+                         for fieldname in NAME_FIELDS}
         dates = array("i", [0]) * total
         if total:
             # Raw column values are microseconds since datetime.min (ordinal 1);
@@ -160,6 +178,74 @@ def write_docsets(generation: Path, ix, workers: int = 1) -> None:
     (generation / DOCSETS_META).write_text(
         json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     reader.close()
+
+
+def merge_spellings(reader, fieldname: str, aliases=()):
+    """One author under all spellings of their name: ``(values, labels, spellings)``.
+
+    Spellings that transliterate to each other ("Levan Beridze", "Леван
+    Беридзе") or that an alias group joins become one facet value, the
+    spelling most articles use; its label in each interface language is the
+    most used spelling in that script. ``values`` maps each value to its
+    spellings' terms, ``spellings`` every spelling (aliases too) to its value.
+    """
+    counted = [(btext.decode("utf-8"), reader.doc_frequency(fieldname, btext), btext)
+               for btext in reader.lexicon(fieldname)]
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for group in aliases:
+        keys = [full_name_key(name) for name in group if full_name_key(name)]
+        for key in keys[1:]:
+            parent[root(key)] = root(keys[0])
+    groups: dict[str, list[tuple[str, int, bytes]]] = {}
+    for spelling in counted:
+        groups.setdefault(root(full_name_key(spelling[0]) or spelling[0]), []).append(spelling)
+    values, labels, spellings = {}, {}, {}
+    for members in groups.values():
+        members.sort(key=lambda m: (-m[1], _is_cyrillic(m[0]), m[0]))
+        value = members[0][0]
+        values[value] = [btext for _, _, btext in members]
+        latin = [name for name, _, _ in members if not _is_cyrillic(name)]
+        cyrillic = [name for name, _, _ in members if _is_cyrillic(name)]
+        labels[value] = {"en": (latin or cyrillic)[0], "ru": (cyrillic or latin)[0]}
+        for name, _, _ in members:
+            spellings[name] = value
+    for group in aliases:
+        value = next((spellings[n] for n in group if n in spellings), None)
+        if value is None:
+            value = next((v for n in group for s, v in spellings.items()
+                          if full_name_key(s) == full_name_key(n)), None)
+        if value is not None:
+            for name in group:
+                spellings.setdefault(name, value)
+    return dict(sorted(values.items())), labels, spellings
+
+
+def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:
+    """Each hidden copy's primary, from the copy cards the build stored (``copies.py``)."""
+    lang_of = {}
+    for btext in reader.lexicon("lang"):
+        for docnum in _postings(reader, "lang", btext)[0]:
+            lang_of[docnum] = btext.decode("utf-8")
+    cards, links = reader.column_reader("copy_card"), reader.column_reader("links")
+    docs = []
+    for docnum in range(total):
+        card = cards[docnum]
+        if len(card) <= COPY_CARD.size or not _is_live(live, docnum):
+            continue
+        (words,) = COPY_CARD.unpack_from(card)
+        url = links[docnum].decode("utf-8").split("\n")[0]
+        docs.append(Copy(docnum, card[COPY_CARD.size:], words, url, lang_of.get(docnum, "")))
+    return find_copies(docs)
+
+
+def _is_cyrillic(text: str) -> bool:
+    return any("а" <= ch <= "я" or ch == "ё" for ch in text.lower())
 
 
 def _write_term_table(out: _Writer, entries: dict[str, tuple]) -> dict:

@@ -1,59 +1,167 @@
-"""Both languages at once: query words that name a region also search its other names.
+"""Both languages at once: each query word also searches its equivalents.
 
 A researcher who types ``Kyrgyzstan`` wants the Russian articles on
-«Кыргызстан» and «Киргизия» too. After parsing, every title/body term that is
-a one-word region name (``text/regions.name_terms``) becomes an OR of itself
-and the region's other names in both scripts, each at half the weight, so an
-article with the word as typed ranks above one that only has another name.
-Phrases and patterns are left as they are.
+«Кыргызстан» and «Киргизия» too, ``Tokayev`` the ones on «Токаев», and
+``election`` the ones on «выборы». After parsing, every typed word (a
+``Tiered`` query) gains one more tier, searched at ``CROSS_WEIGHT`` of the
+word's own weight, holding:
+
+- ``region``: the other names of a region the word names, in both scripts
+  (``text/regions``);
+- ``name``: index terms of the other script that transliterate to the same
+  name (``text/names``, matched against the index's own vocabulary when it
+  was built);
+- ``glossary``: the other language's words for it in the glossary
+  (``text/glossary``: the shipped file and the index's own);
+- ``corpus``: words the archive's own translation pairs hold together.
+
+Being a later tier, an expansion never ranks a document above one that has
+the word as typed (``evaluate.py``). Phrases, patterns and ``=word`` are
+left as they are.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 
 from whoosh import query
 
 from ..text.analysis import normal_forms
 from ..text.regions import name_terms, region_names
-from .schema import SEARCH_FIELDS
+from .query import MORPH_FIELDS, Tiered
+from .schema import FIELD_BOOSTS
 
-CROSS_WEIGHT = 0.5  # of the typed word's weight, for each added name
-WORD = re.compile(r"[^\W_]+")
+CROSS_WEIGHT = 0.5  # of the typed word's weight, for each added word
+REASONS = ("region", "name", "glossary", "corpus")
 
 
-def expand_regions(q, text: str):
-    """``(query, expansions)``: ``q`` with region names widened, and what was
-    added as ``[{"word", "added", "why": "region"}]``."""
+@dataclass
+class CrossSources:
+    """What a generation knows of equivalents: names of its vocabulary across
+    scripts (field → term → terms), a glossary, and pairs learned from its
+    translations (term → terms)."""
+
+    names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    glossary: object | None = None  # text.glossary.Glossary
+    learned: dict[str, list[str]] = field(default_factory=dict)
+
+
+def expand(q, sources: CrossSources):
+    """``(query, expansions)``: ``q`` with a cross-language tier added to each
+    typed word that has equivalents, and ``[{"word", "added", "why"}]``."""
+    expansions: dict[tuple[str, str], list[str]] = {}
+    for node in _typed_words(q):
+        if node.word.startswith("="):
+            continue
+        added = _Additions(node)
+        _regions(node, added)
+        _names(node, added, sources.names)
+        _glossary(node, added, sources.glossary)
+        _learned(node, added, sources.learned)
+        if added.queries:
+            node.subqueries.append(query.Or(added.queries))
+            for why, shown in added.shown.items():
+                expansions.setdefault((node.word, why), [])
+                for text in shown:
+                    if text not in expansions[node.word, why]:
+                        expansions[node.word, why].append(text)
+    listed = [{"word": word, "added": added, "why": why}
+              for (word, why), added in expansions.items() if added]
+    return q, listed
+
+
+class _Additions:
+    """The terms added to one typed word, each once, and what to show for them."""
+
+    def __init__(self, node: Tiered):
+        self.node = node
+        self.fields = []
+        self.typed: set[tuple[str, str]] = set()
+        for fieldname, text in node.iter_all_terms():
+            text = text.decode("utf-8") if isinstance(text, bytes) else text
+            self.typed.add((fieldname, text))
+            if fieldname not in self.fields:
+                self.fields.append(fieldname)
+        self.morph_fields = [f for f in self.fields if f in MORPH_FIELDS]
+        self.queries: list = []
+        self.shown: dict[str, list[str]] = {}
+        self._seen: set = set()
+
+    def terms_of(self, fieldname: str) -> list[str]:
+        return [t for f, t in sorted(self.typed) if f == fieldname]
+
+    def add(self, why: str, shown: str | None, fieldname: str, words: list[str]) -> None:
+        """Search ``words`` (index terms in sequence) in a field; show ``shown``."""
+        key = (fieldname, tuple(words))
+        if key in self._seen or (len(words) == 1 and (fieldname, words[0]) in self.typed):
+            return
+        self._seen.add(key)
+        boost = FIELD_BOOSTS.get(fieldname, 1.0) * CROSS_WEIGHT * self.node.boost
+        if len(words) == 1:
+            self.queries.append(query.Term(fieldname, words[0], boost=boost))
+        else:
+            self.queries.append(query.Phrase(fieldname, words, boost=boost))
+        if shown is not None:
+            self.show(why, [shown])
+
+    def show(self, why: str, texts: list[str]) -> None:
+        listed = self.shown.setdefault(why, [])
+        listed += [text for text in texts if text not in listed]
+
+
+def _typed_words(q):
+    if isinstance(q, Tiered):
+        yield q
+        return
+    for child in getattr(q, "subqueries", ()):
+        yield from _typed_words(child)
+    for name in ("a", "b", "query"):
+        child = getattr(q, name, None)
+        if isinstance(child, query.Query):
+            yield from _typed_words(child)
+
+
+def _first_forms(text: str) -> list[str]:
+    """A phrase's words as their most probable normal forms."""
+    return [normal_forms(word)[0] for word in text.lower().replace("ё", "е").split()]
+
+
+def _regions(node: Tiered, added: _Additions) -> None:
     terms = name_terms()
-    used: dict[str, str] = {}  # slug → the index term the query had
+    for reading in node.readings:
+        if reading not in terms:
+            continue
+        slug, others = terms[reading]
+        for other in sorted(others):
+            for fieldname in added.morph_fields:
+                added.add("region", None, fieldname, [other])
+        typed = node.word.casefold()
+        added.show("region", [name for name in region_names(slug) if name.casefold() != typed])
 
-    def widen(node):
-        if isinstance(node, query.Term):
-            word = node.text.decode("utf-8") if isinstance(node.text, bytes) else node.text
-            if node.fieldname in SEARCH_FIELDS and word in terms:
-                slug, others = terms[word]
-                used.setdefault(slug, word)
-                return query.Or([node] + [query.Term(node.fieldname, other,
-                                                     boost=node.boost * CROSS_WEIGHT)
-                                          for other in sorted(others)])
-            return node
-        if isinstance(node, (query.Phrase, query.PatternQuery)):
-            return node
-        if isinstance(node, query.Not):
-            node.query = widen(node.query)
-        elif hasattr(node, "subqueries"):
-            node.subqueries = [widen(child) for child in node.subqueries]
-        elif hasattr(node, "a") and hasattr(node, "b"):
-            node.a, node.b = widen(node.a), widen(node.b)
-        return node
 
-    widened = widen(q)
-    expansions = []
-    for slug, term in used.items():
-        typed = next((w for w in WORD.findall(text)
-                      if term in normal_forms(w.lower().replace("ё", "е"))), term)
-        added = [name for name in region_names(slug)
-                 if name.casefold() != typed.casefold()]
-        expansions.append({"word": typed, "added": added, "why": "region"})
-    return widened, expansions
+def _names(node: Tiered, added: _Additions, names: dict[str, dict[str, list[str]]]) -> None:
+    for fieldname in added.fields:
+        table = names.get(fieldname, {})
+        for term in added.terms_of(fieldname):
+            for other in table.get(term, ()):
+                added.add("name", other.title(), fieldname, [other])
+                if fieldname not in MORPH_FIELDS:  # an author's name also in the text
+                    for morph_field in added.morph_fields:
+                        added.add("name", other.title(), morph_field, _first_forms(other))
+
+
+def _glossary(node: Tiered, added: _Additions, glossary) -> None:
+    if glossary is None or not node.readings:
+        return
+    for equivalent in glossary.equivalents(node.readings[0]):
+        words = _first_forms(equivalent.text)
+        for fieldname in added.morph_fields:
+            added.add("glossary", equivalent.text, fieldname, words)
+
+
+def _learned(node: Tiered, added: _Additions, learned: dict[str, list[str]]) -> None:
+    if not node.readings:
+        return
+    for other in learned.get(node.readings[0], ()):
+        for fieldname in added.morph_fields:
+            added.add("corpus", other, fieldname, [other])

@@ -39,7 +39,7 @@ class BuildLock:
         self.path = Path(index_dir) / LOCK_FILE
         self._fd: int | None = None
 
-    def __enter__(self) -> "BuildLock":
+    def __enter__(self) -> BuildLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
@@ -52,7 +52,7 @@ class BuildLock:
                 "wait for it to finish — its lock ends with it") from None
         os.ftruncate(fd, 0)
         os.write(fd, json.dumps({"pid": os.getpid(), "started": dt.datetime.now(
-            dt.timezone.utc).isoformat(timespec="seconds")}).encode())
+            dt.UTC).isoformat(timespec="seconds")}).encode())
         self._fd = fd
         _HELD.add(fd)
         return self

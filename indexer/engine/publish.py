@@ -35,7 +35,7 @@ def crash_point(stage: str) -> None:
 def new_generation(index_dir: Path):
     """A fresh ``building-…`` folder, removed again unless it was swapped in."""
     index_dir.mkdir(parents=True, exist_ok=True)
-    stamp = dt.datetime.now(dt.timezone.utc)
+    stamp = dt.datetime.now(dt.UTC)
     building = index_dir / f"building-{stamp:%Y%m%dT%H%M%S%f}-{os.getpid()}"
     building.mkdir()
     try:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from whoosh import query
 from whoosh.fields import TEXT
-from whoosh.query.compound import CompoundQuery
 from whoosh.qparser import (
     AndGroup,
     FieldAliasPlugin,
@@ -29,6 +28,7 @@ from whoosh.qparser import (
     WildcardPlugin,
 )
 from whoosh.qparser.plugins import PhrasePlugin as _BasePhrasePlugin
+from whoosh.query.compound import CompoundQuery
 
 from ..errors import QueryError
 from ..text.analysis import fold_yo, normal_forms
@@ -225,7 +225,7 @@ def _check_balance(text: str) -> None:
         raise QueryError("a '(' is not closed with ')'")
 
 
-def parse_query(schema, text: str, parser: "KartotekaParser | None" = None):
+def parse_query(schema, text: str, parser: KartotekaParser | None = None):
     """The Whoosh query for ``text``; ``None`` when the text is empty.
 
     Pass a ``parser`` made once for the schema to save building one per call.

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import struct
 
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from ..model import Article
 from ..text.analysis import bilingual_analyzer, surface_analyzer
@@ -27,6 +29,10 @@ FIELD_BOOSTS = {"title": 2.5, "author": 2.0, "body": 1.0}
 # Title and body words as written (lower case, ё folded): what ``=word``
 # searches, and what ranks a query word's own form above its other forms.
 EXACT_FIELD = "exact"
+# Per document, for the docsets writer to read in one pass: the body's word
+# count and copy fingerprint ("copy_card"), the URL and the translation's id
+# ("links", "url\ntranslation").
+COPY_CARD = struct.Struct("<I")
 
 
 def make_schema() -> Schema:
@@ -45,6 +51,8 @@ def make_schema() -> Schema:
         year=ID,
         date=DATETIME(sortable=True),
         undated=NUMERIC(int, bits=8, sortable=True),
+        copy_card=COLUMN(VarBytesColumn()),
+        links=COLUMN(VarBytesColumn()),
         url=STORED,
         authors=STORED,
         published=STORED,
@@ -61,7 +69,7 @@ def _keywords(values) -> str:
     return ",".join(v.replace(",", " ") for v in values)
 
 
-def document_fields(article: Article) -> dict:
+def document_fields(article: Article, fingerprint: bytes = b"") -> dict:
     """The fields Whoosh indexes and stores for one article."""
     groups = list(dict.fromkeys(g for g in map(group_of, article.regions) if g))
     fields = dict(
@@ -75,6 +83,8 @@ def document_fields(article: Article) -> dict:
         region=_keywords(article.regions),
         region_group=_keywords(groups),
         undated=0 if article.date else 1,
+        copy_card=COPY_CARD.pack(len(article.body.split())) + fingerprint,
+        links=f"{article.url or ''}\n{article.translation or ''}".encode(),
         url=article.url,
         authors=list(article.authors),
         published=article.date.isoformat() if article.date else None,

@@ -22,6 +22,10 @@ from ..errors import IndexFormatError
 
 CURRENT = "current"
 BUILD_INFO = "build.json"
+# A researcher's own files, copied into each generation they were given for
+# and carried into the next by --update: more glossary pairs, author aliases.
+GLOSSARY = "glossary.tsv"
+AUTHOR_ALIASES = "author-aliases.txt"
 # The version of a generation folder as a whole, kept in build.json's "format".
 # Raise it whenever a file of a generation changes incompatibly, or a class
 # Whoosh pickles into the schema (the analyzer, its filters) moves or changes:

@@ -15,14 +15,15 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..text.analysis import fold_yo
+from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
-from .expand import expand_regions
+from .expand import CrossSources, expand
 from .query import KartotekaParser, parse_query
 from .schema import SEARCH_FIELDS
 from .settings import EngineSettings
-from .store import current_generation, open_whoosh_index, read_build_info
+from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_info
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "lang": "lang", "year": "date"}  # the filter each facet ignores
@@ -52,7 +53,7 @@ class WhooshDocsetsEngine:
     def current(self, index_dir: Path) -> Path | None:
         return current_generation(index_dir)
 
-    def open(self, index_dir: Path, key: Path) -> "WhooshDocsetsGeneration":
+    def open(self, index_dir: Path, key: Path) -> WhooshDocsetsGeneration:
         return WhooshDocsetsGeneration(key, self.settings)
 
 
@@ -78,27 +79,38 @@ class WhooshDocsetsGeneration:
         self.facets = {facet: dict(sorted(values.items(), key=lambda kv: kv[0].casefold()))
                        for facet, values in self.docsets.facets.items()}
 
+    @functools.cached_property
+    def cross_sources(self) -> CrossSources:
+        """Equivalents for cross-language search: the names and pairs found when
+        the generation was built, and the shipped glossary with its own."""
+        from ..text.glossary import Glossary, shipped_glossary
+
+        own = self.key / GLOSSARY
+        glossary = Glossary.load([own]) if own.exists() else shipped_glossary()
+        return CrossSources(names=self.docsets.meta.get("names", {}), glossary=glossary,
+                            learned=self.docsets.meta.get("learned", {}))
+
     def close(self) -> None:
         self.searcher.close()
         self.docsets.close()
 
     def parse(self, text: str, cross: bool = True) -> Plan | None:
         """The query parsed and compiled into a plan: matched, ranked and marked
-        from one walk of it, each prefix expanded once; with ``cross``, region
-        names also searched under their other names in both languages."""
+        from one walk of it, each prefix expanded once; with ``cross``, each
+        word also searched as its equivalents (``expand.py``)."""
         query = parse_query(self.schema, text, self.parser)
         if query is None:
             return None
         expansions = []
         if cross:
-            query, expansions = expand_regions(query, text)
+            query, expansions = expand(query, self.cross_sources)
         plan = self.evaluator.plan(query)
         plan.expansions = expansions
         return plan
 
     def search(self, plan: Plan | None, filters: Filters, sort: str, offset: int,
                limit: int) -> Results:
-        matched = plan.match if plan is not None else self.docsets.all
+        matched = self.docsets.collapse(plan.match) if plan is not None else self.docsets.all
         by_dimension = self._filter_bits(filters)
         final = _all_but(by_dimension, None, matched)
         total = final.bit_count()
@@ -106,16 +118,28 @@ class WhooshDocsetsGeneration:
         return Results(total, page, self._facet_counts(matched, by_dimension))
 
     def order(self, plan: Plan | None, filters: Filters, sort: str) -> list[int]:
-        matched = plan.match if plan is not None else self.docsets.all
+        matched = self.docsets.collapse(plan.match) if plan is not None else self.docsets.all
         final = _all_but(self._filter_bits(filters), None, matched)
         return [d for d, _ in self._ordered(plan, final, filters, sort, 0, final.bit_count())]
 
     def stored(self, docs: Sequence[int]) -> list[dict]:
-        return [self.searcher.stored_fields(d) for d in docs]
+        return [self._with_copies(d) for d in docs]
 
     def find(self, article_id: str) -> dict | None:
         docnum = self.searcher.document_number(id=article_id)
-        return None if docnum is None else self.searcher.stored_fields(docnum)
+        return None if docnum is None else self._with_copies(docnum)
+
+    def _with_copies(self, docnum: int) -> dict:
+        """A document's stored fields, with its copies or the primary it is a copy of."""
+        fields = dict(self.searcher.stored_fields(docnum))
+        fields["copies"] = [self._link(d) for d in self.docsets.copies_of.get(docnum, ())]
+        primary = self.docsets.primary_of.get(docnum)
+        fields["copy_of"] = self._link(primary) if primary is not None else None
+        return fields
+
+    def _link(self, docnum: int) -> dict:
+        fields = self.searcher.stored_fields(docnum)
+        return {"id": fields["id"], "url": fields.get("url")}
 
     def match_terms(self, plan: Plan | None, patterns: bool = False) -> frozenset[str]:
         """The query's index terms in the text fields; with ``patterns``, prefixes
@@ -133,8 +157,12 @@ class WhooshDocsetsGeneration:
                     words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(words)
 
+    def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
+        return self.docsets.meta.get("labels", {}).get(facet, {})
+
     def facet_totals(self, facet: str) -> dict[str, int]:
-        return {value: bits.bit_count() for value, bits in self.facets[facet].items()}
+        every = self.docsets.all
+        return {value: (bits & every).bit_count() for value, bits in self.facets[facet].items()}
 
     def similar_words(self, word: str, limit: int) -> list[str]:
         """Title and body terms sharing ``word``'s first letter, of about its
@@ -189,22 +217,22 @@ class WhooshDocsetsGeneration:
         return bits
 
     def _docs_with(self, facet: str, values) -> int:
-        """Documents with any of the values; an author as written in any case, ё or е."""
+        """Documents with any of the values; an author under any spelling of their
+        name, in any case, with ё or е."""
         bits = 0
         for value in values:
             if facet == "author":
-                for name in self._author_keys.get(_name_key(value), ()):
-                    bits |= self.facets[facet][name]
-            else:
-                bits |= self.facets[facet].get(value, 0)
+                value = self._author_values.get(full_name_key(value) or _name_key(value), value)
+            bits |= self.facets[facet].get(value, 0)
         return bits
 
     @functools.cached_property
-    def _author_keys(self) -> dict[str, list[str]]:
-        keys: dict[str, list[str]] = {}
-        for name in self.facets["author"]:
-            keys.setdefault(_name_key(name), []).append(name)
-        return keys
+    def _author_values(self) -> dict[str, str]:
+        """Each spelling's key (transliterated, case and ё aside) → its facet value."""
+        spellings = dict(self.docsets.meta.get("spellings", {}).get("author", {}))
+        spellings.update((value, value) for value in self.facets["author"])
+        return {full_name_key(name) or _name_key(name): value
+                for name, value in spellings.items()}
 
     def _ordered(self, plan: Plan | None, bits: int, filters: Filters, sort: str, skip: int,
                  count: int):

@@ -6,10 +6,15 @@ the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
     {"query", "total", "page", "per_page", "hits": [...],
      "facets": {"region", "region_group", "author", "lang", "year"},
      "suggestion": {"query", "total"} or None,
-     "expansions": [{"word", "added", "why"}]}
+     "expansions": [{"word", "added", "why"}],
+     "readings": {"word": [normal forms]}}
 
-``expansions`` says what each query word was also searched as: a region's
-other names in both languages (``SearchRequest.cross``, on by default).
+``expansions`` says what each query word was also searched as in the other
+language: a region's other names, a name's other spelling, glossary words,
+pairs learned from the corpus (``SearchRequest.cross``, on by default).
+``readings`` lists, for each ambiguous Russian word, the dictionary readings
+it was searched as, the most probable first (that one ranks higher).
+Each hit lists its ``copies`` (other ids and URLs of the same article).
 
 ``suggestion`` ("did you mean") is a repaired query that finds hits, offered
 only when a plain query finds nothing (``search.suggest``).
@@ -25,10 +30,6 @@ is a range, ``undated``, or both: "2019 or undated".
 
 from __future__ import annotations
 
-import functools
-import heapq
-import html
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,18 +38,14 @@ from ..engine.contract import Engine, Filters, Generation
 from ..engine.schema import UNDATED
 from ..errors import QueryError
 from ..model import LANGUAGES
-from ..text.analysis import fold_yo, normal_forms
 from ..text.dates import parse_date_bound
 from ..text.regions import GROUPS, REGIONS, expand_region_filter
+from .snippets import find_spans, lead, make_snippet, marked_all
 from .suggest import suggest
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
-SNIPPET_CHARS = 240
-SNIPPET_SURROUND = 60  # characters of context before the first and after the last match
 SNIPPET_MATCHES = 8  # matched words to look for before cutting the snippet
-PREFIX_LETTERS = 3  # inflected forms share at least this much with their index term
-WORD_TAIL = r"[^\W_]*(?:['’][^\W_]+)*"  # the rest of a word, as the tokenizer sees it
 
 
 @dataclass(frozen=True)
@@ -155,9 +152,10 @@ class SearchService:
                 "page": request.page,
                 "per_page": request.per_page,
                 "hits": _hits(generation, query, results.page, scored),
-                "facets": _facets(results.facets),
+                "facets": _facets(results.facets, generation.facet_labels("author")),
                 "suggestion": suggestion,
                 "expansions": query.expansions if query is not None else [],
+                "readings": query.readings if query is not None else {},
             }
 
     def articles_per_year(self) -> dict[str, int]:
@@ -206,12 +204,13 @@ class SearchService:
                 terms = generation.match_terms(generation.parse(query_text), patterns=True)
             except QueryError:
                 terms = frozenset()
-            data["paragraphs_html"] = [_marked_all(paragraph, terms)
+            data["paragraphs_html"] = [marked_all(paragraph, terms)
                                        for paragraph in stored.get("body", "").split("\n\n")]
-            data["title_html"] = _marked_all(stored.get("title", ""), terms)
+            data["title_html"] = marked_all(stored.get("title", ""), terms)
             data["body"] = stored.get("body", "")
             data["region_source"] = stored.get("region_source")
             data["translation"] = _translation(generation, stored.get("translation"))
+            data["copy_of"] = stored.get("copy_of")
             return data
 
 
@@ -267,98 +266,13 @@ def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:
     hits = []
     for (_, score), fields in zip(page, stored):
         body = fields.get("body", "")
-        snippet = _snippet(body, _spans(body, terms, SNIPPET_MATCHES)) or _lead(body)
+        snippet = make_snippet(body, find_spans(body, terms, SNIPPET_MATCHES)) or lead(body)
         hit = _hit_data(fields, snippet, score if scored else None)
         # The title as HTML with the query's words marked: a hit that matched
         # in its title alone shows why it is there.
-        hit["title_html"] = _marked_all(hit["title"], terms)
+        hit["title_html"] = marked_all(hit["title"], terms)
         hits.append(hit)
     return hits
-
-
-def _spans(text: str, terms: frozenset[str], limit: int | None = None) -> list[tuple[int, int]]:
-    """Where the query's words stand in a text, up to ``limit`` of them
-    (``terms`` are normal forms, and "=form" for a form searched exactly).
-
-    Only words that start like one of the query's index terms are looked at
-    (a regular expression finds them), then confirmed through the lemma
-    cache; snippets stop once there are enough matches for two fragments.
-    """
-    if not terms or not text:
-        return []
-    found = []
-    for match in _term_prefixes(terms).finditer(text):
-        word = match.group().lower()
-        if not terms.isdisjoint(normal_forms(word)) or "=" + fold_yo(word) in terms:
-            found.append(match.span())
-            if limit is not None and len(found) >= limit:
-                break
-    return found
-
-
-def _marked_all(text: str, terms: frozenset[str]) -> str:
-    """The whole text, HTML-escaped, every word of the query in ``<mark>``."""
-    spans = _spans(text, terms)
-    if not spans:
-        return html.escape(text, quote=False)
-    return _marked(text, 0, len(text), spans)
-
-
-@functools.lru_cache(maxsize=256)
-def _term_prefixes(terms: frozenset[str]) -> re.Pattern:
-    """Words starting with the first letters of any term (е matching ё)."""
-    prefixes = sorted({re.escape(t.lstrip("=")[:PREFIX_LETTERS]).replace("е", "[её]")
-                       for t in terms})
-    return re.compile(rf"\b(?:{'|'.join(prefixes)}){WORD_TAIL}", re.IGNORECASE)
-
-
-def _snippet(body: str, spans) -> str:
-    """Up to two fragments of ``body`` around the matched words, HTML-escaped.
-
-    A fragment opens a little before a match and takes in the matches that
-    follow while it stays within ``SNIPPET_CHARS``; the two holding the most
-    matches are shown in text order, cut at word boundaries.
-    """
-    if not spans:
-        return ""
-    spans = sorted(set(spans))
-    fragments = []
-    i = 0
-    while i < len(spans):
-        start = max(0, spans[i][0] - SNIPPET_SURROUND)
-        j = i + 1
-        while j < len(spans) and spans[j][1] + SNIPPET_SURROUND - start <= SNIPPET_CHARS:
-            j += 1
-        end = min(len(body), spans[j - 1][1] + SNIPPET_SURROUND)
-        fragments.append((j - i, -i, start, end, spans[i:j]))
-        i = j
-    best = sorted(heapq.nlargest(2, fragments), key=lambda f: f[2])
-    return " … ".join(_marked(body, start, end, marks) for _, _, start, end, marks in best)
-
-
-def _marked(body: str, start: int, end: int, marks) -> str:
-    """``body[start:end]`` trimmed to whole words, escaped, with ``marks`` in ``<mark>``."""
-    if start > 0:
-        space = body.find(" ", start, marks[0][0])
-        start = space + 1 if space >= 0 else start
-    if end < len(body):
-        space = body.rfind(" ", marks[-1][1], end)
-        end = space if space >= 0 else end
-    parts, at = [], start
-    for mark_start, mark_end in marks:
-        parts.append(html.escape(body[at:mark_start], quote=False))
-        parts.append(f"<mark>{html.escape(body[mark_start:mark_end], quote=False)}</mark>")
-        at = mark_end
-    parts.append(html.escape(body[at:end], quote=False))
-    return " ".join("".join(parts).split())
-
-
-def _lead(body: str) -> str:
-    """The start of the body, cut at a word, HTML-escaped."""
-    text = " ".join(body.split())
-    if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
-    return html.escape(text, quote=False)
 
 
 def _hit_data(stored: dict, snippet: str, score) -> dict:
@@ -374,16 +288,22 @@ def _hit_data(stored: dict, snippet: str, score) -> dict:
         "source": stored.get("source"),
         "snippet": snippet,
         "score": round(score, 4) if score is not None else None,
+        "copies": stored.get("copies", []),
     }
 
 
-def _facets(counts: dict[str, dict[str, int]]) -> dict:
+def _facets(counts: dict[str, dict[str, int]], author_labels: dict) -> dict:
     """Every value of each facet with its count: regions and languages all listed
-    (zeros too), authors and years as the index has them; by count, years by year."""
+    (zeros too), authors and years as the index has them; by count, years by year.
+    An author whose name is spelled in both scripts has its ``labels`` by language."""
+    authors = _by_count(counts["author"])
+    for entry in authors:
+        if entry["value"] in author_labels:
+            entry["labels"] = author_labels[entry["value"]]
     return {
         "region": _by_count({r.slug: counts["region"].get(r.slug, 0) for r in REGIONS}),
         "region_group": _by_count({g.slug: counts["region_group"].get(g.slug, 0) for g in GROUPS}),
-        "author": _by_count(counts["author"]),
+        "author": authors,
         "lang": _by_count({code: counts["lang"].get(code, 0) for code in LANGUAGES}),
         "year": [{"value": y, "count": n} for y, n in sorted(counts["year"].items(), key=_year_order)],
     }

@@ -1,0 +1,223 @@
+"""One key for a name however it is spelled: Tokayev = Tokaev = Токаев.
+
+The region's names reach the archive in Cyrillic and in several romanizations
+(English press, passports, Uzbek and Kazakh Latin, Czech and Polish letters).
+``name_key`` reduces a word of either script to a tolerant Latin key, so the
+spellings of one name meet and a search can offer the other script's term.
+
+Cyrillic → Latin: ``iuliia`` (Wikipedia schema). Of the three compared on
+Russian names it alone writes them as the English press does (Yerevan,
+Tokayev, Yeltsin, Zelensky); cyrtranslit writes Erevan, El'czin, SHavkat and
+transliterate Pashinjan, Zelenskij (its last release is from 2018). iuliia:
+20+ schemas, no dependencies, MIT. Speed does not matter once keys are cached
+(3 µs a word; cyrtranslit 1, transliterate 12).
+
+Key rules (``name_key``): ё → е; other Cyrillic and Latin letters of the region
+mapped (қ → к, ў → в, č → ch, ž → zh, ə → a); sh, ch, zh, kh one letter each,
+with zh = dzh = dj = j (Zhaparov/Japarov), h = kh (Ilham/Ильхам), c = ch
+before e/i (Kucera) else k (Clinton); glides dropped between vowels, at the
+start and after sh/ch/zh (Aliyev/Aliev, Yerevan/Erevan, Gorbachyov); yo = ye
+(Mirziyoyev/Мирзиёев); y = i (Zelenskyy/Zelenskiy); v between a vowel and a
+consonant = u, ou = u (Tsikhanouskaya/Tsikhanovskaya); doubled letters single.
+
+Decisions: b and p stay apart (Jabarov is another surname than Japarov), and
+so do endings (Ivanova is another person than Ivanov). Belarusian Ці- and
+Russian Ти- are two languages, not two romanizations: Tsikhanouskaya and
+Тихановская meet only through an alias file (``read_aliases``).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from indexer.text.analysis import CYRILLIC, WORD_PATTERN, fold_yo, morph_analyzer
+
+KEY_CACHE_SIZE = 500_000
+
+# pymorphy3 grammemes of proper names: first names, surnames, patronymics,
+# places, organizations, trade marks.
+NAME_GRAMMEMES = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"})
+
+# Letters of the region's other Cyrillic alphabets, as the Russian letter a
+# Russian text would use (Kazakh Тоқаев is Russian Токаев).
+CYRILLIC_TO_RUSSIAN = str.maketrans({
+    "ё": "е", "є": "е", "і": "и", "ї": "йи", "ґ": "г", "ў": "в",
+    "ә": "а", "ғ": "г", "қ": "к", "ң": "н", "ө": "о", "ұ": "у", "ү": "у",
+    "һ": "х", "ҳ": "х", "ҷ": "дж", "ӣ": "и", "ӯ": "у",
+})
+
+# Latin letters whose diacritics change the sound, as English romanization
+# writes them; the rest lose their diacritics (é → e).
+LATIN_LETTERS = str.maketrans({
+    "č": "ch", "ć": "ch", "ç": "ch", "š": "sh", "ś": "sh", "ş": "sh",
+    "ž": "zh", "ż": "zh", "ź": "zh", "ə": "a", "ı": "i", "ł": "l", "ß": "ss",
+    "x": "ks", "w": "v", "q": "k",
+})
+
+POSSESSIVE = re.compile(r"['’ʼ]s$")
+NOT_A_LETTER = re.compile(r"[^a-z]")
+# A j that is not followed by a vowel is й (Zelenskij, Ajtmatov); before a
+# vowel it is дж (Japarov, Joshua), as the English press writes it.
+SHORT_J = re.compile(r"j(?![aeiouy])")
+# Longest first: the regex tries alternatives in order at each position.
+CONSONANTS = re.compile(r"shch|sch|dzh|tch|ck|kh|zh|sh|ch|dj|tz|c|j|h")
+CONSONANT_SYMBOLS = {
+    "shch": "S", "sch": "S", "sh": "S", "dzh": "J", "dj": "J", "zh": "J", "j": "J",
+    "tch": "C", "ch": "C", "kh": "X", "h": "X", "ck": "k", "tz": "ts",
+}
+# A y or i between vowels or starting a word is a glide some spellings omit
+# (Aliyev/Aliev, Yerevan/Erevan); after sh, ch, zh a y marks nothing, as
+# Russian has no soft and hard pairs there (Gorbachyov/Gorbachev).
+GLIDE = re.compile(r"(?<=[aeiouy])[yi](?=[aeiou])|^[yi](?=[aeiou])|(?<=[SCJ])y(?=[aeiou])")
+V_BEFORE_CONSONANT = re.compile(r"(?<=[aeiou])v(?=[^aeiou])")
+DOUBLED = re.compile(r"(.)\1+")
+NAME_WORD = re.compile(WORD_PATTERN)
+ALIAS_SEPARATOR = re.compile(r"\s*=\s*")
+
+
+def _consonant_symbol(match: re.Match) -> str:
+    """One letter for each consonant however romanized; c by what follows."""
+    found = match.group()
+    if found != "c":
+        return CONSONANT_SYMBOLS[found]
+    following = match.string[match.end():match.end() + 1]
+    return "C" if following in ("e", "i", "y") else "k"
+
+
+def _latin_spelling(word: str) -> str:
+    """The word in plain Latin letters: Cyrillic transliterated, marks dropped."""
+    import iuliia  # it reads its 28 schema files on import: only when a key is needed
+
+    # NFC first, so that a č typed as c + caron is mapped like a single č.
+    word = POSSESSIVE.sub("", unicodedata.normalize("NFC", word).lower())
+    if CYRILLIC.search(word):
+        word = iuliia.WIKIPEDIA.translate(word.translate(CYRILLIC_TO_RUSSIAN)).lower()
+    word = word.translate(LATIN_LETTERS)
+    if not word.isascii():
+        decomposed = unicodedata.normalize("NFKD", word)
+        word = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return NOT_A_LETTER.sub("", word)
+
+
+@functools.lru_cache(maxsize=KEY_CACHE_SIZE)
+def name_key(word: str) -> str:
+    """A key shared by one word's spellings in both scripts and romanizations.
+
+    "Tokayev", "Tokaev", "Токаев" → "tokaev"; "Zelensky", "Zelenskyy",
+    "Зеленский", and the stem "zelenski" → "zelenski". Upper-case S, C, J, X
+    stand for sh, ch, dzh/zh/j and kh/h. Not for display: only compare keys.
+    """
+    key = _latin_spelling(word)
+    key = SHORT_J.sub("y", key)
+    key = CONSONANTS.sub(_consonant_symbol, key)
+    key = key.replace("yo", "ye")
+    key = GLIDE.sub("", key).replace("y", "i")
+    key = V_BEFORE_CONSONANT.sub("u", key).replace("ou", "u")
+    return DOUBLED.sub(r"\1", key)
+
+
+def full_name_key(name: str) -> str:
+    """A person's whole name as one key: each word's key, in order, one space apart.
+
+    "Joshua Kucera", "Джошуа Кучера" and "JOSHUA  KUČERA" share a key, so the
+    author facet can merge them; "Kucera, Joshua" does not (order is kept).
+    """
+    keys = (name_key(word) for word in NAME_WORD.findall(name))
+    return " ".join(key for key in keys if key)
+
+
+@functools.lru_cache(maxsize=KEY_CACHE_SIZE)
+def is_name_like(word: str) -> bool:
+    """Whether a word may be a name, so that common words stay out of name matching.
+
+    A Cyrillic word is name-like when pymorphy3 reads it as a proper name in
+    some parse, or does not know it at all (most surnames): "Алиев", "Ереван"
+    yes, "мир", "банк", "он" no. A Latin word has no dictionary here: True.
+    """
+    lowered = word.lower()
+    if not CYRILLIC.search(lowered):
+        return any(ch.isalpha() for ch in lowered)
+    try:
+        parses = morph_analyzer().parse(lowered)
+    except ValueError:
+        return True  # a letter unicodedata cannot name: pymorphy3 cannot read it
+    if any(not NAME_GRAMMEMES.isdisjoint(p.tag.grammemes) for p in parses):
+        return True
+    return not any(p.is_known for p in parses)
+
+
+def _may_be_name_term(term: str) -> bool:
+    """Whether a Cyrillic index term may stand for a name.
+
+    Beyond ``is_name_like``: an index term is a normal form, so a term that
+    pymorphy3 knows only as an inflected form of another word came from a
+    guessed surname, not from that word. "токаев" is read as the plural
+    genitive of "токай" (a wine), yet in the index it is Токаевым's normal form.
+    """
+    if is_name_like(term):
+        return True
+    lowered = term.lower()
+    parses = morph_analyzer().parse(lowered)
+    return all(fold_yo(p.normal_form) != lowered for p in parses if p.is_known)
+
+
+def cross_script_pairs(terms: Iterable[str], min_key: int = 4) -> dict[str, list[str]]:
+    """Each index term mapped to the other script's terms with the same name key.
+
+    Keys shorter than ``min_key`` letters (sh, ch, zh, kh count as one) are
+    skipped, as too many short words meet by chance; a Cyrillic term pairs
+    only when it may be a name, so "bank" does not meet "банк". Lists are
+    sorted; terms without a match are absent. Keys are cached, and only Cyrillic terms whose key some Latin term
+    shares are looked up in the dictionary.
+    """
+    by_script: dict[bool, dict[str, set[str]]] = {True: defaultdict(set), False: defaultdict(set)}
+    for term in terms:
+        is_cyrillic = bool(CYRILLIC.search(term.lower()))
+        key = name_key(term)
+        if len(key) >= min_key:
+            by_script[is_cyrillic][key].add(term)
+    cyrillic, latin = by_script[True], by_script[False]
+    pairs: dict[str, list[str]] = {}
+    for key in cyrillic.keys() & latin.keys():
+        names = sorted(term for term in cyrillic[key] if _may_be_name_term(term))
+        if not names:
+            continue
+        spellings = sorted(latin[key])
+        for term in spellings:
+            pairs[term] = list(names)
+        for term in names:
+            pairs[term] = list(spellings)
+    return pairs
+
+
+def read_aliases(path: str | os.PathLike) -> tuple[list[list[str]], list[str]]:
+    """Read an alias file: one person a line, spellings separated by " = ".
+
+    For names transliteration cannot join: "Bob Smith = Robert Smith = Роберт
+    Смит". Text after "#" and blank lines are skipped. Returns the groups and
+    the problems, "<file>:<line>: <reason>" for each line skipped because it
+    has fewer than two spellings. A missing file raises FileNotFoundError.
+    """
+    groups: list[list[str]] = []
+    problems: list[str] = []
+    with open(path, encoding="utf-8-sig") as lines:
+        for number, line in enumerate(lines, start=1):
+            text = line.split("#", 1)[0].strip()
+            if not text:
+                continue
+            spellings: list[str] = []
+            for part in ALIAS_SEPARATOR.split(text):
+                spelling = " ".join(part.split())
+                if spelling and spelling not in spellings:
+                    spellings.append(spelling)
+            if len(spellings) < 2:
+                problems.append(f"{os.fspath(path)}:{number}: only one spelling; "
+                                "separate two or more spellings of a name with ' = '")
+                continue
+            groups.append(spellings)
+    return groups, problems
