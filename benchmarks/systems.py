@@ -48,6 +48,7 @@ def _bounds(query: dict):
 
 class Kartoteka:
     name = "kartoteka"
+    cross = True  # each word also searched in the other language (issue 11)
 
     def index_command(self, corpus: Path, index_dir: Path) -> list[str]:
         return [sys.executable, "-c", "from indexer.cli import cli; cli()", "index",
@@ -62,7 +63,8 @@ class Kartoteka:
     def search(self, query: dict) -> int:
         result = self.service.search(SearchRequest(
             query=query["q"], regions=tuple(query.get("regions", ())),
-            date_from=query.get("date_from"), date_to=query.get("date_to"), per_page=HITS))
+            date_from=query.get("date_from"), date_to=query.get("date_to"), per_page=HITS,
+            cross=self.cross))
         assert len(result["facets"]) == 5
         return result["total"]
 

@@ -207,8 +207,13 @@ def test_cross_script_pairs_list_every_spelling_of_the_other_script_sorted():
     pairs = cross_script_pairs(["tokayev", "токаев", "tokaev", "ереван", "erevan", "yerevan"])
     assert pairs["токаев"] == ["tokaev", "tokayev"]
     assert pairs["ереван"] == ["erevan", "yerevan"]
-    # Same-script spellings are not paired with each other.
-    assert pairs["tokaev"] == ["токаев"]
+    # Then the same script's other spellings, because the name is in both scripts.
+    assert pairs["tokaev"] == ["токаев", "tokayev"]
+    assert pairs["yerevan"] == ["ереван", "erevan"]
+
+
+def test_same_script_spellings_pair_only_for_a_name_found_in_both_scripts():
+    assert cross_script_pairs(["tokayev", "tokaev"]) == {}
 
 
 def test_cross_script_pairs_skip_keys_shorter_than_min_key():

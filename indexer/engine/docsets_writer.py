@@ -21,7 +21,8 @@ from pathlib import Path
 from whoosh.reading import TermNotFound
 
 from ..text.analysis import STOP_WORDS
-from ..text.names import cross_script_pairs, full_name_key
+from ..text.learned import learn_pairs, text_terms
+from ..text.names import full_name_key, name_groups
 from .copies import Copy, find_copies
 from .docsets import (
     BM25_B,
@@ -43,8 +44,9 @@ from .docsets import (
 )
 from .schema import COPY_CARD, FACET_FIELDS
 
-# The fields whose vocabulary is matched across scripts (``expand.py``).
-NAME_FIELDS = ("title", "author", "body")
+# The fields whose words, as written, are matched across scripts (``expand.py``).
+NAME_FIELDS = ("author", "exact")
+MAX_LEARNING_PAIRS = 2000  # translation pairs read to learn word pairs from
 
 
 def _postings(reader, fieldname: str, btext: bytes, positions: bool = False):
@@ -107,7 +109,8 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     total = reader.doc_count_all()
     meta = {"magic": META_MAGIC, "version": DOCSETS_VERSION, "bytes": 0, "docs": total,
             "dated": 0, "dates": None, "order": None, "live": None, "terms": {}, "facets": {},
-            "columns": {}, "labels": {}, "spellings": {}, "names": {}, "copies": {}}
+            "columns": {}, "labels": {}, "spellings": {}, "names": {}, "copies": {},
+            "learned": {}}
     entries_by_field: dict[str, dict[str, tuple]] = {fieldname: {} for fieldname in TEXT_FIELDS}
     # Deleted documents (after an update) are left out of every posting and count.
     live = None
@@ -149,11 +152,12 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
                     per_doc[docnum].append(ordinal)
             meta["facets"][facet] = spans
             meta["columns"][facet] = _write_column(out, per_doc)
+        meta["learned"] = learn_pairs(_translation_pairs(reader, total, live))
         meta["copies"] = {str(copy): primary
                           for copy, primary in _copies(reader, total, live).items()}
         # Small words are no names ("more" is not «море»).
-        meta["names"] = {fieldname: cross_script_pairs(t for t in entries_by_field[fieldname]
-                                                       if t not in STOP_WORDS)
+        meta["names"] = {fieldname: name_groups(t for t in entries_by_field[fieldname]
+                                                if t not in STOP_WORDS)
                          for fieldname in NAME_FIELDS}
         dates = array("i", [0]) * total
         if total:
@@ -242,6 +246,30 @@ def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:
         url = links[docnum].decode("utf-8").split("\n")[0]
         docs.append(Copy(docnum, card[COPY_CARD.size:], words, url, lang_of.get(docnum, "")))
     return find_copies(docs)
+
+
+def _translation_pairs(reader, total: int, live: bytes | None):
+    """(English terms, Russian terms) of each article and its translation, up
+    to ``MAX_LEARNING_PAIRS`` of them (``text/learned.py``)."""
+    links = reader.column_reader("links")
+    seen, pairs = set(), []
+    for docnum in range(total):
+        linked = links[docnum].decode("utf-8").split("\n")
+        if len(linked) < 2 or not linked[1] or not _is_live(live, docnum):
+            continue
+        other = reader.first_id("id", linked[1]) if ("id", linked[1]) in reader else None
+        if other is None or not _is_live(live, other) or frozenset((docnum, other)) in seen:
+            continue
+        seen.add(frozenset((docnum, other)))
+        texts = {}
+        for d in (docnum, other):
+            fields = reader.stored_fields(d)
+            texts[fields.get("lang")] = text_terms(f"{fields.get('title', '')}\n{fields.get('body', '')}")
+        if set(texts) == {"en", "ru"}:
+            pairs.append((texts["en"], texts["ru"]))
+            if len(pairs) >= MAX_LEARNING_PAIRS:
+                break
+    return pairs
 
 
 def _is_cyrillic(text: str) -> bool:

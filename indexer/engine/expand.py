@@ -8,9 +8,10 @@ word's own weight, holding:
 
 - ``region``: the other names of a region the word names, in both scripts
   (``text/regions``);
-- ``name``: index terms of the other script that transliterate to the same
-  name (``text/names``, matched against the index's own vocabulary when it
-  was built);
+- ``name``: words of the other script (and the same script's other
+  romanizations) that transliterate to the same name, in any case («Токаева»
+  for Tokayev): ``text/names``, matched against the index's own words as
+  written, in authors and texts, when it was built;
 - ``glossary``: the other language's words for it in the glossary
   (``text/glossary``: the shipped file and the index's own);
 - ``corpus``: words the archive's own translation pairs hold together.
@@ -27,9 +28,10 @@ from dataclasses import dataclass, field
 from whoosh import query
 
 from ..text.analysis import normal_forms
+from ..text.names import word_keys
 from ..text.regions import name_terms, region_names
 from .query import MORPH_FIELDS, Tiered
-from .schema import FIELD_BOOSTS
+from .schema import EXACT_FIELD, FIELD_BOOSTS
 
 CROSS_WEIGHT = 0.5  # of the typed word's weight, for each added word
 REASONS = ("region", "name", "glossary", "corpus")
@@ -55,7 +57,8 @@ def expand(q, sources: CrossSources):
             continue
         added = _Additions(node)
         _regions(node, added)
-        _names(node, added, sources.names)
+        if "region" not in added.shown:  # a region's names are in the taxonomy
+            _names(node, added, sources.names)
         _glossary(node, added, sources.glossary)
         _learned(node, added, sources.learned)
         if added.queries:
@@ -140,14 +143,19 @@ def _regions(node: Tiered, added: _Additions) -> None:
 
 
 def _names(node: Tiered, added: _Additions, names: dict[str, dict[str, list[str]]]) -> None:
+    """Other spellings of a name, looked up by its key: the typed spelling need
+    not be in the index ("Mirziyoyev" when the archive writes "Mirziyoev")."""
+    keys = word_keys(node.word)
     for fieldname in added.fields:
-        table = names.get(fieldname, {})
-        for term in added.terms_of(fieldname):
-            for other in table.get(term, ()):
+        groups = names.get(fieldname, {})
+        typed = set(added.terms_of(fieldname))
+        for key in sorted(keys):
+            for other in groups.get(key, ()):
+                if other in typed:
+                    continue
                 added.add("name", other.title(), fieldname, [other])
-                if fieldname not in MORPH_FIELDS:  # an author's name also in the text
-                    for morph_field in added.morph_fields:
-                        added.add("name", other.title(), morph_field, _first_forms(other))
+                if fieldname == "author" and EXACT_FIELD in added.fields:
+                    added.add("name", other.title(), EXACT_FIELD, [other])  # and in the text
 
 
 def _glossary(node: Tiered, added: _Additions, glossary) -> None:

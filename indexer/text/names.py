@@ -166,32 +166,86 @@ def _may_be_name_term(term: str) -> bool:
     return all(fold_yo(p.normal_form) != lowered for p in parses if p.is_known)
 
 
-def cross_script_pairs(terms: Iterable[str], min_key: int = 4) -> dict[str, list[str]]:
-    """Each index term mapped to the other script's terms with the same name key.
+# Case endings of Russian surnames and first names (Токаева, Токаеву,
+# Токаевым, Токаеве): a cheap first look before pymorphy3 is asked.
+NAME_ENDINGS = ("ого", "его", "ому", "ему", "ыми", "ими", "ым", "им", "ом", "ем", "ой",
+                "ей", "ых", "их", "ую", "ая", "а", "у", "е", "ы", "и", "я", "ю")
+
+
+def _cyrillic_keys(term: str, latin_prefixes: set[str]) -> set[str]:
+    """The name keys a Cyrillic word may stand for: its own, and for an inflected
+    name ("токаевым") the key of its nominative, as pymorphy3 reads it."""
+    keys = {name_key(term)}
+    stems = [term[:-len(e)] for e in NAME_ENDINGS if term.endswith(e) and len(term) > len(e) + 2]
+    if not any(name_key(stem) in latin_prefixes for stem in stems):
+        return keys
+    for parse in morph_analyzer().parse(term):
+        if not NAME_GRAMMEMES.isdisjoint(parse.tag.grammemes):
+            keys.add(name_key(fold_yo(parse.normal_form)))
+    return keys
+
+
+def name_groups(terms: Iterable[str], min_key: int = 4) -> dict[str, list[str]]:
+    """Words of a vocabulary grouped by name key, for keys that are a name in
+    both scripts: "tokaev" → [tokaev, tokayev, токаев, токаева, токаевым].
 
     Keys shorter than ``min_key`` letters (sh, ch, zh, kh count as one) are
-    skipped, as too many short words meet by chance; a Cyrillic term pairs
-    only when it may be a name, so "bank" does not meet "банк". Lists are
-    sorted; terms without a match are absent. Keys are cached, and only Cyrillic terms whose key some Latin term
-    shares are looked up in the dictionary.
+    skipped, as too many short words meet by chance; a Cyrillic word counts
+    only when it may be a name, so "bank" does not meet "банк". Words as
+    written (not normal forms) are matched in all their cases: "Tokayev"
+    meets «Токаев», «Токаева», «Токаевым». Only Cyrillic words whose key, or
+    whose stem's, some Latin word shares are looked up in the dictionary.
     """
-    by_script: dict[bool, dict[str, set[str]]] = {True: defaultdict(set), False: defaultdict(set)}
+    cyrillic_terms, latin = [], defaultdict(set)
     for term in terms:
-        is_cyrillic = bool(CYRILLIC.search(term.lower()))
-        key = name_key(term)
-        if len(key) >= min_key:
-            by_script[is_cyrillic][key].add(term)
-    cyrillic, latin = by_script[True], by_script[False]
-    pairs: dict[str, list[str]] = {}
-    for key in cyrillic.keys() & latin.keys():
+        if CYRILLIC.search(term.lower()):
+            cyrillic_terms.append(term)
+        else:
+            key = name_key(term)
+            if len(key) >= min_key:
+                latin[key].add(term)
+    latin_prefixes = {key[:n] for key in latin for n in range(min_key - 1, len(key) + 1)}
+    cyrillic: dict[str, set[str]] = defaultdict(set)
+    for term in cyrillic_terms:
+        for key in _cyrillic_keys(term, latin_prefixes):
+            if len(key) >= min_key and key in latin:
+                cyrillic[key].add(term)
+    groups = {}
+    for key in sorted(cyrillic):
         names = sorted(term for term in cyrillic[key] if _may_be_name_term(term))
-        if not names:
-            continue
-        spellings = sorted(latin[key])
-        for term in spellings:
-            pairs[term] = list(names)
-        for term in names:
-            pairs[term] = list(spellings)
+        if names:
+            groups[key] = sorted(latin[key]) + names
+    return groups
+
+
+def word_keys(word: str) -> set[str]:
+    """The name keys a typed word may stand for (an inflected Russian name: its
+    nominative's too), to look it up in ``name_groups``."""
+    word = fold_yo(word.lower())
+    if not CYRILLIC.search(word):
+        return {name_key(word)}
+    keys = {name_key(word)}
+    try:
+        parses = morph_analyzer().parse(word)
+    except ValueError:
+        return keys
+    keys.update(name_key(fold_yo(p.normal_form)) for p in parses
+                if not NAME_GRAMMEMES.isdisjoint(p.tag.grammemes))
+    return keys
+
+
+def cross_script_pairs(terms: Iterable[str], min_key: int = 4) -> dict[str, list[str]]:
+    """Each word mapped to the other script's spellings of its name, then to
+    its own script's other spellings (Tokayev: токаев, then tokaev); words
+    without a match are absent (see ``name_groups``)."""
+    pairs: dict[str, list[str]] = {}
+    for group in name_groups(terms, min_key).values():
+        for term in group:
+            own = bool(CYRILLIC.search(term))
+            other = [t for t in group if bool(CYRILLIC.search(t)) != own]
+            same = [t for t in group if bool(CYRILLIC.search(t)) == own and t != term]
+            pairs.setdefault(term, [])
+            pairs[term] += [t for t in other + same if t not in pairs[term]]
     return pairs
 
 
