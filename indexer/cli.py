@@ -64,7 +64,12 @@ def cli():
               help="Skip page files, JSON Lines records and WARC pages larger than this.")
 @click.option("--jobs", type=click.IntRange(1, 64), default=None,
               help="Worker processes (default: all cores).")
-def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs):
+@click.option("--glossary", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="More English<TAB>Russian word pairs for cross-language search, one a line.")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Spellings of one author's name, one person a line: 'Nadia = Надежда'.")
+def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, glossary,
+          aliases):
     """Build the index from SOURCES (folders or files of HTML, .txt dumps, .jsonl, .warc.gz).
 
     The new index replaces the old one only when the build succeeds; a
@@ -75,6 +80,9 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs):
         kartoteka index sample_corpus --index ./my-index
 
         kartoteka index sample_corpus new-downloads --update --report build.json
+
+    The glossary and aliases files are kept with the index and used again by
+    --update until others are given.
     """
     target = _index_dir(index_dir)
     progress = _Progress(time.perf_counter())
@@ -88,7 +96,8 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs):
 
     try:
         summary = build(sources, target, workers=jobs, on_file=on_file, strict=strict,
-                        max_file_bytes=int(max_file_mb * 1_000_000))
+                        max_file_bytes=int(max_file_mb * 1_000_000), glossary=glossary,
+                        aliases=aliases)
     except BuildError as error:
         progress.finish()
         if summary is not None:
@@ -112,6 +121,8 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs):
                    f"in {summary.seconds:.1f} s ({rate:.0f} docs/s) into {target}")
     if summary.passed_over:
         click.echo(_passed_over_line(summary.passed_over))
+    for note in summary.notes:
+        click.echo(f"skipped a line: {note}", err=True)
     _echo_problems(summary.problems, report_file)
 
 

@@ -31,11 +31,25 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(sample_index):
-    """``kartoteka serve`` on a free local port, stopped after the module."""
+    """``kartoteka serve`` on the sample corpus, stopped after the module."""
+    yield from _serve(sample_index)
+
+
+@pytest.fixture(scope="module")
+def bilingual_server(tmp_path_factory):
+    """``kartoteka serve`` on the bilingual test corpus (names, copies, ambiguous words)."""
+    from indexer import build_index
+
+    index_dir = tmp_path_factory.mktemp("bilingual") / "ix"
+    build_index([Path(__file__).parent / "fixtures" / "bilingual"], index_dir, workers=1)
+    yield from _serve(index_dir)
+
+
+def _serve(index_dir):
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-c", "from indexer.cli import cli; cli()", "serve",
-         "--index", str(sample_index), "--port", str(port)],
+         "--index", str(index_dir), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 30
@@ -93,7 +107,7 @@ def shot(page, name):
 def test_search_in_russian_filter_by_region_and_remove_the_chip(server, page):
     page.goto(server)
     page.fill("input[name=q]", "Кыргызстан")
-    page.press("input[name=q]", "Enter")
+    page.press("input[type=search][name=q]", "Enter")
     page.wait_for_selector("li.hit")
     everything = total(page)
     assert everything == page.locator("li.hit").count() > 1
@@ -157,3 +171,46 @@ def test_year_bar_click_and_russian_interface(server, page):
     assert dates and all(d.endswith(year) for d in dates)
     assert page.locator("#facet-region h3").inner_text().upper() == "РЕГИОН"
     shot(page, "year-filter-ru")
+
+
+def test_cross_language_search_says_what_it_added_and_switches_off(server, page):
+    page.goto(server)
+    page.fill("input[type=search][name=q]", "Kirghizia")
+    page.press("input[type=search][name=q]", "Enter")
+    page.wait_for_selector("li.hit")
+    expansion = page.locator(".expansions .expansion").first
+    assert "Кыргызстан" in expansion.inner_text() and "region names" in expansion.inner_text()
+    assert set(page.locator("li.hit .badge").all_inner_texts()) == {"EN", "RU"}
+    shot(page, "cross-language-on")
+    page.click("a.cross-off")
+    page.wait_for_url("**cross=0**")
+    assert page.locator(".expansions .expansion").count() == 0
+    assert page.locator("li.hit").count() == 0
+    assert page.locator(".expansions a.cross-on").is_visible()
+
+
+def test_an_ambiguous_word_shows_its_readings_and_offers_the_exact_form(server, page):
+    page.goto(server + "?q=выборы&ui=ru")
+    readings = page.locator("p.readings")
+    assert "выборы, выбор" in readings.inner_text()
+    shot(page, "readings-ru")
+    everything = total(page)
+    readings.locator("a.exact-form").click()
+    page.wait_for_url("**q=%3D%D0%B2**")
+    assert 0 < total(page) < everything
+    assert page.locator("input[type=search][name=q]").input_value() == "=выборы"
+
+
+def test_copies_are_one_hit_and_names_cross_scripts(bilingual_server, page):
+    page.goto(bilingual_server + "?q=Naryn+shepherds")
+    assert page.locator("li.hit").count() == 1
+    copies = page.locator("li.hit p.copies")
+    assert "naryn-shepherds/amp" in copies.inner_text()
+    shot(page, "copies")
+    page.locator("li.hit h2 a").click()
+    page.wait_for_selector("dd.copies")
+    assert page.locator("dd.copies li").count() == 2
+    page.goto(bilingual_server + "?q=Tokayev")
+    assert {"EN", "RU"} == set(page.locator("li.hit .badge").all_inner_texts())
+    assert "Токаев" in page.locator(".expansions").inner_text()
+    shot(page, "names-across-scripts")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import time
 
 from werkzeug.datastructures import MultiDict
@@ -48,6 +49,9 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
                          for s in ("relevance", "newest", "oldest")}
     page["export_args"] = query_string(without(current, "page"))
     page["expansions"] = result["expansions"]
+    page["readings"] = [{"word": word, "forms": forms,
+                         "url": query_string(with_changes(current, q=_exact(result["query"], word)))}
+                        for word, forms in result.get("readings", {}).items()]
     page["cross"] = request.cross
     page["cross_url"] = query_string(with_changes(current, cross=None if not request.cross
                                                   else "0"))
@@ -227,3 +231,8 @@ def article_page(service: SearchService, article_id: str, args: MultiDict) -> di
             "back_url": query_string(current),
             "link_args": query_string(current),
             "other_ui_url": query_string(_switch_ui(current, ui))}
+
+
+def _exact(query: str, word: str) -> str:
+    """The query with ``word`` asked for in that form only (``=word``)."""
+    return re.sub(rf"(?<![=\w]){re.escape(word)}(?!\w)", "=" + word, query, count=1)

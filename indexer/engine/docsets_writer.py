@@ -46,7 +46,8 @@ from .schema import COPY_CARD, FACET_FIELDS
 
 # The fields whose words, as written, are matched across scripts (``expand.py``).
 NAME_FIELDS = ("author", "exact")
-MAX_LEARNING_PAIRS = 2000  # translation pairs read to learn word pairs from
+MAX_LEARNING_PAIRS = 2000
+KEYS_PER_DOC = 3  # position keys only for words at most this often per document, on average  # translation pairs read to learn word pairs from
 
 
 def _postings(reader, fieldname: str, btext: bytes, positions: bool = False):
@@ -357,7 +358,11 @@ def _write_term(out, reader, fieldname, btext, norms, total, docs, live=None):
     dense = reader.doc_frequency(fieldname, btext) * DENSE_FRACTION >= total
     # Frequent terms also keep their positions: checking a phrase of common
     # words through Whoosh would decode them for every candidate document.
-    positions = dense and reader.schema[fieldname].format.supports("positions")
+    # Not the very common words ("the", "в": dozens a document), whose keys would
+    # be most of the file: a phrase with them is checked through Whoosh instead,
+    # among the documents its other words leave.
+    positions = (dense and reader.schema[fieldname].format.supports("positions")
+                 and reader.frequency(fieldname, btext) <= KEYS_PER_DOC * total)
     ids, weights, where = _postings(reader, fieldname, btext, positions=positions)
     if live is not None:
         keep = [i for i, d in enumerate(ids) if _is_live(live, d)]

@@ -35,9 +35,11 @@ def place_own_files(building: Path, own: dict[str, Path], summary: BuildSummary)
         if target.exists():
             target.unlink()  # a hard link to the last generation's copy
         shutil.copyfile(path, target)
-    if (building / GLOSSARY).exists():
-        from ..text.glossary import Glossary
+        if name == GLOSSARY:
+            from ..text.glossary import Glossary
 
-        summary.notes += Glossary.load([building / GLOSSARY]).problems
-    if (building / AUTHOR_ALIASES).exists():
-        summary.notes += read_aliases(building / AUTHOR_ALIASES)[1]
+            problems = Glossary.load([path]).problems
+        else:
+            problems = read_aliases(path)[1]
+        # Named as the researcher gave it (an update's carried-over copy too).
+        summary.notes += [p.replace(str(target), str(path)) for p in problems]
