@@ -151,9 +151,13 @@ def test_a_title_only_match_is_marked_in_the_title(service):
     assert "<mark>backers</mark>" in hit["title_html"]
 
 
-def test_did_you_mean_repairs_the_layout_and_the_spelling(service):
+def test_did_you_mean_repairs_the_layout_the_spelling_and_the_language(service):
     assert search(service, "rshuspcnfy")["suggestion"]["query"] == "кыргызстан"
     assert search(service, "Kyrgystan")["suggestion"]["query"].lower() == "kyrgyzstan"
+    # Typed words only, Russian articles only: the English word finds nothing,
+    # its Russian equivalent does.
+    result = search(service, "election", cross=False, langs=("ru",))
+    assert result["total"] == 0 and result["suggestion"]["query"] == "выборы"
 
 
 def test_the_cli_prints_what_was_searched_and_takes_the_researchers_files(tmp_path):

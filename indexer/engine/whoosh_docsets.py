@@ -9,10 +9,11 @@ behind a ``current`` link (``store.py``). See docs/index-format.md.
 
 from __future__ import annotations
 
-import difflib
 import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from rapidfuzz import fuzz, process
 
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
@@ -27,7 +28,7 @@ from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_i
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "lang": "lang", "year": "date"}  # the filter each facet ignores
-SIMILAR_RATIO = 0.75  # how close (difflib's ratio) a term must be to count as similar
+SIMILAR_RATIO = 0.75  # how close (rapidfuzz's ratio, 0–1) a term must be to count as similar
 
 
 class WhooshDocsetsEngine:
@@ -166,23 +167,18 @@ class WhooshDocsetsGeneration:
 
     def similar_words(self, word: str, limit: int) -> list[str]:
         """Title and body terms sharing ``word``'s first letter, of about its
-        length and close by ``difflib``'s ratio; ranked by ratio, then by how
-        many documents hold them."""
+        length and close by edit distance (rapidfuzz's ratio); ranked by
+        closeness, then by how many documents hold them."""
         if not word or limit < 1:
             return []
         slack = max(2, len(word) // 4)
-        matcher = difflib.SequenceMatcher(None, b=word, autojunk=False)
-        scored = []
-        for term in self._terms_by_letter().get(word[0], ()):
-            if abs(len(term) - len(word)) > slack:
-                continue
-            matcher.set_seq1(term)
-            if matcher.real_quick_ratio() < SIMILAR_RATIO or matcher.quick_ratio() < SIMILAR_RATIO:
-                continue
-            ratio = 1.0 if term == word else matcher.ratio()
-            if ratio >= SIMILAR_RATIO:
-                scored.append((-ratio, -self._document_frequency(term), term))
-        return [term for _, _, term in sorted(scored)[:limit]]
+        candidates = [t for t in self._terms_by_letter().get(word[0], ())
+                      if abs(len(t) - len(word)) <= slack]
+        found = process.extract(word, candidates, scorer=fuzz.ratio,
+                                score_cutoff=SIMILAR_RATIO * 100, limit=None)
+        scored = sorted((-(101 if term == word else score), -self._document_frequency(term), term)
+                        for term, score, _ in found)
+        return [term for _, _, term in scored[:limit]]
 
     def _terms_by_letter(self) -> dict[str, list[str]]:
         """The title and body vocabulary by first letter, gathered on first use."""

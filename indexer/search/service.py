@@ -257,7 +257,17 @@ def _suggestion(generation: Generation, request: SearchRequest) -> dict | None:
             return 0
         return 0 if query is None else generation.search(query, filters, "newest", 0, 1).total
 
-    return suggest(request.query, count, generation.similar_words)
+    def translate(text: str) -> list[str]:
+        try:
+            query = generation.parse(text, cross=True)
+        except QueryError:
+            return []
+        first: dict[str, str] = {}
+        for expansion in query.expansions if query is not None else []:
+            first.setdefault(expansion["word"], expansion["added"][0])
+        return [" ".join(first.get(w, w) for w in text.split())] if first else []
+
+    return suggest(request.query, count, generation.similar_words, translate)
 
 
 def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:

@@ -1,13 +1,17 @@
 """"Did you mean": a repaired query for a search that found nothing.
 
-Two repairs, tried in order, the first that finds hits kept:
+Three repairs, tried in order, the first that finds hits kept:
 
 1. the keyboard layout: a query typed with the wrong layout on (``rshuspcnfy``
    for «кыргызстан», ``Лнкпнызефт`` for "Kyrgyzstan") is converted through
    the standard ЙЦУКЕН ↔ QWERTY key map;
 2. spelling: each word the index does not know is replaced by a close word of
    the index's own title/body vocabulary (``Generation.similar_words``), in
-   the query as typed and in its layout conversion.
+   the query as typed and in its layout conversion;
+3. the other language: each word replaced by its first equivalent in the
+   other language (what cross-language search adds: a region's other name,
+   the name in the other script, the glossary's word) — a search with
+   ``cross=0``, or one filtered to the other language, finds nothing as typed.
 
 Only plain queries are repaired: words, no operators, fields, phrases,
 wildcards or parentheses. A replacement word is an index term, that is a
@@ -91,10 +95,12 @@ def respell(text: str, similar_words: Callable[[str, int], list[str]]) -> list[s
 
 
 def suggest(query: str, count: Callable[[str], int],
-            similar_words: Callable[[str, int], list[str]]) -> dict | None:
+            similar_words: Callable[[str, int], list[str]],
+            translate: Callable[[str], list[str]] = lambda text: []) -> dict | None:
     """``{"query": repaired, "total": n}`` for the first repair that finds
     hits (``count`` gives a query's total under the request's filters), or
-    ``None``. ``similar_words`` is the generation's."""
+    ``None``. ``similar_words`` is the generation's; ``translate`` gives the
+    query in the other language."""
     query = " ".join(query.split())
     if not query or not is_plain(query):
         return None
@@ -103,6 +109,7 @@ def suggest(query: str, count: Callable[[str], int],
     candidates += respell(query, similar_words)
     if switched:
         candidates += respell(switched, similar_words)
+    candidates += translate(query)
     tried = set()
     for candidate in candidates:
         candidate = " ".join(candidate.split())
