@@ -65,7 +65,7 @@ class Kartoteka:
             query=query["q"], regions=tuple(query.get("regions", ())),
             date_from=query.get("date_from"), date_to=query.get("date_to"), per_page=HITS,
             cross=self.cross))
-        assert len(result["facets"]) == 5
+        assert len(result["facets"]) == 6
         return result["total"]
 
 

@@ -21,6 +21,8 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "SearchService": "search.service", "SearchRequest": "search.service",
     "SORTS": "search.service",
+    "open_export": "search.exports",
+    "neutralized": "search.exports",
     "build_index": "engine.build", "update_index": "engine.build", "BuildSummary": "engine.build",
     "default_index_dir": "engine.store", "current_generation": "engine.store",
     "BadRequest": "errors", "QueryError": "errors", "BuildError": "errors",
@@ -30,7 +32,7 @@ _PUBLIC = {
     "RU_MONTH_GENITIVE": "text.dates", "REGIONS": "text.regions", "region_slug": "text.regions", "GROUPS": "text.regions", "region_label": "text.regions",
 }
 
-__all__ = ["__version__", *_PUBLIC]
+__all__ = ["__version__"] + list(_PUBLIC)
 
 
 def __getattr__(name: str):

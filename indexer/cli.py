@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import html
 import json
 import os
@@ -13,13 +14,22 @@ from collections import Counter
 import click
 
 from . import __version__
+from .cli_options import (
+    BadQuery,
+    _count,
+    _index_dir,
+    _request,
+    index_option,
+    search_options,
+)
+from .cli_tools import kwic, timeline
 from .engine.build import BuildSummary, build_index, update_index
-from .engine.store import default_index_dir
 from .errors import BuildError, IndexFormatError, QueryError
 from .ingest.corpus import DEFAULT_MAX_BYTES
 from .labels import labelled_facets
 from .model import CorpusWarning, NoDate
-from .search.service import SORTS, SearchRequest, SearchService
+from .search.exports import OPTIONAL_COLUMNS, open_export, used_sort
+from .search.service import SearchService
 from .text.regions import GROUPS, REGIONS
 
 FACET_PREVIEW = 6
@@ -27,24 +37,10 @@ MAX_PROBLEMS_SHOWN = 50
 # How the summary names the WARC records passed over (the rest: record type + "s").
 PASSED_OVER_LABELS = {"not-html": "not HTML", "not-200": "not 200 OK", "other": "of other types",
                       "metadata": "metadata", "warcinfo": "warcinfo"}
+ORDER_NAMES = {"relevance": "by relevance", "newest": "newest first", "oldest": "oldest first"}
 
 
-class BadQuery(click.ClickException):
-    """A query or filter the search service cannot read: exit status 2."""
-
-    exit_code = 2
-
-
-index_option = click.option(
-    "--index", "index_dir", type=click.Path(file_okay=False), default=None,
-    help="Index folder (default: $KARTOTEKA_INDEX, else ~/.local/share/kartoteka/index).")
-
-
-def _index_dir(value: str | None):
-    return value or default_index_dir()
-
-
-@click.group()
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kartoteka")
 def cli():
     """kartoteka: a bilingual (English + Russian) search engine for a news archive."""
@@ -114,11 +110,13 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
     if summary.mode == "update":
         click.echo(f"Updated {target}: {summary.added} added, {summary.changed} changed, "
                    f"{summary.removed} removed, {summary.unchanged} unchanged "
-                   f"(read {summary.files_read} of {summary.files} files) in "
-                   f"{summary.seconds:.1f} s; it holds {summary.total} articles ({by_lang})")
+                   f"(read {summary.files_read} of {_count(summary.files, 'file')}) in "
+                   f"{summary.seconds:.1f} s; it holds {_count(summary.total, 'article')} "
+                   f"({by_lang})")
     else:
-        click.echo(f"Indexed {summary.total} articles ({by_lang}) from {summary.files} files "
-                   f"in {summary.seconds:.1f} s ({rate:.0f} docs/s) into {target}")
+        click.echo(f"Indexed {_count(summary.total, 'article')} ({by_lang}) from "
+                   f"{_count(summary.files, 'file')} in {summary.seconds:.1f} s "
+                   f"({rate:.0f} docs/s) into {target}")
     if summary.passed_over:
         click.echo(_passed_over_line(summary.passed_over))
     for note in summary.notes:
@@ -128,10 +126,9 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
 
 def _passed_over_line(counts: Counter) -> str:
     """The summary's line, e.g. "Passed over 23 WARC records: 20 requests, 3 redirects"."""
-    total = sum(counts.values())
-    parts = [f"{n} {PASSED_OVER_LABELS.get(why) or why + ('s' if n != 1 else '')}"
+    parts = [f"{n} {PASSED_OVER_LABELS[why]}" if why in PASSED_OVER_LABELS else _count(n, why)
              for why, n in counts.most_common()]
-    return f"Passed over {total} WARC record{'s' if total != 1 else ''}: {', '.join(parts)}"
+    return f"Passed over {_count(sum(counts.values()), 'WARC record')}: {', '.join(parts)}"
 
 
 def _echo_problems(problems, report_file=None) -> None:
@@ -162,7 +159,9 @@ def _write_report(path: str, report: dict) -> None:
 
 
 class _Progress:
-    """A progress bar of files, with articles and docs/s, on stderr (terminals only)."""
+    """One line on stderr that a build rewrites as it goes (terminals only): files
+    and articles so far. An update learns which articles are new only after
+    reading the changed files, so until then it counts those: never "0 articles"."""
 
     WIDTH = 30
 
@@ -170,6 +169,8 @@ class _Progress:
         self.started = started
         self.tty = sys.stderr.isatty()
         self.last = 0.0
+        self.shown = 0  # the length of the line on screen, to blank out what a shorter one leaves
+        self._show("reading the sources …")  # the first file may take a while
 
     def update(self, summary) -> None:
         now = time.perf_counter()
@@ -177,38 +178,35 @@ class _Progress:
         if not self.tty or (now - self.last < 0.1 and not done):
             return
         self.last = now
+        if summary.mode == "update":
+            self._show(f"read {_count(summary.files_read, 'new or changed file')} …")
+            return
         filled = self.WIDTH * summary.files // max(summary.files_total, 1)
         rate = summary.total / max(now - self.started, 1e-6)
-        click.echo(f"\r[{'#' * filled}{' ' * (self.WIDTH - filled)}] "
-                   f"{summary.files}/{summary.files_total} files, {summary.total} articles, "
-                   f"{rate:.0f} docs/s ", err=True, nl=False)
+        self._show(f"[{'#' * filled}{' ' * (self.WIDTH - filled)}] {summary.files}/"
+                   f"{_count(summary.files_total, 'file')}, {_count(summary.total, 'article')}, "
+                   f"{rate:.0f} docs/s" + (", writing the index …" if done else ""))
+
+    def _show(self, line: str) -> None:
+        if self.tty:
+            click.echo(f"\r{line.ljust(self.shown)}", err=True, nl=False)
+            self.shown = len(line)
 
     def finish(self) -> None:
-        if self.tty and self.last:
+        if self.shown:
             click.echo("", err=True)
+            self.shown = 0
 
 
 @cli.command()
 @click.argument("query", default="")
-@click.option("--region", "regions", multiple=True, metavar="REGION",
-              help="Region or region group: a slug or a name in either language "
-                   "(see 'kartoteka regions'; repeat for any of several).")
-@click.option("--author", "authors", multiple=True, metavar="NAME",
-              help="Author name as written (repeat for any of several).")
-@click.option("--lang", type=click.Choice(["en", "ru"]), default=None)
-@click.option("--from", "date_from", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--to", "date_to", metavar="DATE", help="YYYY, YYYY-MM or YYYY-MM-DD.")
-@click.option("--undated", is_flag=True,
-              help="Articles without a date: alone, only those; with --from/--to, those too.")
-@click.option("--no-cross", "no_cross", is_flag=True,
-              help="Search the words as typed only, not region names' other-language names.")
-@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
-@click.option("--limit", type=int, default=10, show_default=True, help="Hits per page.")
+@search_options
+@click.option("--limit", type=int, default=10, show_default=True,
+              help="Hits per page (at most 100: 'kartoteka export' writes them all).")
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @index_option
-def search(query, regions, authors, lang, date_from, date_to, undated, no_cross, sort, limit,
-           page, as_json, index_dir):
+def search(query, limit, page, as_json, index_dir, **options):
     """Search the index. An empty QUERY lists everything the filters allow.
 
     Words are ANDed; OR, NOT, -word, "phrases", title:, author: and word*
@@ -220,11 +218,7 @@ def search(query, regions, authors, lang, date_from, date_to, undated, no_cross,
 
         kartoteka search --undated --from 2019 --to 2019
     """
-    request = SearchRequest(
-        query=query, regions=regions, authors=authors, langs=(lang,) if lang else (),
-        date_from=date_from, date_to=date_to, undated=undated, cross=not no_cross, sort=sort,
-        page=page,
-        per_page=limit)
+    request = _request(query, page=page, per_page=limit, **options)
     service = SearchService(_index_dir(index_dir))
     try:
         result = service.search(request)
@@ -249,7 +243,7 @@ def _print_result(result: dict) -> None:
     total, page, per_page = result["total"], result["page"], result["per_page"]
     pages = max(1, -(-total // per_page))
     shown = f' for "{result["query"]}"' if result["query"] else ""
-    click.echo(f"{total} article{'s' if total != 1 else ''}{shown} — page {page} of {pages}")
+    click.echo(f"{_count(total, 'article')}{shown} — page {page} of {pages}")
     for expansion in result.get("expansions", []):
         click.echo(f"also searched {expansion['word']} as ({expansion['why']}): "
                    f"{', '.join(expansion['added'])} (--no-cross: the words as typed only)")
@@ -261,8 +255,7 @@ def _print_result(result: dict) -> None:
             hit["id"] += f" (also as {', '.join(c['id'] for c in hit['copies'])})"
     suggestion = result.get("suggestion")
     if suggestion:
-        n = suggestion["total"]
-        click.echo(f"Did you mean: {suggestion['query']} ({n} article{'s' if n != 1 else ''})")
+        click.echo(f"Did you mean: {suggestion['query']} ({_count(suggestion['total'], 'article')})")
     for number, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
         meta = " · ".join(filter(None, [hit["date"] or "no date", hit["lang"],
                                         ", ".join(hit["authors"]), ", ".join(hit["regions"])]))
@@ -278,6 +271,52 @@ def _print_result(result: dict) -> None:
                 top = top[-FACET_PREVIEW:]
             more = " …" if len(top) > FACET_PREVIEW else ""
             click.echo(f"{name:>12}: {', '.join(top[:FACET_PREVIEW])}{more}")
+
+
+@cli.command()
+@click.argument("query", default="")
+@search_options
+@click.option("--format", "kind", type=click.Choice(["csv", "jsonl"]), required=True,
+              help="csv: UTF-8 with a byte order mark, for spreadsheets; jsonl: JSON Lines, "
+                   "a provenance record first.")
+@click.option("--columns", multiple=True, metavar="NAME,…",
+              help=f"Optional columns after the default ones: {', '.join(OPTIONAL_COLUMNS)}.")
+@click.option("--out", default="-", type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write (default: standard output).")
+@index_option
+def export(query, kind, columns, out, index_dir, **options):
+    """Write every hit of a search as CSV or JSON Lines, however many.
+
+    The columns, cells and provenance are the web page's exports' own: cells
+    a spreadsheet would run as formulas start with ', and the order used is
+    said (relevance with no query words is newest first).
+
+    Examples:
+
+        kartoteka export выборы --region kyrgyzstan --format csv --out v.csv
+
+        kartoteka export --lang ru --format jsonl --columns body > ru.jsonl
+    """
+    request = _request(query, **options)
+    try:
+        export = open_export(SearchService(_index_dir(index_dir)), request, columns)
+    except QueryError as error:
+        raise BadQuery(str(error)) from None
+    except (FileNotFoundError, IndexFormatError) as error:
+        raise click.ClickException(str(error)) from None
+    try:
+        with click.open_file(out, "wb") as handle:  # "-": standard output
+            for chunk in export.csv_chunks() if kind == "csv" else export.jsonl_chunks():
+                handle.write(chunk.encode("utf-8"))
+            handle.flush()  # a short export still in the buffer meets a closed pipe here
+    except BrokenPipeError:  # the reader stopped (| head): end quietly, as Python's docs advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
+    where = "" if out == "-" else f" to {out}"
+    click.echo(f"Exported {_count(export.total, 'article')} ({ORDER_NAMES[used_sort(request)]})"
+               f"{where}", err=True)
 
 
 @cli.command()
@@ -309,13 +348,24 @@ def serve(index_dir, host, port):
 
         kartoteka serve --port 8000
     """
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
     from webapp import create_app  # only this command knows the web app
 
     app = create_app({"INDEX_DIR": str(_index_dir(index_dir))})
+    try:
+        server = create_server(app, host=host, port=port,
+                               threads=int(os.environ.get("KARTOTEKA_THREADS", "4")))
+    except OSError as error:
+        raise click.ClickException(
+            f"port {port} is in use: choose another with --port" if error.errno == errno.EADDRINUSE
+            else f"cannot serve at {host}:{port}: {error.strerror or error}") from None
     click.echo(f"Serving {app.config['INDEX_DIR']} at http://{host}:{port}/", err=True)
-    waitress_serve(app, host=host, port=port, threads=int(os.environ.get("KARTOTEKA_THREADS", 4)))
+    server.run()
+
+
+cli.add_command(timeline)
+cli.add_command(kwic)
 
 
 def main():  # pragma: no cover - the console script's entry point

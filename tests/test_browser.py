@@ -214,3 +214,69 @@ def test_copies_are_one_hit_and_names_cross_scripts(bilingual_server, page):
     assert {"EN", "RU"} == set(page.locator("li.hit .badge").all_inner_texts())
     assert "Токаев" in page.locator(".expansions").inner_text()
     shot(page, "names-across-scripts")
+
+
+def test_a_facets_more_view_filters_and_sorts_and_toggles_back_into_the_search(server, page):
+    page.goto(server + "?q=election")
+    page.locator("#facet-author .all-values a").click()
+    page.wait_for_url("**/facet/author?q=election**")
+    everything = page.locator("ul.values a.value").count()
+    page.fill("form.find-values input[name=find]", "OSMON")
+    page.press("form.find-values input[name=find]", "Enter")
+    page.wait_for_url("**find=OSMON**")
+    labels = page.locator("ul.values a.value .label").all_inner_texts()
+    assert labels and len(labels) < everything and all("osmon" in x.casefold() for x in labels)
+    page.fill("form.find-values input[name=find]", "")
+    page.press("form.find-values input[name=find]", "Enter")
+    page.locator('.listing a[data-order="az"]').click()
+    page.wait_for_url("**order=az**")
+    labels = page.locator("ul.values a.value .label").all_inner_texts()
+    assert len(labels) == everything and labels == sorted(labels, key=str.casefold)
+    shot(page, "facet-more-authors")
+    chosen = page.locator("ul.values a.value:not(.zero)").first
+    name, expected = chosen.get_attribute("data-value"), int(chosen.locator(".count").inner_text())
+    chosen.click()
+    page.wait_for_selector("li.hit")
+    assert "q=election" in page.url and "author=" in page.url and total(page) == expected
+    assert page.locator(f'#facet-author a.value.selected[data-value="{name}"]').count() == 1
+
+
+def test_phone_layout_puts_the_first_hit_in_view_and_folds_the_facets(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + "?q=Кыргызстан")
+    first = page.locator("li.hit").first.bounding_box()
+    assert first["y"] >= 0 and first["y"] + first["height"] <= 844
+    assert not page.locator("#facet-author").is_visible()
+    filters = page.locator("details.filters > summary")
+    assert filters.is_visible() and filters.bounding_box()["y"] < first["y"]
+    shot(page, "phone-results")
+    page.screenshot(path=str(ARTIFACTS / "phone-first-screen.png"))  # what a phone shows at once
+    filters.click()
+    assert page.locator("#facet-author").is_visible()
+    assert page.locator("#facet-region details.more").count() == 1
+    page.goto(server + "facet/region?q=Кыргызстан&ui=ru")
+    assert page.locator("ul.values a.value").count() == 25
+    shot(page, "phone-facet-more-ru")
+    context.close()
+
+
+def test_desktop_layout_keeps_author_language_and_year_above_the_fold(server, page):
+    page.goto(server + "?q=Кыргызстан")
+    assert not page.locator("details.filters > summary").is_visible()
+    for facet in ("author", "lang", "year"):
+        heading = page.locator(f"#facet-{facet} h3")
+        assert heading.is_visible() and heading.bounding_box()["y"] < 900, facet
+    assert not page.locator('#facet-region a.value[data-value="armenia"]').is_visible()
+    page.locator("#facet-region details.more summary").click()
+    assert page.locator('#facet-region a.value[data-value="armenia"]').is_visible()
+    page.locator("#facet-region details.more summary").click()
+    shot(page, "desktop-results")
+    hits = total(page)
+    page.locator("li.hit h2 a").nth(1).click()
+    page.wait_for_selector("nav.hit-nav")
+    assert page.locator("nav.hit-nav .position").inner_text() == f"2 of {hits}"
+    page.locator('nav.hit-nav a[rel="next"]').click()
+    page.wait_for_url("**hit=3**")
+    assert page.locator("nav.hit-nav .position").inner_text() == f"3 of {hits}"
+    shot(page, "article-hit-nav")

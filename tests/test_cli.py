@@ -1,16 +1,24 @@
 """End to end through the ``kartoteka`` command on the shipped sample corpus."""
 
+import csv
+import io
 import json
+import os
+import pty
 import re
+import select
+import socket
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
+from conftest import ROOT, SAMPLE_CORPUS, write_jsonl
 
+from indexer import build_index
 from indexer.cli import cli
 from indexer.ingest.corpus import find_files, read_corpus
 from indexer.model import Article
-
-from conftest import SAMPLE_CORPUS, write_jsonl
 
 
 @pytest.fixture(scope="session")
@@ -130,8 +138,8 @@ def test_the_old_name_kirghizia_is_found_in_any_case(sample_index, corpus_articl
 
 def test_election_finds_elections(sample_index, corpus_articles):
     plural_only = {a.id for a in corpus_articles if a.lang == "en"
-                   and re.search(r"\belections\b", a.body, re.I)
-                   and not re.search(r"\belection\b", a.body, re.I)}
+                   and re.search(r"\belections\b", a.body, re.IGNORECASE)
+                   and not re.search(r"\belection\b", a.body, re.IGNORECASE)}
     assert plural_only and plural_only <= found(sample_index, "election")
 
 
@@ -208,7 +216,7 @@ def test_json_output_has_exactly_the_documented_shape(sample_index):
     assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion",
                            "expansions", "readings"}
     assert result["suggestion"] is None
-    assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year"}
+    assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year", "topic"}
     # "labels": an author's name in each script, where the index spells it in both.
     assert {"value", "label", "count"} <= set(result["facets"]["author"][0]) <= {
         "value", "label", "count", "labels"}
@@ -280,3 +288,148 @@ def test_no_cross_searches_the_words_as_typed(sample_index):
     typed = search_json(sample_index, "Kyrgyzstan", "--no-cross")
     assert typed["expansions"] == [] and {h["lang"] for h in typed["hits"]} == {"en"}
     assert search_json(sample_index, "Kyrgyzstan")["total"] > typed["total"]
+
+
+GRAIN_ARTICLES = 150
+GRAIN_IN = 120  # articles that mention grain; the rest mention wheat only
+
+
+def grain_records(first: int, count: int) -> list[dict]:
+    """Short articles (too short to count as copies of each other), each its own title."""
+    return [{"id": f"report-{i}", "lang": "en", "date": f"{2000 + i % 20}-{1 + i % 12:02}-15",
+             "title": f"Harvest report number {i}", "regions": ["kazakhstan"],
+             "body": f"Farm {i} sold {i * 7} tonnes of "
+                     + ("wheat." if i % 5 == 0 else "grain and wheat.")}
+            for i in range(first, first + count)]
+
+
+@pytest.fixture(scope="module")
+def grain_index(tmp_path_factory):
+    """An index of ``GRAIN_ARTICLES`` small articles: more than a page of 100."""
+    root = tmp_path_factory.mktemp("grain")
+    (root / "c").mkdir()
+    write_jsonl(root / "c" / "reports.jsonl", grain_records(0, GRAIN_ARTICLES))
+    build_index([root / "c"], root / "ix", workers=1)
+    return root / "ix"
+
+
+@pytest.mark.parametrize("query, expected", [("", GRAIN_ARTICLES), ("grain", GRAIN_IN)])
+def test_export_writes_every_hit_as_csv(grain_index, query, expected):
+    result = CliRunner().invoke(cli, ["export", query, "--format", "csv", "--index",
+                                      str(grain_index)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"), newline="")))
+    assert len(rows) == len({r["id"] for r in rows}) == expected
+    assert result.stderr.startswith(f"Exported {expected} articles (")
+
+
+def test_export_writes_every_hit_as_json_lines_to_a_file(grain_index, tmp_path):
+    out = tmp_path / "grain.jsonl"
+    result = run("export", "grain", "--sort", "oldest", "--format", "jsonl", "--columns",
+                 "body", "--out", str(out), "--index", str(grain_index))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert result.stderr == f"Exported {GRAIN_IN} articles (oldest first) to {out}\n"
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    provenance, records = lines[0]["provenance"], lines[1:]
+    assert provenance["total"] == len(records) == GRAIN_IN
+    assert provenance["sort"] == "oldest" and provenance["query"] == "grain"
+    assert all("grain" in r["body"] for r in records)
+    assert [r["date"] for r in records] == sorted(r["date"] for r in records)
+
+
+def test_export_into_a_pipe_its_reader_closed_ends_quietly(small_index):
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from indexer.cli import cli; cli()", "export", "--format", "csv",
+         "--index", str(small_index)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
+    process.stdout.close()  # as `| head` does once it has its lines
+    assert process.stderr.read() == b""
+    assert process.wait(timeout=120) == 1
+
+
+def test_export_to_a_file_that_cannot_be_written_says_why(small_index, tmp_path):
+    result = run("export", "--format", "csv", "--out", str(tmp_path / "no" / "such.csv"),
+                 "--index", str(small_index))
+    assert result.exit_code == 1
+    assert result.output == f"Error: cannot write {tmp_path / 'no' / 'such.csv'}: " \
+                            "No such file or directory\n"
+
+
+def test_every_command_answers_dash_h():
+    group = run("-h")
+    assert group.exit_code == 0 and group.output == run("--help").output
+    assert set(cli.commands) >= {"index", "search", "export", "regions", "serve"}
+    for name in cli.commands:
+        result = run(name, "-h")
+        assert result.exit_code == 0, name
+        assert re.match(rf"Usage: \S+ {name} ", result.output), result.output
+        assert result.output == run(name, "--help").output
+    # The search's page limit points to the command without one.
+    assert "'kartoteka export' writes them all" in " ".join(run("search", "-h").output.split())
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(cli, ["serve", "--port", str(port), "--index",
+                                          str(tmp_path / "ix")])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        f"Error: port {port} is in use: choose another with --port"]
+
+
+def on_a_terminal(*args: str) -> str:
+    """What ``kartoteka ARGS`` shows a person at a terminal (stderr a tty)."""
+    main, child = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-c", "from indexer.cli import cli; cli()", *args],
+                               stdin=child, stdout=child, stderr=child, cwd=ROOT)
+    os.close(child)
+    shown = b""
+    try:
+        while select.select([main], [], [], 120)[0]:
+            try:
+                data = os.read(main, 4096)
+            except OSError:  # EIO: the command ended and closed the terminal
+                break
+            if not data:
+                break
+            shown += data
+    finally:
+        os.close(main)
+        assert process.wait(timeout=120) == 0, shown
+    return shown.decode("utf-8")
+
+
+def test_progress_counts_the_articles_of_a_small_build_and_an_update(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for n in range(3):
+        write_jsonl(corpus / f"part-{n}.jsonl", grain_records(n * 10, 10))
+    shown = on_a_terminal("index", str(corpus), "--index", str(tmp_path / "ix"), "--jobs", "1")
+    assert "3/3 files, 30 articles, " in shown
+    assert " 0 articles" not in shown
+    assert "Indexed 30 articles (30 en) from 3 files in " in shown
+    write_jsonl(corpus / "part-3.jsonl", grain_records(30, 1))
+    shown = on_a_terminal("index", str(corpus), "--index", str(tmp_path / "ix"), "--update")
+    assert "read 1 new or changed file …" in shown and " 0 articles" not in shown
+    assert "1 added, 0 changed, 0 removed, 30 unchanged (read 1 of 4 files)" in shown
+    assert "it holds 31 articles (31 en)" in shown
+
+
+def test_counts_of_one_are_singular(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    write_jsonl(corpus / "one.jsonl", grain_records(0, 1))
+    result = run("index", str(corpus), "--index", str(tmp_path / "ix"))
+    assert "Indexed 1 article (1 en) from 1 file in " in result.output
+    write_jsonl(corpus / "one.jsonl", grain_records(1, 1))
+    result = run("index", str(corpus), "--index", str(tmp_path / "ix"), "--update")
+    assert "(read 1 of 1 file)" in result.output and "it holds 1 article (1 en)" in result.output
+    found = run("search", "wheat", "--index", str(tmp_path / "ix"))
+    assert found.output.startswith('1 article for "wheat"')
+    exported = run("export", "--format", "csv", "--out", str(tmp_path / "one.csv"), "--index",
+                   str(tmp_path / "ix"))
+    assert exported.stderr.startswith("Exported 1 article (newest first)")
+    shown = on_a_terminal("index", str(corpus), "--index", str(tmp_path / "ix2"))
+    assert "1/1 file, 1 article, " in shown

@@ -73,7 +73,7 @@ def test_api_has_exactly_the_cli_json_shape(client):
     assert set(data["hits"][0]) == {"id", "url", "lang", "title", "title_html", "authors",
                                     "date", "regions", "topics", "source", "snippet", "score",
                                     "copies"}
-    assert set(data["facets"]) == {"region", "region_group", "author", "lang", "year"}
+    assert set(data["facets"]) == {"region", "region_group", "author", "lang", "year", "topic"}
 
 
 def test_region_tree_group_counts_cover_their_countries(client):

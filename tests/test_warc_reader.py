@@ -274,7 +274,7 @@ def test_index_command_reads_a_crawl_and_its_articles_are_found(tmp_path):
     path = write(tmp_path, full_crawl().bytes())
     result = run("index", path, "--index", tmp_path / "ix", "--report", tmp_path / "r.json")
     assert result.exit_code == 0, result.output
-    assert "Indexed 5 articles (4 en, 1 ru) from 1 files" in result.output
+    assert "Indexed 5 articles (4 en, 1 ru) from 1 file" in result.output
     assert ("Passed over 9 WARC records: 3 not HTML, 1 warcinfo, 1 request, 1 redirect, "
             "1 not 200 OK, 1 revisit, 1 metadata") in result.output
     assert re.search(r"crawl\.warc\.gz: https://news\.example\.org/sections \(at byte \d+\): "

@@ -22,7 +22,8 @@ def check_page(html: bytes):
     soup = BeautifulSoup(html, "lxml")
     assert not soup.find("kx-evil")
     assert not soup.find(["script", "iframe", "object", "embed", "foreignobject"])
-    assert all(svg.get("class") == ["chart"] for svg in soup.find_all("svg"))  # our year chart
+    # Only our charts: the year bars and the query's timeline.
+    assert all(svg.get("class") in (["chart"], ["timeline-chart"]) for svg in soup.find_all("svg"))
     for tag in soup.find_all(True):
         assert not [a for a in tag.attrs if a.lower().startswith("on")], tag
         for name in ("href", "src", "action"):

@@ -33,8 +33,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The index is opened once; the service reopens it when a rebuild lands.
     app.extensions["kartoteka"] = SearchService(app.config["INDEX_DIR"])
 
-    from . import views
+    from . import views, workbench
     app.register_blueprint(views.bp)
+    app.register_blueprint(workbench.bp)
 
     @app.errorhandler(IndexFormatError)
     def index_of_another_format(error):

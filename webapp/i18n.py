@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from indexer import LANGUAGE_NAMES, RU_MONTH_GENITIVE, UNDATED_LABEL
 
@@ -41,6 +42,17 @@ TEXT = {
         "all_years": "all years",
         "authors": "Authors", "date": "Date", "regions": "Regions", "source": "Source file",
         "topics": "Topics", "browse": "All articles",
+        "topic": "Topic", "langs": "Languages", "filters": "Filters",
+        "interface_language": "Interface language", "active_filters": "Active filters",
+        "more_no_hits": "Show {n} more with no hits",
+        "all_region": "All regions…", "all_author": "All authors…", "all_topic": "All topics…",
+        "all_lang": "All languages…", "topics_unlisted": "… and {n} more with fewer hits",
+        "facet_hint": "Articles of the current search; a value adds or removes that filter.",
+        "find_value": "Part of a name", "filter_values": "Filter",
+        "by_count": "By number of articles", "by_name": "A–Z", "values_shown": "{shown} of {total}",
+        "no_values": "No value contains “{find}”.", "no_facet": "No such facet.",
+        "hit_of": "{n} of {total}", "hit_nav": "Hits of the search", "whole_year": "all of {year}",
+        "quoted": "“{q}”", "fmt_year": "YYYY", "fmt_day": "YYYY-MM-DD",
     },
     "ru": {
         "title": "kartoteka", "tagline": "Поиск по архиву новостей на английском и русском",
@@ -74,6 +86,17 @@ TEXT = {
         "all_years": "все годы",
         "authors": "Авторы", "date": "Дата", "regions": "Регионы", "source": "Файл",
         "topics": "Темы", "browse": "Все статьи",
+        "topic": "Тема", "langs": "Языки", "filters": "Фильтры",
+        "interface_language": "Язык интерфейса", "active_filters": "Выбранные фильтры",
+        "more_no_hits": "Показать ещё {n} без совпадений",
+        "all_region": "Все регионы…", "all_author": "Все авторы…", "all_topic": "Все темы…",
+        "all_lang": "Все языки…", "topics_unlisted": "… и ещё {n} с меньшим числом статей",
+        "facet_hint": "Статьи текущего поиска; значение добавляет или убирает фильтр.",
+        "find_value": "Часть названия", "filter_values": "Отобрать",
+        "by_count": "По числу статей", "by_name": "По алфавиту", "values_shown": "{shown} из {total}",
+        "no_values": "Ни одно значение не содержит «{find}».", "no_facet": "Такого фильтра нет.",
+        "hit_of": "{n} из {total}", "hit_nav": "Результаты поиска", "whole_year": "весь {year} год",
+        "quoted": "«{q}»", "fmt_year": "ГГГГ", "fmt_day": "ГГГГ-ММ-ДД",
     },
 }
 
@@ -96,3 +119,109 @@ def format_date(iso: str | None, ui: str) -> str:
     if ui == "ru":
         return f"{date.day} {RU_MONTH_GENITIVE[date.month - 1]} {date.year}"
     return f"{date.day} {date:%b} {date.year}"
+
+
+def format_number(n: int, ui: str) -> str:
+    """12,345 in English, 12 345 in Russian."""
+    text = f"{n:,}"
+    return text.replace(",", "\u00a0") if ui == "ru" else text
+
+
+# The researcher's tools: the timeline and the concordance (webapp/workbench.py).
+WORKBENCH = {
+    "en": {
+        "timeline": "Timeline", "timeline_title": "Articles per period for each query",
+        "timeline_intro": "Compare up to five queries over time: counts, or shares of all "
+                          "articles of each period. Click a point to see its articles.",
+        "timeline_point": "{query} — {period}: {count} of {total} articles ({share}%)",
+        "timeline_query": "Query {n}", "by_year": "by year", "by_month": "by month",
+        "norm_count": "counts", "norm_share": "share of all articles",
+        "split_lang": "a line per language (shares of each language's articles)",
+        "draw": "Draw", "period": "Period", "count": "Articles", "total": "All articles",
+        "share_col": "Share", "data_table": "The chart's data",
+        "kwic": "Concordance", "kwic_intro": "Every occurrence of the query's words in "
+                                             "context, inflected forms as written.",
+        "kwic_summary": "{lines} occurrences in {articles} articles",
+        "kwic_cut": "showing the first {shown}; the CSV has them all",
+        "kwic_cut_all": "the first {lines} occurrences only",
+        "order_text": "in search order", "order_left": "by the word before",
+        "order_right": "by the word after", "before": "Before", "word": "Word",
+        "after": "After", "article": "Article", "show": "Show",
+        "tools": "Tools", "back_to_search": "Back to the search",
+        "compare_over_time": "Compare with other queries over time",
+    },
+    "ru": {
+        "timeline": "Динамика", "timeline_title": "Статьи по периодам для каждого запроса",
+        "timeline_intro": "Сравните до пяти запросов во времени: число статей или доля от "
+                          "всех статей периода. Нажмите на точку, чтобы увидеть статьи.",
+        "timeline_point": "{query} — {period}: {count} из {total} статей ({share}%)",
+        "timeline_query": "Запрос {n}", "by_year": "по годам", "by_month": "по месяцам",
+        "norm_count": "число статей", "norm_share": "доля от всех статей",
+        "split_lang": "линия на каждый язык (доли статей этого языка)",
+        "draw": "Построить", "period": "Период", "count": "Статей", "total": "Всего статей",
+        "share_col": "Доля", "data_table": "Данные графика",
+        "kwic": "Конкорданс", "kwic_intro": "Все вхождения слов запроса в контексте, "
+                                            "словоформы — как в тексте.",
+        "kwic_summary": "Вхождений: {lines}, статей: {articles}",
+        "kwic_cut": "показаны первые {shown}; в CSV — все",
+        "kwic_cut_all": "только первые {lines} вхождений",
+        "order_text": "в порядке поиска", "order_left": "по слову слева",
+        "order_right": "по слову справа", "before": "Слева", "word": "Слово",
+        "after": "Справа", "article": "Статья", "show": "Показать",
+        "tools": "Инструменты", "back_to_search": "Назад к поиску",
+        "compare_over_time": "Сравнить с другими запросами во времени",
+    },
+}
+for _ui, _words in WORKBENCH.items():
+    TEXT[_ui].update(_words)
+
+
+# The search core explains a request it cannot read in English; the Russian
+# interface says the same in Russian. Each pattern is one message of the core
+# (engine/query.py, search/, text/dates.py, text/regions.py, webapp/params.py).
+ERRORS_RU = [(re.compile(pattern), russian) for pattern, russian in (
+    (r'^a quotation mark is not closed', 'кавычка не закрыта: фраза пишется в "двойных кавычках"'),
+    (r"^a '\)' has no matching '\('", "у скобки ')' нет парной '('"),
+    (r"^a '\(' is not closed with '\)'", "скобка '(' не закрыта"),
+    (r"^parentheses nested more than (\d+) deep", r"скобки вложены глубже \1 уровней"),
+    (r"^the query is longer than (\d+) characters", r"запрос длиннее \1 знаков"),
+    (r"^cannot read the query: inside parentheses.*", "запрос не читается: внутри скобок "
+                                                       "исключайте слова через NOT, а не '-'"),
+    (r"^cannot read the query: (.*)", r"запрос не читается: \1"),
+    (r"^the query has no words to search for.*", "в запросе нет слов для поиска (только операторы)"),
+    (r"^(.*): put at least (\d+) letters before '\*'", r"\1: перед '*' нужно не меньше \2 букв"),
+    (r"^(.*): matches more than (\d+) words; add letters before '\*'",
+     r"\1: подходит больше \2 слов; добавьте буквы перед '*'"),
+    (r"^unknown sort '(.*)': use one of (.*)", r"неизвестный порядок '\1': возможны \2"),
+    (r"^page numbers start at 1", "страницы нумеруются с 1"),
+    (r"^page size must be between 1 and (\d+)", r"на странице может быть от 1 до \1 статей"),
+    (r"^unknown language '(.*)': use en or ru", r"неизвестный язык '\1': возможны en и ru"),
+    (r"^the 'from' date is after the 'to' date", "дата «с» позже даты «по»"),
+    (r"^cannot read the date '(.*)': use YYYY, YYYY-MM or YYYY-MM-DD",
+     r"дата '\1' не читается: пишите ГГГГ, ГГГГ-ММ или ГГГГ-ММ-ДД"),
+    (r"^'(.*)' is not a real date", r"даты '\1' не бывает"),
+    (r"^unknown region '(.*)': 'kartoteka regions' lists the names",
+     r"неизвестный регион '\1': список названий выводит 'kartoteka regions'"),
+    (r"^'(\w+)' must be a whole number, not (.*)", r"'\1' должно быть целым числом, а не \2"),
+    (r"^'(\w+)' must be 1 \(or 0\), not (.*)", r"'\1' может быть только 1 (или 0), а не \2"),
+    (r"^'(\w+)' must be one of (.*), not (.*)", r"'\1' может быть одним из: \2, а не \3"),
+    (r"^'split' must be lang, not (.*)", r"'split' может быть только lang, а не \1"),
+    (r"^give at least one query.*", "задайте хотя бы один запрос (q=…)"),
+    (r"^compare 1 to (\d+) queries at once", r"сравнивать можно от 1 до \1 запросов"),
+    (r"^unknown period '(.*)': use year or month", r"неизвестный период '\1': год или месяц"),
+    (r"^unknown order '(.*)': use one of (.*)", r"неизвестный порядок '\1': возможны \2"),
+    (r"^a concordance needs words to look for", "для конкорданса нужны слова запроса"),
+    (r"^unknown column '(.*)': the optional columns are (.*)",
+     r"неизвестный столбец '\1': дополнительные столбцы — \2"),
+)]
+
+
+def error_message(message: str, ui: str) -> str:
+    """The core's explanation of an unreadable request, in the interface language."""
+    if ui != "ru":
+        return message
+    for pattern, russian in ERRORS_RU:
+        match = pattern.match(message)
+        if match:
+            return match.expand(russian)
+    return message

@@ -1,22 +1,30 @@
 """The page's state in its URL: reading it into a SearchRequest, and link helpers.
 
 Every bit of state is a query parameter, so a search is a permalink:
-``q``, repeated ``region``/``author``/``lang``, ``from``, ``to``,
+``q``, repeated ``region``/``author``/``lang``/``topic``, ``from``, ``to``,
 ``undated=1`` (articles without a date; with ``from``/``to``, "or undated"),
 ``sort``, ``page``, ``per_page``, ``chart`` (count or share) and ``ui`` (en or ru).
+Beside a search's state, an article's link carries ``hit`` (its rank in that
+search, for previous/next), and a facet's "more" view reads ``find`` (its
+filter box) and ``order`` (``count`` or ``az``); neither is search state.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
 from indexer import QueryError, SearchRequest, region_slug
 
-MULTI = ("region", "author", "lang")
-STATE_KEYS = ("q", "region", "author", "lang", "from", "to", "undated", "sort", "page",
+MULTI = ("region", "author", "lang", "topic")
+STATE_KEYS = ("q", "region", "author", "lang", "topic", "from", "to", "undated", "sort", "page",
               "per_page", "chart", "ui", "cross")
+# Each repeated parameter and the SearchRequest field it fills; ``topic`` only
+# once the service can filter by topic.
+_REQUEST_FIELDS = {f.name for f in dataclasses.fields(SearchRequest)}
+MULTI_FIELDS = {key: key + "s" for key in MULTI if key + "s" in _REQUEST_FIELDS}
 
 
 def _int(args: MultiDict, key: str, default: int) -> int:
@@ -40,9 +48,7 @@ def search_request(args: MultiDict, per_page: int) -> SearchRequest:
     """The SearchRequest that URL parameters describe; ``QueryError`` if unreadable."""
     return SearchRequest(
         query=args.get("q", ""),
-        regions=tuple(v for v in args.getlist("region") if v),
-        authors=tuple(v for v in args.getlist("author") if v),
-        langs=tuple(v for v in args.getlist("lang") if v),
+        **{field: tuple(v for v in args.getlist(key) if v) for key, field in MULTI_FIELDS.items()},
         date_from=args.get("from") or None,
         date_to=args.get("to") or None,
         undated=_flag(args, "undated"),

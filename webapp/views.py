@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
 import json
-import re
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from indexer import QueryError, SearchService, __version__, labelled_facets, region_label
+from indexer import (
+    QueryError,
+    SearchService,
+    labelled_facets,
+    open_export,
+    region_label,
+)
 
+from .facet_pages import facet_page
 from .i18n import TEXT, ui_language
-from .pages import article_page, search_page
+from .pages import FACET_VIEWS, article_page, search_page
 from .params import search_request, state
 
 bp = Blueprint("views", __name__)
 
 MAX_ID_CHARS = 512
-EXPORT_CHUNK = 64 * 1024  # characters per piece of a streamed export
-EXPORT_COLUMNS = ("id", "title", "authors", "date", "lang", "regions", "topics", "url", "source")
 
 
 def service() -> SearchService:
@@ -68,13 +69,45 @@ def article(article_id):
         return render_template("error.html", t=TEXT[ui], ui=ui,
                                message=TEXT[ui]["not_found"], detail=article_id[:80]), 404
     try:
-        page = article_page(service(), article_id, request.args)
+        page = article_page(service(), article_id, request.args, current_app.config["PER_PAGE"])
     except FileNotFoundError:
         return _no_index(ui)
     if page is None:
         return render_template("error.html", t=TEXT[ui], ui=ui,
                                message=TEXT[ui]["not_found"], detail=article_id), 404
     return render_template("article.html", **page)
+
+
+@bp.route("/facet/<name>")
+def facet_more(name):
+    """A facet's every value with its count in the current search: a filter box
+    (``find``), by count or A–Z (``order``); each value toggles it in the search."""
+    ui = ui_language(request.args.get("ui"))
+    try:
+        page = facet_page(service(), name, request.args, current_app.config["PER_PAGE"])
+    except FileNotFoundError:
+        return _no_index(ui)
+    if page is None:
+        return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui]["no_facet"],
+                               detail=name[:80]), 404
+    return render_template("facet_more.html", **page), 400 if page["error"] else 200
+
+
+@bp.route("/api/facet/<name>")
+def api_facet(name):
+    """The facet view as JSON: ``{"facet", "find", "order", "total", "values"}``."""
+    try:
+        page = facet_page(service(), name, request.args, current_app.config["PER_PAGE"])
+    except FileNotFoundError as error:
+        return jsonify({"error": str(error)}), 503
+    if page is None:
+        return jsonify({"error": f"no facet {name!r}: use one of {', '.join(FACET_VIEWS)}"}), 404
+    if page["error"]:
+        return jsonify({"error": page["error"]}), 400
+    return jsonify({"facet": name, "find": page["find"], "order": page["order"],
+                    "total": page["total_values"],
+                    "values": [{k: v[k] for k in ("value", "label", "count", "selected")}
+                               for v in page["values"]]})
 
 
 def _api_request():
@@ -110,78 +143,28 @@ def api_article(article_id):
     return jsonify(data)
 
 
-def _provenance(search_request_, total: int) -> dict:
-    info = service().info()
-    return {
-        "query": search_request_.query,
-        "filters": {"region": list(search_request_.regions), "author": list(search_request_.authors),
-                    "lang": list(search_request_.langs), "from": search_request_.date_from,
-                    "to": search_request_.date_to, "undated": search_request_.undated},
-        "sort": search_request_.sort,
-        "total": total,
-        "index_built_at": info.get("built_at"),
-        "kartoteka_version": __version__,
-        "exported_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-    }
-
-
 def _export(kind: str):
+    """Every hit of the URL's search, streamed (``indexer.open_export``): the
+    optional ``columns`` (repeated, or "a,b") after the default ones."""
     try:
-        search_req = _api_request()
-        total, rows = service().export(search_req)
+        export = open_export(service(), _api_request(), request.args.getlist("columns"))
     except QueryError as error:
         return jsonify({"error": str(error)}), 400
     except FileNotFoundError as error:
         return jsonify({"error": str(error)}), 503
-    provenance = _provenance(search_req, total)
-    slug = re.sub(r"[^\w]+", "-", search_req.query, flags=re.ASCII).strip("-")[:40] or "all"
-    stamp = provenance["exported_at"].replace(":", "").replace("-", "")[:15]
-    filename = f"kartoteka-{slug}-{stamp}.{kind}"
     if kind == "csv":
-        body, content_type = _csv_lines(rows), "text/csv; charset=utf-8"
+        body, content_type = export.csv_chunks(), "text/csv; charset=utf-8"
     else:
-        body, content_type = _jsonl_lines(rows, provenance), "application/x-ndjson; charset=utf-8"
+        body, content_type = export.jsonl_chunks(), "application/x-ndjson; charset=utf-8"
     response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.headers["X-Kartoteka-Provenance"] = json.dumps(provenance, ensure_ascii=True)
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.file_name(kind)}"'
+    response.headers["X-Kartoteka-Provenance"] = json.dumps(export.provenance, ensure_ascii=True)
     return response
-
-
-def _csv_lines(rows):
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # so spreadsheet programs read the Cyrillic as UTF-8
-    writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    for row in rows:
-        writer.writerow([
-            "; ".join(row[c]) if isinstance(row[c], list) else (row[c] or "")
-            for c in EXPORT_COLUMNS])
-        if buffer.tell() >= EXPORT_CHUNK:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _jsonl_lines(rows, provenance):
-    buffer = io.StringIO()
-    buffer.write(json.dumps({"provenance": provenance}, ensure_ascii=False) + "\n")
-    for row in rows:
-        buffer.write(json.dumps({c: row[c] for c in EXPORT_COLUMNS}, ensure_ascii=False) + "\n")
-        if buffer.tell() >= EXPORT_CHUNK:
-            yield _drain(buffer)
-    yield _drain(buffer)
-
-
-def _drain(buffer: io.StringIO) -> str:
-    """The buffer's text, leaving it empty: exports go out in chunks, not a write per row."""
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text
 
 
 @bp.route("/export.csv")
 def export_csv():
-    """All hits of the current search as CSV, streamed."""
+    """All hits of the current search as CSV (UTF-8 with a BOM), streamed."""
     return _export("csv")
 
 

@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 # The facets every engine counts, each over the documents that all the other
 # filters admit (multi-select): a filter never hides its own facet's values.
-FACETS = ("region", "region_group", "author", "lang", "year")
+FACETS = ("region", "region_group", "author", "lang", "year", "topic")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class Filters:
     regions: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
     date_start: int | None = None
     date_end: int | None = None
     undated: bool = False
@@ -96,6 +97,10 @@ class Generation(Protocol):
     def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
         """Labels of a facet's values by interface language, where the index has
         its own (an author's name as spelled in each script)."""
+
+    def date_counts(self, query: object | None, filters: Filters, by: str) -> dict[str, int]:
+        """Matching documents per period (``by``: ``year`` → "2019", ``month`` →
+        "2019-06"), copies counted once; undated documents are left out."""
 
     def facet_totals(self, facet: str) -> dict[str, int]:
         """How many documents of the whole index hold each value of a facet

@@ -247,8 +247,7 @@ def parse_query(schema, text: str, parser: KartotekaParser | None = None):
                 if "Minus" in repr(error) or "Plus" in repr(error) else repr(error))
         raise QueryError(f"cannot read the query: {hint}") from None
     if q is query.NullQuery or not list(q.iter_all_terms()) and not _has_patterns(q):
-        raise QueryError("the query has no words to search for "
-                         "(only operators or very common words)")
+        raise QueryError("the query has no words to search for (only operators)")
     return q
 
 

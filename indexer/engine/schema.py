@@ -19,6 +19,7 @@ FACET_FIELDS = {
     "author": "author_facet",
     "lang": "lang",
     "year": "year",
+    "topic": "topic",
 }
 # The year facet's value for articles without a date. Not stored: the docsets
 # derive it from the documents' dates, so an index needs no rebuild for it.
@@ -48,6 +49,7 @@ def make_schema() -> Schema:
         author_facet=KEYWORD(commas=True, scorable=False),
         region=KEYWORD(commas=True, scorable=False),
         region_group=KEYWORD(commas=True, scorable=False),
+        topic=KEYWORD(commas=True, scorable=False),
         year=ID,
         date=DATETIME(sortable=True),
         undated=NUMERIC(int, bits=8, sortable=True),
@@ -82,6 +84,7 @@ def document_fields(article: Article, fingerprint: bytes = b"") -> dict:
         author_facet=_keywords(article.authors),
         region=_keywords(article.regions),
         region_group=_keywords(groups),
+        topic=_keywords(article.topics),
         undated=0 if article.date else 1,
         copy_card=COPY_CARD.pack(len(article.body.split())) + fingerprint,
         links=f"{article.url or ''}\n{article.translation or ''}".encode(),

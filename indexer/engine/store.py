@@ -31,8 +31,9 @@ AUTHOR_ALIASES = "author-aliases.txt"
 # Whoosh pickles into the schema (the analyzer, its filters) moves or changes:
 # an older generation is then refused with "rebuild the index". 1: before it
 # was recorded (docsets.meta a pickle; the analyzer in indexer.analysis).
-# 3: stop words indexed, the exact-form field, authors searched, copies.
-GENERATION_FORMAT = 3
+# 3: stop words indexed, the exact-form field, authors searched, copies;
+# 4: the topic facet.
+GENERATION_FORMAT = 4
 REBUILD = "rebuild the index"
 
 

@@ -9,7 +9,10 @@ behind a ``current`` link (``store.py``). See docs/index-format.md.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+from array import array
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -22,11 +25,12 @@ from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
 from .expand import CrossSources, expand
 from .query import KartotekaParser, parse_query
-from .schema import SEARCH_FIELDS
+from .schema import SEARCH_FIELDS, UNDATED
 from .settings import EngineSettings
 from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_info
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
+                 "topic": "topic",
                  "lang": "lang", "year": "date"}  # the filter each facet ignores
 SIMILAR_RATIO = 0.75  # how close (rapidfuzz's ratio, 0–1) a term must be to count as similar
 
@@ -158,6 +162,26 @@ class WhooshDocsetsGeneration:
                     words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(words)
 
+    def date_counts(self, plan: Plan | None, filters: Filters, by: str) -> dict[str, int]:
+        matched = self.docsets.collapse(plan.match) if plan is not None else self.docsets.all
+        final = _all_but(self._filter_bits(filters), None, matched) & self.docsets.dated_bits
+        if by == "year":
+            return {year: n for year, bits in self.facets["year"].items()
+                    if year != UNDATED and (n := (bits & final).bit_count())}
+        months = self._months
+        counted = Counter(months[d] for d in ids_of(final))
+        return {f"{m // 12}-{m % 12 + 1:02}": n for m, n in sorted(counted.items())}
+
+    @functools.cached_property
+    def _months(self) -> array:
+        """Each document's month as year·12 + month − 1 (0 when undated)."""
+        months = array("I", bytes(4 * self.docsets.total))
+        for docnum, day in enumerate(self.docsets.dates):
+            if day:
+                date = dt.date.fromordinal(day)
+                months[docnum] = date.year * 12 + date.month - 1
+        return months
+
     def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
         return self.docsets.meta.get("labels", {}).get(facet, {})
 
@@ -200,7 +224,7 @@ class WhooshDocsetsGeneration:
         """Each filter dimension as the bitset of documents it admits."""
         bits = {}
         for dimension, values in (("region", filters.regions), ("author", filters.authors),
-                                  ("lang", filters.langs)):
+                                  ("lang", filters.langs), ("topic", filters.topics)):
             if values:
                 bits[dimension] = self._docs_with(dimension, values)
         if filters.dated or filters.undated:

@@ -4,7 +4,7 @@
 the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
 
     {"query", "total", "page", "per_page", "hits": [...],
-     "facets": {"region", "region_group", "author", "lang", "year"},
+     "facets": {"region", "region_group", "author", "lang", "year", "topic"},
      "suggestion": {"query", "total"} or None,
      "expansions": [{"word", "added", "why"}],
      "readings": {"word": [normal forms]}}
@@ -40,11 +40,15 @@ from ..errors import QueryError
 from ..model import LANGUAGES
 from ..text.dates import parse_date_bound
 from ..text.regions import GROUPS, REGIONS, expand_region_filter
+from .concordance import SORTS as CONCORDANCE_SORTS
+from .concordance import lines_of, sort_key
 from .snippets import find_spans, lead, make_snippet, marked_all
 from .suggest import suggest
+from .timeline import timeline
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
+MAX_CONCORDANCE_LINES = 20_000  # a concordance's lines at most (the CSV too)
 SNIPPET_MATCHES = 8  # matched words to look for before cutting the snippet
 
 
@@ -56,6 +60,7 @@ class SearchRequest:
     regions: tuple[str, ...] = ()
     authors: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
     date_from: str | None = None
     date_to: str | None = None
     undated: bool = False  # articles without a date: alone, only them; with a range, or them
@@ -158,6 +163,53 @@ class SearchService:
                 "readings": query.readings if query is not None else {},
             }
 
+    def timeline(self, queries: list[str], request: SearchRequest, by: str = "year",
+                 by_language: bool = False) -> dict:
+        """Each query's articles per year or month under the request's filters,
+        with every period's total and the share (``search.timeline``)."""
+        _check_request(request)
+        with self._lock:
+            generation = self._current().generation
+            return timeline(generation, queries, _filters(request), by, by_language,
+                            request.cross)
+
+    def concordance(self, request: SearchRequest, order: str = "text",
+                    max_lines: int = MAX_CONCORDANCE_LINES) -> dict:
+        """Every occurrence of the query's words in the matching articles, in
+        context (``search.concordance``): ``{"query", "articles", "lines",
+        "complete"}``; at most ``max_lines`` lines, ``complete`` when none was left out."""
+        _check_request(request)
+        if order not in CONCORDANCE_SORTS:
+            raise QueryError(f"unknown order {order!r}: use one of {', '.join(CONCORDANCE_SORTS)}")
+        if not request.query.strip():
+            raise QueryError("a concordance needs words to look for")
+        with self._lock:
+            lease = self._current()
+            generation = lease.generation
+            plan = generation.parse(request.query, cross=request.cross)
+            docs = generation.order(plan, _filters(request), request.sort)
+            terms = generation.match_terms(plan, patterns=True)
+            lease.users += 1
+        lines, complete = [], True
+        try:
+            for start in range(0, len(docs), 100):
+                with self._lock:
+                    stored = lease.generation.stored(docs[start:start + 100])
+                for fields in stored:
+                    lines += lines_of(fields, terms)
+                if len(lines) >= max_lines:
+                    complete = len(lines) == max_lines and start + 100 >= len(docs)
+                    lines = lines[:max_lines]
+                    break
+        finally:
+            with self._lock:
+                lease.release()
+        key = sort_key(order)
+        if key is not None:
+            lines.sort(key=key)
+        return {"query": request.query, "articles": len(docs), "lines": lines,
+                "complete": complete}
+
     def articles_per_year(self) -> dict[str, int]:
         """How many articles the whole index holds for each year, then ``undated``."""
         with self._lock:
@@ -242,6 +294,7 @@ def _filters(request: SearchRequest) -> Filters:
         except ValueError as error:
             raise QueryError(f"{error}: 'kartoteka regions' lists the names") from None
     return Filters(regions=regions, authors=tuple(request.authors), langs=tuple(request.langs),
+                   topics=tuple(request.topics),
                    date_start=start.toordinal() if start else None,
                    date_end=end.toordinal() if end else None, undated=request.undated)
 
@@ -316,6 +369,7 @@ def _facets(counts: dict[str, dict[str, int]], author_labels: dict) -> dict:
         "author": authors,
         "lang": _by_count({code: counts["lang"].get(code, 0) for code in LANGUAGES}),
         "year": [{"value": y, "count": n} for y, n in sorted(counts["year"].items(), key=_year_order)],
+        "topic": _by_count(counts["topic"]),
     }
 
 

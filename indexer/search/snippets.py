@@ -61,7 +61,9 @@ def make_snippet(body: str, spans) -> str:
 
     A fragment opens a little before a match and takes in the matches that
     follow while it stays within ``SNIPPET_CHARS``; the two holding the most
-    matches are shown in text order, cut at word boundaries.
+    matches are shown in text order, cut at word boundaries. "…" stands
+    wherever text was left out: between the fragments, and before the first
+    or after the last when the body goes on ("… the mayor of Osh …").
     """
     if not spans:
         return ""
@@ -76,18 +78,29 @@ def make_snippet(body: str, spans) -> str:
         end = min(len(body), spans[j - 1][1] + SNIPPET_SURROUND)
         fragments.append((j - i, -i, start, end, spans[i:j]))
         i = j
-    best = sorted(heapq.nlargest(2, fragments), key=lambda f: f[2])
-    return " … ".join(_marked(body, start, end, marks) for _, _, start, end, marks in best)
+    best = [(*_word_bounds(body, start, end, marks), marks)
+            for _, _, start, end, marks in sorted(heapq.nlargest(2, fragments), key=lambda f: f[2])]
+    snippet = " … ".join(_marked(body, start, end, marks) for start, end, marks in best)
+    cut_before = bool(body[:best[0][0]].strip())
+    cut_after = bool(body[best[-1][1]:].strip())
+    # A no-break space keeps "…" on the line of the word it stands by.
+    return ("…\u00a0" if cut_before else "") + snippet + ("\u00a0…" if cut_after else "")
 
 
-def _marked(body: str, start: int, end: int, marks) -> str:
-    """``body[start:end]`` trimmed to whole words, escaped, with ``marks`` in ``<mark>``."""
+def _word_bounds(body: str, start: int, end: int, marks) -> tuple[int, int]:
+    """``start`` and ``end`` moved inwards to the nearest spaces, so no word is cut
+    (but never past the first or last mark)."""
     if start > 0:
         space = body.find(" ", start, marks[0][0])
         start = space + 1 if space >= 0 else start
     if end < len(body):
         space = body.rfind(" ", marks[-1][1], end)
         end = space if space >= 0 else end
+    return start, end
+
+
+def _marked(body: str, start: int, end: int, marks) -> str:
+    """``body[start:end]``, escaped, with ``marks`` in ``<mark>``."""
     parts, at = [], start
     for mark_start, mark_end in marks:
         parts.append(html.escape(body[at:mark_start], quote=False))
@@ -98,8 +111,8 @@ def _marked(body: str, start: int, end: int, marks) -> str:
 
 
 def lead(body: str) -> str:
-    """The start of the body, cut at a word, HTML-escaped."""
+    """The start of the body, cut at a word (then "…"), HTML-escaped."""
     text = " ".join(body.split())
     if len(text) > SNIPPET_CHARS:
-        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+        text = text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + "\u00a0…"
     return html.escape(text, quote=False)

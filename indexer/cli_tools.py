@@ -1,0 +1,123 @@
+"""The researcher's tools on the command line: ``kartoteka timeline`` and ``kwic``."""
+
+from __future__ import annotations
+
+import csv
+import sys
+
+import click
+
+from .cli_options import (
+    BadQuery,
+    _count,
+    _index_dir,
+    _request,
+    index_option,
+    search_options,
+)
+from .errors import QueryError
+from .search.concordance import SORTS as KWIC_ORDERS
+from .search.exports import neutralized
+from .search.service import SearchService
+
+KWIC_COLUMNS = ("left", "match", "right", "id", "date", "lang", "title", "url")
+LEFT_WIDTH = 50  # characters of left context printed in the terminal
+
+
+@click.command()
+@click.argument("queries", nargs=-1, required=True)
+@search_options
+@click.option("--by", type=click.Choice(["year", "month"]), default="year", show_default=True)
+@click.option("--share", is_flag=True, help="Show each count as a share of all the "
+                                            "period's articles.")
+@click.option("--by-language", is_flag=True, help="A series per language, shares of "
+                                                  "that language's articles.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print CSV: query, lang, period, count, total, share.")
+@index_option
+def timeline(queries, by, share, by_language, as_csv, index_dir, **options):
+    """Compare up to five QUERIES over time: articles per year or month.
+
+    Each period's total is every article of it under the same filters.
+
+    Examples:
+
+        kartoteka timeline выборы election --by month --share
+
+        kartoteka timeline Kyrgyzstan Kazakhstan --from 2010 --csv
+    """
+    service = SearchService(_index_dir(index_dir))
+    try:
+        data = service.timeline(list(queries), _request("", **options), by=by,
+                                by_language=by_language)
+    except QueryError as error:
+        raise BadQuery(str(error)) from None
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        service.close()
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(("query", "lang", "period", "count", "total", "share"))
+        for entry in data["series"]:
+            for p in entry["points"]:
+                writer.writerow((neutralized(entry["query"]), entry.get("lang", ""),
+                                 p["period"], p["count"], p["total"], p["share"]))
+        return
+    names = [entry["query"] + (f" ({entry['lang']})" if entry.get("lang") else "")
+             for entry in data["series"]]
+    width = max(12, *(len(n) for n in names))
+    click.echo("period   " + "  ".join(n.rjust(width) for n in names))
+    for i, point in enumerate(data["series"][0]["points"] if data["series"] else []):
+        cells = []
+        for entry in data["series"]:
+            p = entry["points"][i]
+            cells.append((f"{p['share'] * 100:.1f}%" if share else str(p["count"])) +
+                         f" / {p['total']}")
+        click.echo(f"{point['period']:<8} " + "  ".join(c.rjust(width) for c in cells))
+
+
+@click.command()
+@click.argument("query")
+@search_options
+@click.option("--order", type=click.Choice(KWIC_ORDERS), default="text", show_default=True,
+              help="Search order, or sorted by the word before (left) or after (right).")
+@click.option("--limit", type=click.IntRange(1), default=None,
+              help="Print at most this many lines.")
+@click.option("--csv", "as_csv", is_flag=True,
+              help="Print CSV: left, match, right, id, date, lang, title, url.")
+@index_option
+def kwic(query, order, limit, as_csv, index_dir, **options):
+    """A concordance: every occurrence of QUERY's words in context.
+
+    Inflected forms count and are shown as written.
+
+    Examples:
+
+        kartoteka kwic выборы --order right
+
+        kartoteka kwic 'Kyrgyzstan' --lang en --csv > kyrgyzstan-kwic.csv
+    """
+    service = SearchService(_index_dir(index_dir))
+    try:
+        result = service.concordance(_request(query, **options), order=order)
+    except QueryError as error:
+        raise BadQuery(str(error)) from None
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        service.close()
+    lines = result["lines"][:limit] if limit else result["lines"]
+    if as_csv:
+        writer = csv.writer(sys.stdout)
+        writer.writerow(KWIC_COLUMNS)
+        for line in lines:
+            writer.writerow([neutralized(str(line.get(c) or "")) for c in KWIC_COLUMNS])
+        return
+    click.echo(f"{_count(len(result['lines']), 'occurrence')} in "
+               f"{_count(result['articles'], 'article')}"
+               + ("" if result["complete"] else " (the first ones only)"))
+    for line in lines:
+        left = line["left"][-LEFT_WIDTH:]
+        click.echo(f"{left:>{LEFT_WIDTH}} {click.style(line['match'], bold=True)} "
+                   f"{line['right'][:LEFT_WIDTH]}  [{line['date'] or 'no date'} {line['id']}]")

@@ -1,0 +1,51 @@
+"""The researcher's tools in headless Chromium: the timeline chart and the concordance.
+
+Uses the server, browser and page fixtures of test_browser.py (the sample corpus).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from test_browser import browser, page, server, shot  # noqa: F401  (fixtures)
+
+
+def test_compare_two_queries_by_month_as_shares(server, page):  # noqa: F811
+    page.goto(server + "timeline")
+    inputs = page.locator(".timeline-form input[name=q]")
+    inputs.nth(0).fill("выборы")
+    inputs.nth(1).fill("trade")
+    page.select_option("select[name=by]", "month")
+    page.select_option("select[name=norm]", "share")
+    page.click(".timeline-form button[type=submit]")
+    page.wait_for_selector("svg.timeline-chart")
+    assert page.locator("svg.timeline-chart path.series").count() == 2
+    legend = page.locator("ul.legend li").all_inner_texts()
+    assert legend == ["выборы", "trade"]
+    # The y axis is in percent, the x axis in months.
+    assert page.locator("svg .y-tick").last.text_content().endswith("%")
+    assert "-" in page.locator("svg .x-label").first.text_content()
+    # A point with articles says its values on hover and links to them.
+    titles = page.locator("svg a.point[data-series='0'] title").all_text_contents()
+    hits = [p for p in titles if not p.split(": ")[1].startswith("0 ")]
+    assert hits, "some month has articles on выборы"
+    shot(page, "timeline-two-queries-by-month-share")
+    month = hits[0].split(" — ")[1].split(":")[0]
+    page.locator(f"svg a.point[data-series='0'][data-period='{month}']").click()
+    page.wait_for_selector("li.hit")
+    args = parse_qs(urlsplit(page.url).query)
+    assert args["q"] == ["выборы"] and args["from"] == [month] and args["to"] == [month]
+
+
+def test_the_concordance_lists_every_occurrence_and_sorts_by_neighbours(server, page):  # noqa: F811
+    page.goto(server + "kwic?q=выборы&ui=ru")
+    rows = page.locator("table.kwic tbody tr")
+    assert rows.count() > 3
+    matches = page.locator("table.kwic td.match").all_inner_texts()
+    assert any(m.lower() != "выборы" for m in matches)  # inflected forms, as written
+    page.click("a.order-right")
+    page.wait_for_url("**order=right**")
+    rights = [r.split() for r in page.locator("table.kwic td.right").all_inner_texts()]
+    firsts = [words[0].casefold() for words in rights if words]
+    assert firsts == sorted(firsts)
+    shot(page, "concordance-ru")

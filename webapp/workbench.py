@@ -1,0 +1,223 @@
+"""The researcher's tools: queries compared over time, and the concordance.
+
+``/timeline`` (page), ``/api/timeline`` (JSON) and ``/export.timeline.csv``
+share one URL state: repeated ``q`` (up to 5 queries), ``by`` (year or
+month), ``norm`` (count or share), ``split=lang`` (a series per language),
+and the search filters. ``/kwic`` and ``/export.kwic.csv`` take a search's
+state plus ``order`` (text, left or right).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
+
+from indexer import QueryError, SearchService, neutralized
+
+from .chart import line_chart
+from .i18n import TEXT, format_number, ui_language
+from .params import query_string, search_request, state, with_changes
+
+bp = Blueprint("workbench", __name__)
+
+BY = ("year", "month")
+NORMS = ("count", "share")
+KWIC_SHOWN = 1000  # concordance lines on the page; the CSV has them all
+KWIC_COLUMNS = ("left", "match", "right", "id", "date", "lang", "title", "url")
+TIMELINE_COLUMNS = ("query", "lang", "period", "count", "total", "share")
+
+
+def service() -> SearchService:
+    return current_app.extensions["kartoteka"]
+
+
+def _choice(name: str, options: tuple[str, ...]) -> str:
+    value = request.args.get(name) or options[0]
+    if value not in options:
+        raise QueryError(f"'{name}' must be one of {', '.join(options)}, not {value!r}")
+    return value
+
+
+def _timeline_state():
+    """(queries, by, norm, by_language, SearchRequest of the filters) from the URL."""
+    queries = [q.strip() for q in request.args.getlist("q") if q.strip()]
+    by, norm = _choice("by", BY), _choice("norm", NORMS)
+    split = request.args.get("split", "")
+    if split not in ("", "lang"):
+        raise QueryError(f"'split' must be lang, not {split!r}")
+    filters = state(request.args)
+    filters.poplist("q")
+    return queries, by, norm, split == "lang", search_request(filters, 20)
+
+
+def _timeline_data():
+    queries, by, norm, by_language, filters = _timeline_state()
+    if not queries:
+        raise QueryError("give at least one query (q=…)")
+    data = service().timeline(queries, filters, by=by, by_language=by_language)
+    data["norm"] = norm
+    return data
+
+
+@bp.route("/api/timeline")
+def api_timeline():
+    """Each query's articles per period: ``{"by", "norm", "series": [{"query",
+    "points": [{"period", "count", "total", "share"}]}]}``."""
+    try:
+        return jsonify(_timeline_data())
+    except QueryError as error:
+        return jsonify({"error": str(error)}), 400
+    except FileNotFoundError as error:
+        return jsonify({"error": str(error)}), 503
+
+
+@bp.route("/export.timeline.csv")
+def timeline_csv():
+    try:
+        data = _timeline_data()
+    except QueryError as error:
+        return jsonify({"error": str(error)}), 400
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TIMELINE_COLUMNS)
+    for entry in data["series"]:
+        for point in entry["points"]:
+            writer.writerow([neutralized(entry["query"]), entry.get("lang", ""),
+                             point["period"], point["count"], point["total"], point["share"]])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition":
+                             f'attachment; filename="kartoteka-timeline-{data["by"]}.csv"'})
+
+
+@bp.route("/timeline")
+def timeline_page():
+    """Up to five queries compared over time, as counts or shares of each period."""
+    ui = ui_language(request.args.get("ui"))
+    t = TEXT[ui]
+    current = state(request.args)
+    for key in ("by", "norm", "split"):
+        if request.args.get(key):
+            current.setlist(key, [request.args[key]])
+    page = {"t": t, "ui": ui, "queries": request.args.getlist("q") or [""],
+            "by": request.args.get("by", "year"), "norm": request.args.get("norm", "count"),
+            "split": request.args.get("split", ""), "error": None, "chart": None, "data": None,
+            "other_ui_url": query_string(with_changes(current, ui="en" if ui == "ru" else "ru")),
+            "hidden": [(k, v) for k, v in current.items(multi=True)
+                       if k not in ("q", "by", "norm", "split")],
+            "csv_url": url_for("workbench.timeline_csv") + query_string(current),
+            "api_url": url_for("workbench.api_timeline") + query_string(current)}
+    if any(q.strip() for q in page["queries"]):
+        try:
+            data = _timeline_data()
+        except QueryError as error:
+            page["error"] = str(error)
+        except FileNotFoundError:
+            page["error"] = t["no_index"]
+        else:
+            page["data"] = data
+            page["chart"] = Markup(_chart(data, current, t, ui))
+    return render_template("timeline.html", **page)
+
+
+def _period_bounds(period: str) -> tuple[str, str]:
+    return period, period  # the search's from/to take YYYY and YYYY-MM alike
+
+
+def _chart(data: dict, current, t: dict, ui: str, small: bool = False) -> str:
+    share = data["norm"] == "share"
+
+    def link(entry: dict, period: str) -> str:
+        start, end = _period_bounds(period)
+        args = with_changes(current, q=entry["query"], **{"from": start, "to": end},
+                            by=None, norm=None, split=None)
+        if entry.get("lang"):
+            args = with_changes(args, lang=entry["lang"])
+        return url_for("views.search") + query_string(args)
+
+    def label(entry: dict) -> str:
+        lang = f" ({t['lang_' + entry['lang']]})" if entry.get("lang") else ""
+        return entry["query"] + lang
+
+    def point_title(entry: dict, point: dict) -> str:
+        return t["timeline_point"].format(
+            query=label(entry), period=point["period"], count=format_number(point["count"], ui),
+            total=format_number(point["total"], ui), share=f"{point['share'] * 100:.1f}")
+
+    return line_chart(data["series"], share, link, point_title, label, t["timeline_title"],
+                      height=160 if small else 340)
+
+
+def tool_links(service: SearchService, request, current, ui: str, total: int) -> dict | None:
+    """For the search page: the query's small timeline by year, and links to the
+    full timeline and to the concordance of the same search."""
+    query = request.query.strip()
+    if not query or not total:
+        return None
+    t = TEXT[ui]
+    args = with_changes(current, page=None, sort=None, per_page=None)
+    try:
+        data = service.timeline([query], request)
+    except QueryError:
+        return None
+    data["norm"] = "count"
+    return {"chart": Markup(_chart(data, args, t, ui, small=True)),
+            "timeline_url": url_for("workbench.timeline_page") + query_string(args),
+            "kwic_url": url_for("workbench.kwic_page") + query_string(args)}
+
+
+@bp.route("/kwic")
+def kwic_page():
+    """Every occurrence of the query's words in context, sortable by its neighbours."""
+    ui = ui_language(request.args.get("ui"))
+    t = TEXT[ui]
+    current = state(request.args)
+    order = request.args.get("order", "text")
+    if request.args.get("order"):
+        current.setlist("order", [order])
+    page = {"t": t, "ui": ui, "query": request.args.get("q", ""), "order": order,
+            "error": None, "result": None, "lines": [],
+            "other_ui_url": query_string(with_changes(current, ui="en" if ui == "ru" else "ru")),
+            "hidden": [(k, v) for k, v in current.items(multi=True) if k not in ("q", "order")],
+            "csv_url": url_for("workbench.kwic_csv") + query_string(current),
+            "order_urls": {o: query_string(with_changes(current, order=o))
+                           for o in ("text", "left", "right")},
+            "search_url": url_for("views.search") + query_string(
+                with_changes(current, order=None))}
+    if page["query"].strip():
+        try:
+            result = service().concordance(search_request(current, 20), order=order)
+        except QueryError as error:
+            page["error"] = str(error)
+        except FileNotFoundError:
+            page["error"] = t["no_index"]
+        else:
+            page["result"] = result
+            page["lines"] = result["lines"][:KWIC_SHOWN]
+    return render_template("kwic.html", **page)
+
+
+@bp.route("/export.kwic.csv")
+def kwic_csv():
+    try:
+        result = service().concordance(search_request(state(request.args), 20),
+                                       order=request.args.get("order", "text"))
+    except QueryError as error:
+        return jsonify({"error": str(error)}), 400
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(KWIC_COLUMNS)
+    for line in result["lines"]:
+        writer.writerow([neutralized(str(line.get(c) or "")) for c in KWIC_COLUMNS])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="kartoteka-kwic.csv"'})
