@@ -171,3 +171,21 @@ def test_the_charts_count_ticks_are_whole_and_distinct():
                      height=160)
     ticks = [part.split(">")[1].split("<")[0] for part in svg.split('class="y-tick"')[1:]]
     assert ticks == ["0", "1", "2"]
+
+
+@pytest.mark.parametrize("n, en, ru", [(1, "1 article", "1 статья"), (3, "3 articles", "3 статьи"),
+                                       (5, "5 articles", "5 статей"), (11, "11 articles", "11 статей"),
+                                       (21, "21 articles", "21 статья"), (112, "112 articles", "112 статей")])
+def test_counts_on_the_tools_pages_take_the_right_plural(n, en, ru):
+    from webapp.i18n import counted
+
+    assert counted(n, "article", "en") == en and counted(n, "article", "ru") == ru
+
+
+def test_the_tools_pages_explain_a_bad_request_in_the_interface_language(client):
+    page = client.get('/kwic?q="выборы&ui=ru').data.decode()
+    assert "кавычка не закрыта" in page
+    page = client.get("/timeline?q=выборы&by=week&ui=ru").data.decode()
+    assert "неизвестный" in page or "может быть" in page
+    summary = client.get("/kwic?q=Ферганской&ui=ru&cross=0").data.decode()
+    assert "вхождени" in summary and ("1 статья" in summary or "2 статьи" in summary)

@@ -54,8 +54,8 @@ def line_chart(series: list[dict], share: bool, link: Callable[[dict, str], str]
     def y(value: float) -> float:
         return TOP + plot_h - value / top * plot_h
 
-    parts = [f'<svg class="timeline-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
-             f'aria-label="{escape(aria_label)}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [(f'<svg class="timeline-chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+              f'aria-label="{escape(aria_label)}" xmlns="http://www.w3.org/2000/svg">')]
     tick = 0.0
     while tick <= top + step / 2:
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y(tick):.1f}" '

@@ -127,13 +127,33 @@ def format_number(n: int, ui: str) -> str:
     return text.replace(",", "\u00a0") if ui == "ru" else text
 
 
+# Nouns counted on the tools' pages: English one/other; Russian one/few/many.
+NOUNS = {
+    "en": {"article": ("article", "articles"), "occurrence": ("occurrence", "occurrences")},
+    "ru": {"article": ("статья", "статьи", "статей"),
+           "occurrence": ("вхождение", "вхождения", "вхождений")},
+}
+
+
+def counted(n: int, noun: str, ui: str) -> str:
+    """"1 article", "3 articles"; «1 статья», «3 статьи», «5 статей», «21 статья»."""
+    forms = NOUNS[ui][noun]
+    if ui == "ru":
+        last, tens = n % 10, n % 100
+        form = forms[0] if last == 1 and tens != 11 else (
+            forms[1] if 2 <= last <= 4 and not 12 <= tens <= 14 else forms[2])
+    else:
+        form = forms[0] if n == 1 else forms[1]
+    return f"{format_number(n, ui)} {form}"
+
+
 # The researcher's tools: the timeline and the concordance (webapp/workbench.py).
 WORKBENCH = {
     "en": {
         "timeline": "Timeline", "timeline_title": "Articles per period for each query",
         "timeline_intro": "Compare up to five queries over time: counts, or shares of all "
                           "articles of each period. Click a point to see its articles.",
-        "timeline_point": "{query} — {period}: {count} of {total} articles ({share}%)",
+        "timeline_point": "{query} — {period}: {count} of {total} ({share}%)",
         "timeline_query": "Query {n}", "by_year": "by year", "by_month": "by month",
         "norm_count": "counts", "norm_share": "share of all articles",
         "split_lang": "a line per language (shares of each language's articles)",
@@ -141,7 +161,7 @@ WORKBENCH = {
         "share_col": "Share", "data_table": "The chart's data",
         "kwic": "Concordance", "kwic_intro": "Every occurrence of the query's words in "
                                              "context, inflected forms as written.",
-        "kwic_summary": "{lines} occurrences in {articles} articles",
+        "kwic_summary": "{lines} in {articles}",
         "kwic_cut": "showing the first {shown}; the CSV has them all",
         "kwic_cut_all": "the first {lines} occurrences only",
         "order_text": "in search order", "order_left": "by the word before",
@@ -154,7 +174,7 @@ WORKBENCH = {
         "timeline": "Динамика", "timeline_title": "Статьи по периодам для каждого запроса",
         "timeline_intro": "Сравните до пяти запросов во времени: число статей или доля от "
                           "всех статей периода. Нажмите на точку, чтобы увидеть статьи.",
-        "timeline_point": "{query} — {period}: {count} из {total} статей ({share}%)",
+        "timeline_point": "{query} — {period}: {count} из {total} ({share}%)",
         "timeline_query": "Запрос {n}", "by_year": "по годам", "by_month": "по месяцам",
         "norm_count": "число статей", "norm_share": "доля от всех статей",
         "split_lang": "линия на каждый язык (доли статей этого языка)",
@@ -162,7 +182,7 @@ WORKBENCH = {
         "share_col": "Доля", "data_table": "Данные графика",
         "kwic": "Конкорданс", "kwic_intro": "Все вхождения слов запроса в контексте, "
                                             "словоформы — как в тексте.",
-        "kwic_summary": "Вхождений: {lines}, статей: {articles}",
+        "kwic_summary": "{lines}, {articles}",
         "kwic_cut": "показаны первые {shown}; в CSV — все",
         "kwic_cut_all": "только первые {lines} вхождений",
         "order_text": "в порядке поиска", "order_left": "по слову слева",
@@ -185,8 +205,8 @@ ERRORS_RU = [(re.compile(pattern), russian) for pattern, russian in (
     (r"^a '\(' is not closed with '\)'", "скобка '(' не закрыта"),
     (r"^parentheses nested more than (\d+) deep", r"скобки вложены глубже \1 уровней"),
     (r"^the query is longer than (\d+) characters", r"запрос длиннее \1 знаков"),
-    (r"^cannot read the query: inside parentheses.*", "запрос не читается: внутри скобок "
-                                                       "исключайте слова через NOT, а не '-'"),
+    (r"^cannot read the query: inside parentheses.*", ("запрос не читается: внутри скобок "
+                                                        "исключайте слова через NOT, а не '-'")),
     (r"^cannot read the query: (.*)", r"запрос не читается: \1"),
     (r"^the query has no words to search for.*", "в запросе нет слов для поиска (только операторы)"),
     (r"^(.*): put at least (\d+) letters before '\*'", r"\1: перед '*' нужно не меньше \2 букв"),

@@ -26,7 +26,7 @@ from markupsafe import Markup
 from indexer import QueryError, SearchService, neutralized
 
 from .chart import line_chart
-from .i18n import TEXT, format_number, ui_language
+from .i18n import TEXT, counted, error_message, format_number, ui_language
 from .params import query_string, search_request, state, with_changes
 
 bp = Blueprint("workbench", __name__)
@@ -121,7 +121,7 @@ def timeline_page():
         try:
             data = _timeline_data()
         except QueryError as error:
-            page["error"] = str(error)
+            page["error"] = error_message(str(error), ui)
         except FileNotFoundError:
             page["error"] = t["no_index"]
         else:
@@ -152,7 +152,7 @@ def _chart(data: dict, current, t: dict, ui: str, small: bool = False) -> str:
     def point_title(entry: dict, point: dict) -> str:
         return t["timeline_point"].format(
             query=label(entry), period=point["period"], count=format_number(point["count"], ui),
-            total=format_number(point["total"], ui), share=f"{point['share'] * 100:.1f}")
+            total=counted(point["total"], "article", ui), share=f"{point['share'] * 100:.1f}")
 
     return line_chart(data["series"], share, link, point_title, label, t["timeline_title"],
                       height=160 if small else 340)
@@ -186,7 +186,7 @@ def kwic_page():
     if request.args.get("order"):
         current.setlist("order", [order])
     page = {"t": t, "ui": ui, "query": request.args.get("q", ""), "order": order,
-            "error": None, "result": None, "lines": [],
+            "error": None, "result": None, "lines": [], "summary": "",
             "other_ui_url": query_string(with_changes(current, ui="en" if ui == "ru" else "ru")),
             "hidden": [(k, v) for k, v in current.items(multi=True) if k not in ("q", "order")],
             "csv_url": url_for("workbench.kwic_csv") + query_string(current),
@@ -198,12 +198,15 @@ def kwic_page():
         try:
             result = service().concordance(search_request(current, 20), order=order)
         except QueryError as error:
-            page["error"] = str(error)
+            page["error"] = error_message(str(error), ui)
         except FileNotFoundError:
             page["error"] = t["no_index"]
         else:
             page["result"] = result
             page["lines"] = result["lines"][:KWIC_SHOWN]
+            page["summary"] = t["kwic_summary"].format(
+                lines=counted(len(result["lines"]), "occurrence", ui),
+                articles=counted(result["articles"], "article", ui))
     return render_template("kwic.html", **page)
 
 
