@@ -1,5 +1,6 @@
 """``python -m benchmarks run --docs 10000``: kartoteka against plain Whoosh and SQLite FTS5.
-``python -m benchmarks load --docs 10000``: 20 clients against one server, an update midway.
+``python -m benchmarks load --docs 10000``: 20 clients against one server, an update midway
+(``--workers 2``: two server processes).
 ``python -m benchmarks realworld``: page extraction scored on real pages with gold data.
 
 Prints tables and writes a JSON report. Figures, not tests.
@@ -17,8 +18,15 @@ import urllib.request
 from pathlib import Path
 
 from .load import format_load, run_load
-from .measure import (free_port, machine, peak_rss_mb, percentiles, run_measured, start_server,
-                      wait_until_answered)
+from .measure import (
+    free_port,
+    machine,
+    peak_rss_mb,
+    percentiles,
+    run_measured,
+    start_server,
+    wait_until_answered,
+)
 from .queries import query_mix, search_params
 from .realworld import DEFAULT_SET, run_realworld
 from .synthetic import build_vocabularies, ensure_corpus
@@ -172,7 +180,9 @@ def main(argv=None) -> int:
     load.add_argument("--seconds", type=float, default=30.0)
     load.add_argument("--rebuild-at", type=float, default=10.0,
                       help="seconds into the run when the update starts")
-    load.add_argument("--threads", type=int, default=4, help="server threads")
+    load.add_argument("--threads", type=int, default=4, help="server threads (of each worker)")
+    load.add_argument("--workers", type=int, default=1,
+                      help="server processes (kartoteka serve --workers)")
     load.add_argument("--work", type=Path, default=Path("benchmark-work"))
     load.add_argument("--out", type=Path, default=Path("load-report.json"))
     real = sub.add_parser("realworld", help="score page extraction on real pages with gold data")
@@ -200,7 +210,7 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     if args.command == "load":
         report = run_load(args.docs, args.work, args.clients, args.seconds, args.rebuild_at,
-                          args.threads)
+                          args.threads, args.workers)
         report["machine"] = machine()
         args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         print(format_load(report))

@@ -11,6 +11,7 @@ unexpected 4xx is an error. Prints throughput and latency percentiles.
 from __future__ import annotations
 
 import json
+import os
 import random
 import subprocess
 import threading
@@ -19,9 +20,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from .measure import KARTOTEKA, free_port, percentiles, start_server, wait_until_answered
+from .measure import (
+    KARTOTEKA,
+    free_port,
+    percentiles,
+    start_server,
+    wait_until_answered,
+)
 from .queries import query_mix, search_params
 from .synthetic import build_vocabularies, ensure_corpus
 
@@ -76,8 +84,37 @@ def _get(url: str, kind: str) -> tuple[int | str, int | None]:
         return type(error).__name__, None
 
 
+def start_workers(index_dir: Path, port: int, threads: int, workers: int) -> subprocess.Popen:
+    """``kartoteka serve --workers N``; one worker is ``start_server``'s plain server."""
+    if workers == 1:
+        return start_server(index_dir, port, threads)
+    return subprocess.Popen(
+        KARTOTEKA + ["serve", "--index", str(index_dir), "--port", str(port),
+                     "--workers", str(workers)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=dict(os.environ, KARTOTEKA_THREADS=str(threads)))
+
+
+def warm_every_worker(url: str, workers: int, tries: int = 50) -> int:
+    """Send rounds of concurrent requests until ``workers`` processes have answered
+    (each loads its analyzers on its first search); how many did."""
+    seen: set[str] = set()
+    with ThreadPoolExecutor(max_workers=2 * workers) as pool:
+        for _ in range(tries):
+            if len(seen) >= workers:
+                break
+            seen.update(pool.map(_worker_of, [url] * 2 * workers))
+    return len(seen)
+
+
+def _worker_of(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=60) as response:
+        response.read()
+        return response.headers.get("X-Kartoteka-Worker", "")
+
+
 def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: float,
-             threads: int = 4) -> dict:
+             threads: int = 4, workers: int = 1) -> dict:
     """Build an index, serve it, load it, land an update midway; the figures."""
     corpus = ensure_corpus(work, docs, SEED)
     index_dir = work / f"load-index-{docs}"
@@ -90,15 +127,17 @@ def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: fl
            next(corpus.glob("*.jsonl")).read_text(encoding="utf-8").splitlines()[:40]]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    server = start_server(index_dir, port, threads)
+    server = start_workers(index_dir, port, threads, workers)
     results: list = []
     stop = threading.Event()
     try:
         wait_until_answered(base + "/api/search?q=", server)
-        workers = [_Client(base, request_mix(ids), n, stop, results) for n in range(clients)]
-        started = time.perf_counter()
-        for worker in workers:
-            worker.start()
+        warmed = warm_every_worker(base + "/api/search?q=", workers)
+        mix = request_mix(ids)  # built once: it takes the vocabularies' analysis
+        threads_of_clients = [_Client(base, mix, n, stop, results) for n in range(clients)]
+        started, client_cpu = time.perf_counter(), time.process_time()
+        for client in threads_of_clients:
+            client.start()
         time.sleep(rebuild_at)
         (extra / "marker.jsonl").write_text(json.dumps({
             "id": "load/marker", "lang": "en", "title": "Marker",
@@ -107,20 +146,24 @@ def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: fl
         rebuild_started = time.perf_counter()
         rebuild = subprocess.run(
             KARTOTEKA + ["index", str(corpus), str(extra), "--index", str(index_dir), "--update"],
-            capture_output=True, text=True)
+            capture_output=True, text=True, check=False)
         landed = time.perf_counter()
         # Keep loading for the planned time, and at least a second after the swap.
         time.sleep(max(0.0, started + seconds - time.perf_counter(), 1.0))
         stop.set()
-        for worker in workers:
-            worker.join(timeout=120)
+        for client in threads_of_clients:
+            client.join(timeout=120)
         elapsed = time.perf_counter() - started
+        client_cpu = time.process_time() - client_cpu
     finally:
         stop.set()
         server.terminate()
         server.wait(timeout=30)
     return _report(results, elapsed, clients, docs, threads, rebuild, started,
-                   rebuild_started, landed)
+                   rebuild_started, landed) | {
+        "server_workers": workers, "workers_warmed": warmed,
+        # The clients share the machine's cores with the server: what they took.
+        "client_cpu_s": round(client_cpu, 1)}
 
 
 def _report(results, elapsed, clients, docs, threads, rebuild, started, rebuild_started,
@@ -172,8 +215,10 @@ def format_load(report: dict) -> str:
     """The load report as a few lines of text."""
     lat, rebuild = report["latency_ms"], report["rebuild"]
     lines = [
-        f"load: {report['clients']} clients for {report['seconds']} s on a {report['docs']}-article"
-        f" index ({report['server_threads']} server threads)",
+        (f"load: {report['clients']} clients for {report['seconds']} s on a "
+         f"{report['docs']}-article index ({report.get('server_workers', 1)} server processes of "
+         f"{report['server_threads']} threads; the clients used "
+         f"{report.get('client_cpu_s', '?')} s of CPU)"),
         f"  requests {report['requests']}, throughput {report['throughput_per_s']}/s, "
         f"errors {report['errors']} {report['error_kinds'] or ''}".rstrip(),
         f"  latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, p99 {lat['p99']} ms",
@@ -183,9 +228,9 @@ def format_load(report: dict) -> str:
         "  by phase (p50/p95 ms, requests/s): " + "; ".join(
             f"{phase.replace('_', ' ')} {p['p50']}/{p['p95']}, {p['per_s']}/s"
             for phase, p in report["latency_by_phase_ms"].items()),
-        f"  update started at {rebuild['started_at_s']} s, landed at {rebuild['landed_at_s']} s "
-        f"({'ok' if rebuild['ok'] else 'FAILED'}); first answer from the new index at "
-        f"{rebuild['first_answer_from_new_index_s']} s; old answers after landing: "
-        f"{rebuild['old_answers_after_landing']}",
+        (f"  update started at {rebuild['started_at_s']} s, landed at {rebuild['landed_at_s']} s "
+         f"({'ok' if rebuild['ok'] else 'FAILED'}); first answer from the new index at "
+         f"{rebuild['first_answer_from_new_index_s']} s; old answers after landing: "
+         f"{rebuild['old_answers_after_landing']}"),
     ]
     return "\n".join(lines)

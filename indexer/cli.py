@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import functools
 import html
 import json
 import os
@@ -14,6 +15,7 @@ from collections import Counter
 import click
 
 from . import __version__
+from .cli_cluster import cluster
 from .cli_options import (
     BadQuery,
     _count,
@@ -341,31 +343,43 @@ def regions():
 @index_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=int, default=8000, show_default=True)
-def serve(index_dir, host, port):
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Server processes sharing the port and the index: one per core.")
+def serve(index_dir, host, port, workers):
     """Serve the search page and JSON API with waitress.
+
+    Each answer names the process that made it in its X-Kartoteka-Worker
+    header. KARTOTEKA_THREADS (default 4) sets the threads of each worker.
 
     Example:
 
-        kartoteka serve --port 8000
+        kartoteka serve --port 8000 --workers 2
     """
-    from waitress.server import create_server
-
     from webapp import create_app  # only this command knows the web app
 
-    app = create_app({"INDEX_DIR": str(_index_dir(index_dir))})
+    from .serving import bind_listeners, serve_here, serve_workers
+
+    index = str(_index_dir(index_dir))
     try:
-        server = create_server(app, host=host, port=port,
-                               threads=int(os.environ.get("KARTOTEKA_THREADS", "4")))
+        listeners = bind_listeners(host, port)
     except OSError as error:
         raise click.ClickException(
             f"port {port} is in use: choose another with --port" if error.errno == errno.EADDRINUSE
             else f"cannot serve at {host}:{port}: {error.strerror or error}") from None
-    click.echo(f"Serving {app.config['INDEX_DIR']} at http://{host}:{port}/", err=True)
-    server.run()
+    threads = int(os.environ.get("KARTOTEKA_THREADS", "4"))
+    make_app = functools.partial(create_app, {"INDEX_DIR": index})  # called in each worker
+    click.echo(f"Serving {index} at http://{host}:{port}/"
+               + (f" with {workers} workers" if workers > 1 else ""), err=True)
+    if workers == 1:
+        serve_here(make_app, listeners, threads)
+    else:
+        sys.exit(serve_workers(make_app, listeners, threads, workers,
+                               say=lambda line: click.echo(f"Error: {line}", err=True)))
 
 
 cli.add_command(timeline)
 cli.add_command(kwic)
+cli.add_command(cluster)
 
 
 def main():  # pragma: no cover - the console script's entry point

@@ -102,3 +102,12 @@ def test_parallel_reading_gives_the_same_index_as_one_process(tmp_path):
     two = SearchService(tmp_path / "two").search(SearchRequest("Кыргызстан", per_page=100))
     assert one["total"] == two["total"] > 0
     assert one["facets"] == two["facets"]
+
+
+def test_an_index_folder_given_as_a_relative_path_keeps_its_new_generation(
+        corpus, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for _ in range(3):  # a first build, then rebuilds that prune older generations
+        build_index([corpus], "ix", workers=1)
+        assert SearchService("ix").search(SearchRequest(""))["total"] == 7
+    assert len(list((tmp_path / "ix").glob("gen-*"))) == 2  # the current one and the last

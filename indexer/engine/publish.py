@@ -82,10 +82,11 @@ def remove_old_generations(index_dir: Path, previous: Path | None) -> None:
     """Keep the current generation and the one it replaced (searches may still
     read it); drop the rest, and what dead builds left (a generation renamed
     but never swapped in is one)."""
-    keep = {current_generation(index_dir), previous}
+    # Compared resolved: the index folder may be given as a relative path.
+    keep = {p.resolve() for p in (current_generation(index_dir), previous) if p is not None}
     generations = sorted(p for p in index_dir.glob("gen-*") if p.is_dir())
     for folder in generations:
-        if folder not in keep:
+        if folder.resolve() not in keep:
             shutil.rmtree(folder, ignore_errors=True)
     for folder in index_dir.glob("building-*"):
         pid = folder.name.rsplit("-", 1)[-1]

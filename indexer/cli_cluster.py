@@ -1,0 +1,46 @@
+"""``kartoteka cluster``: the configurations of a trial Sphinx / Manticore cluster."""
+
+from __future__ import annotations
+
+import click
+
+from .engine.sphinx_config import init_cluster
+
+
+@click.group()
+def cluster():
+    """A trial search cluster of searchd shards behind a front."""
+
+
+@cluster.command("init")
+@click.option("--shards", type=click.IntRange(1, 64), default=3, show_default=True,
+              help="How many shard searchd processes.")
+@click.option("--dir", "folder", type=click.Path(file_okay=False), required=True,
+              help="The folder for configurations, data, logs and pid files.")
+@click.option("--base-port", type=click.IntRange(1024, 65000), default=9406, show_default=True,
+              help="Shard n listens on base+2n (SphinxQL) and base+2n+1 (its agent); "
+                   "the front on base+2·shards.")
+@click.option("--ports", help="Comma-separated ports instead of --base-port: each shard's "
+                              "SphinxQL and agent port, then the front's.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+def init(shards: int, folder: str, base_port: int, ports: str | None, host: str):
+    """Write searchd configurations for a cluster on this machine, and print
+    the commands that start and stop it.
+
+    Example:
+
+        kartoteka cluster init --shards 3 --dir ~/kartoteka-cluster
+    """
+    try:
+        chosen = [int(p) for p in ports.split(",")] if ports else None
+        made = init_cluster(folder, shards, base_port=base_port, host=host, ports=chosen)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Wrote a cluster of {shards} shards and a front in {made.folder}")
+    click.echo(f"Front (SphinxQL): {made.front[0]}:{made.front[1]}")
+    click.echo("\nStart it (shards first):")
+    for config in made.configs():
+        click.echo(f"  searchd -c {config}")
+    click.echo("\nStop it:")
+    for config in reversed(made.configs()):
+        click.echo(f"  searchd -c {config} --stop")

@@ -1,0 +1,348 @@
+"""The second engine: a Sphinx 2.2 / Manticore cluster over SphinxQL.
+
+The index folder of this engine is a cluster folder (``kartoteka cluster
+init``): ``cluster.json`` says where the front listens; ``data/`` holds the
+current build's side files (``sphinx_terms``). Searches go to the front's
+distributed index ``dist``, which asks every shard and merges: matching,
+filters, totals, order, paging and facet counts are Sphinx's; the query is
+parsed by kartoteka's own parser (``sphinx_match``), so both engines search
+the same terms. The read path never imports the write path (``sphinx_build``).
+
+A shard that does not answer makes the front return what the others found,
+with a warning in ``SHOW META``: every search checks it and raises
+``ClusterError`` rather than present a partial total as complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import QueryError
+from ..text.analysis import fold_yo
+from ..text.names import full_name_key
+from .contract import FACETS, Filters, Results
+from .schema import UNDATED
+from .sphinx_config import CLUSTER_FILE, DIST_INDEX, read_cluster
+from .sphinx_terms import (
+    BUILD_INFO,
+    DATA_FOLDER,
+    FACET_ATTRS,
+    Unreachable,
+    connect,
+    open_stored,
+    read_dictionary,
+)
+
+# Title > authors > body, as the Whoosh engine's FIELD_BOOSTS; the exact form adds a little.
+FIELD_WEIGHTS = "field_weights=(title=25, author=20, body=10, exact=3)"
+RANKER = "ranker=expr('sum(lcs*user_weight)*1000+bm25')"
+FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
+                 "topic": "topic", "lang": "lang", "year": "date"}  # the filter each facet ignores
+MIN_MATCHES = 1000
+ORDER_BATCH = 1000
+
+
+class ClusterError(Exception):
+    """The cluster cannot answer in full (a shard down, the front unreachable);
+    the message names what failed. Never a partial answer presented as whole."""
+
+
+@dataclass
+class SphinxPlan:
+    """A parsed query: its MATCH text, the terms to mark, the cross-language additions."""
+
+    query: object
+    match: str
+    marks: frozenset[str]
+    expansions: list = field(default_factory=list)
+
+
+class SphinxEngine:
+    """Opens a Sphinx cluster's current build (the ``Engine`` contract)."""
+
+    name = "sphinx"
+
+    def build(self, sources: Iterable, index_dir: Path, **options):
+        """Index ``sources`` into the cluster (see ``sphinx_build.index_articles``)."""
+        from .sphinx_build import index_articles
+
+        return index_articles(index_dir, sources, **options)
+
+    def update(self, sources: Iterable, index_dir: Path, **options):
+        raise NotImplementedError("Sphinx engine: --update (REPLACE and DELETE by id) is not "
+                                  "written yet; index the whole corpus again")
+
+    def current(self, index_dir: Path) -> str | None:
+        info = Path(index_dir) / DATA_FOLDER / BUILD_INFO
+        if not (Path(index_dir) / CLUSTER_FILE).exists() or not info.exists():
+            return None
+        return json.loads(info.read_text(encoding="utf-8"))["built_at"]
+
+    def open(self, index_dir: Path, key: str) -> SphinxGeneration:
+        return SphinxGeneration(Path(index_dir), key)
+
+
+class SphinxGeneration:
+    """The cluster's current build, open: one connection to the front, used by one
+    request at a time (a lock; a pool is future work)."""
+
+    def __init__(self, folder: Path, key: str):
+        self.key = key
+        data = folder / DATA_FOLDER
+        self.info = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
+        dictionary = read_dictionary(data)
+        self.values: dict[str, dict[str, int]] = dictionary["facets"]
+        self.names = {facet: {i: v for v, i in ids.items()} for facet, ids in self.values.items()}
+        self.labels = dictionary.get("labels", {})
+        self.spellings = dictionary.get("spellings", {}).get("author", {})
+        self.stored_db = open_stored(data)
+        self.lock = threading.Lock()
+        try:
+            self.connection = connect(*read_cluster(folder).front)
+        except Unreachable as error:
+            self.stored_db.close()
+            raise ClusterError(str(error)) from None
+
+    def close(self) -> None:
+        self.connection.close()
+        self.stored_db.close()
+
+    @functools.cached_property
+    def _parser(self):
+        from .query import KartotekaParser
+        from .schema import make_schema
+
+        schema = make_schema()
+        return schema, KartotekaParser(schema)
+
+    @functools.cached_property
+    def _cross_sources(self):
+        from ..text.glossary import shipped_glossary
+        from .expand import CrossSources
+
+        # Names and learned pairs come from the Whoosh engine's docsets: not built here yet.
+        return CrossSources(glossary=shipped_glossary())
+
+    def parse(self, text: str, cross: bool = True) -> SphinxPlan | None:
+        """The query parsed by kartoteka's parser and spelled as a MATCH expression."""
+        from .expand import expand
+        from .query import parse_query
+        from .sphinx_match import marked_terms, to_match
+
+        schema, parser = self._parser
+        q = parse_query(schema, text, parser)
+        if q is None:
+            return None
+        expansions = []
+        if cross:
+            q, expansions = expand(q, self._cross_sources)
+        return SphinxPlan(q, to_match(q), marked_terms(q), expansions)
+
+    # -- searching -------------------------------------------------------------------
+
+    def search(self, plan: SphinxPlan | None, filters: Filters, sort: str, offset: int,
+               limit: int) -> Results:
+        conditions = self._conditions(filters)
+        by_ignored: dict[str | None, list[str]] = {}
+        for facet in FACETS:
+            ignored = FACET_FILTERS[facet]
+            by_ignored.setdefault(ignored if ignored in conditions else None, []).append(facet)
+        page_rows, meta = self._page(plan, conditions, sort, offset, limit)
+        facets = {}
+        for ignored, names in by_ignored.items():
+            others = {k: v for k, v in conditions.items() if k != ignored}
+            facets.update(self._counts(plan, others, names))
+        total = int(meta["total_found"])
+        page = [(doc, float(weight) if sort == "relevance" and plan is not None else None)
+                for doc, weight in page_rows]
+        return Results(total, page, {f: self._facet_values(f, facets[f]) for f in FACETS})
+
+    def order(self, plan: SphinxPlan | None, filters: Filters, sort: str) -> list[int]:
+        conditions, docs = self._conditions(filters), []
+        while True:
+            rows = self._page(plan, conditions, sort, len(docs), ORDER_BATCH)[0]
+            docs += [doc for doc, _ in rows]
+            if len(rows) < ORDER_BATCH:
+                return docs
+
+    def date_counts(self, plan: SphinxPlan | None, filters: Filters, by: str) -> dict[str, int]:
+        conditions = self._conditions(filters)
+        conditions["dated"] = ([], ["undated = 0"], [])
+        by = "month" if by == "month" else "year"
+        counted = dict(self._counts(plan, conditions, [by])[by])
+        if by == "year":
+            return {str(year): n for year, n in sorted(counted.items())}
+        return {f"{m // 12}-{m % 12 + 1:02}": n for m, n in sorted(counted.items())}
+
+    def facet_totals(self, facet: str) -> dict[str, int]:
+        return self._facet_values(facet, self._counts(None, {}, [facet])[facet])
+
+    def _where(self, plan, conditions: dict) -> tuple[list, list, list]:
+        """(select expressions, WHERE parts, arguments) of a query and filters."""
+        selects, wheres, args = [], [], []
+        if plan is not None:
+            wheres.append("MATCH(%s)")
+            args.append(plan.match)
+        for select, where, values in conditions.values():
+            selects += select
+            wheres += where
+            args += values
+        return selects, (" WHERE " + " AND ".join(wheres)) if wheres else "", args
+
+    def _page(self, plan, conditions: dict, sort: str, offset: int,
+              limit: int) -> tuple[list[tuple[int, object]], dict]:
+        """((document, weight) of one page, SHOW META) of a query and filters."""
+        selects, where, args = self._where(plan, conditions)
+        if sort == "relevance" and plan is not None:
+            order = "w DESC, id ASC"
+        else:
+            order = "undated ASC, day " + ("ASC" if sort == "oldest" else "DESC") + ", id ASC"
+        sql = (f"SELECT {', '.join(['id', 'WEIGHT() AS w', *selects])} FROM {DIST_INDEX}{where}"
+               f" ORDER BY {order} LIMIT {int(offset)}, {int(limit)}"
+               f" OPTION max_matches={max(MIN_MATCHES, offset + limit)}, {RANKER}, {FIELD_WEIGHTS}")
+        rows, meta = self._run(sql, args)
+        return [(int(doc), weight) for doc, weight, *_ in rows], meta
+
+    def _counts(self, plan, conditions: dict, facets: list[str]) -> dict[str, list]:
+        """Facet → [(value id, documents)] over a query and filters.
+
+        One GROUP BY per facet rather than FACET clauses: on a distributed index
+        Sphinx 2.2.11 runs FACET without the select list's expressions (the
+        date filter's ``datefit``) and loses a ``WEIGHT()`` column.
+        """
+        selects, where, args = self._where(plan, conditions)
+        counted = {}
+        for facet in facets:
+            attr = facet if facet == "month" else FACET_ATTRS[facet]
+            cap = len(self.values.get(facet, ())) + (100_000 if attr in ("year", "month") else 1)
+            sql = (f"SELECT {', '.join(['groupby() AS v', 'COUNT(*) AS n', *selects])}"
+                   f" FROM {DIST_INDEX}{where} GROUP BY {attr} ORDER BY v ASC LIMIT {cap}"
+                   f" OPTION max_matches={max(MIN_MATCHES, cap)}")
+            counted[facet] = [(int(v), int(n)) for v, n, *_ in self._run(sql, args)[0]]
+        return counted
+
+    def _run(self, sql: str, args: list) -> tuple[tuple, dict]:
+        """Execute a statement and its ``SHOW META``; ``ClusterError`` when any shard
+        failed to answer, so a partial count is never taken for a whole one."""
+        import pymysql
+
+        with self.lock:
+            try:
+                self._reconnect()
+                with self.connection.cursor() as cursor:
+                    cursor.execute(sql, args)
+                    rows = cursor.fetchall()
+                    cursor.execute("SHOW META")
+                    meta = dict(cursor.fetchall())
+            except pymysql.err.MySQLError as error:
+                message = str(error.args[-1]).rstrip("\x00")
+                if "non-computable" in message:
+                    raise QueryError("the query only excludes words: add a word to search for") from None
+                raise ClusterError(f"the search cluster failed: {message}") from None
+        if "warning" in meta or "error" in meta:
+            raise ClusterError("the search cluster answered only in part, so no total is "
+                               f"given: {meta.get('warning') or meta.get('error')}")
+        return rows, meta
+
+    def _reconnect(self) -> None:
+        """Connect again when the front closed the connection (a restart, a timeout)."""
+        import pymysql
+
+        try:
+            self.connection.ping(reconnect=False)
+        except pymysql.err.Error:
+            self.connection.connect()
+
+    def _facet_values(self, facet: str, counted: list[tuple[int, int]]) -> dict[str, int]:
+        """Counts by value, every value of the facet listed, in label order."""
+        if facet == "year":
+            found = {(str(v) if v else UNDATED): n for v, n in counted}
+            return dict(sorted(found.items(), key=lambda kv: kv[0].casefold()))
+        names = self.names[facet]
+        counts = {names[v]: n for v, n in counted if v in names}
+        return {value: counts.get(value, 0)
+                for value in sorted(self.values[facet], key=str.casefold)}
+
+    def _conditions(self, filters: Filters) -> dict[str, tuple[list, list, list]]:
+        """Each filtered dimension as (select expressions, WHERE parts, arguments)."""
+        found = {}
+        for dimension, values in (("region", filters.regions), ("author", filters.authors),
+                                  ("lang", filters.langs), ("topic", filters.topics)):
+            if values:
+                ids = [self._value_id(dimension, v) for v in values]
+                found[dimension] = ([], [f"{FACET_ATTRS[dimension]} IN ({', '.join(map(str, ids))})"], [])
+        if filters.dated or filters.undated:
+            start = int(filters.date_start or 1)
+            end = int(filters.date_end or dt.date.max.toordinal())
+            in_range = f"IF(day >= {start}, IF(day <= {end}, 1, 0), 0)"
+            if filters.dated and filters.undated:
+                found["date"] = ([f"IF(undated = 1, 1, {in_range}) AS datefit"],
+                                 ["datefit = 1"], [])
+            elif filters.dated:
+                found["date"] = ([], ["undated = 0", f"day >= {start}", f"day <= {end}"], [])
+            else:
+                found["date"] = ([], ["undated = 1"], [])
+        return found
+
+    def _value_id(self, dimension: str, value: str) -> int:
+        """A filter value's id (0, which no document holds, when the index has none);
+        an author under any spelling of their name."""
+        if dimension == "author":
+            by_key = {full_name_key(s) or _name_key(s): v for s, v in self.spellings.items()}
+            value = by_key.get(full_name_key(value) or _name_key(value), value)
+        return self.values[dimension].get(value, 0)
+
+    # -- stored fields -----------------------------------------------------------------
+
+    def stored(self, docs: Sequence[int]) -> list[dict]:
+        docs = list(docs)
+        found = {}
+        for start in range(0, len(docs), 500):
+            chunk = docs[start:start + 500]
+            rows = self.stored_db.execute(
+                f"SELECT doc, fields FROM articles WHERE doc IN ({','.join('?' * len(chunk))})",
+                chunk)
+            found.update(rows)
+        return [_with_copies(json.loads(found[doc])) for doc in docs]
+
+    def find(self, article_id: str) -> dict | None:
+        row = self.stored_db.execute("SELECT fields FROM articles WHERE article_id = ?",
+                                     (article_id,)).fetchone()
+        return None if row is None else _with_copies(json.loads(row[0]))
+
+    def match_terms(self, plan: SphinxPlan | None, patterns: bool = False) -> frozenset[str]:
+        if plan is None:
+            return frozenset()
+        if patterns and _has_patterns(plan.query):
+            raise NotImplementedError("Sphinx engine: marking the terms a prefix or wildcard "
+                                      "matches (CALL KEYWORDS per pattern) is not written yet")
+        return plan.marks
+
+    def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
+        return self.labels.get(facet, {})
+
+    def similar_words(self, word: str, limit: int) -> list[str]:
+        raise NotImplementedError("Sphinx engine: similar words for 'did you mean' need the "
+                                  "build to keep the title/body vocabulary; not written yet")
+
+
+def _with_copies(fields: dict) -> dict:
+    # Copies are not found by this engine's build yet: every article stands alone.
+    fields["copies"], fields["copy_of"] = [], None
+    return fields
+
+
+def _has_patterns(q) -> bool:
+    from whoosh import query
+
+    return isinstance(q, query.PatternQuery) or any(_has_patterns(c) for c in q.children())
+
+
+def _name_key(name: str) -> str:
+    return " ".join(fold_yo(name).casefold().split())

@@ -1,0 +1,177 @@
+"""The trial cluster's layout: ``searchd`` configurations and ``cluster.json``.
+
+``kartoteka cluster init`` writes, under one folder, a configuration per shard
+(``shard-N/sphinx.conf``: a real-time index ``articles``) and one for the
+front (``front/sphinx.conf``: a distributed index ``dist`` whose agents are
+the shards), every listener a SphinxQL (``mysql41``) one on loopback, every
+pid, log and binlog file inside the folder. ``cluster.json`` says where each
+``searchd`` listens: the engine reads it to connect.
+
+Sphinx does no analysis of its own here: kartoteka sends the analyzed terms
+(``sphinx_terms.py``), so the index's tokenizer only has to split on spaces
+and keep the terms' letters as they are (``morphology = none``, a charset
+table of exactly the letters ``sphinx_terms.encode_term`` lets through).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+CLUSTER_FILE = "cluster.json"
+CLUSTER_VERSION = 1
+RT_INDEX = "articles"
+DIST_INDEX = "dist"
+# The analyzed text fields, searched by ``@field`` in MATCH.
+TEXT_FIELDS = ("title", "body", "author", "exact")
+# Multi-valued attributes: value ids from the generation's dictionary.
+MULTI_ATTRS = ("regions", "region_groups", "authors", "topics")
+# Lower-case Latin, digits and Cyrillic а–я, ё: every other character of a term
+# is encoded by ``sphinx_terms`` into these, so nothing else needs listing.
+CHARSET_TABLE = "0..9, a..z, U+430..U+44F, U+451"
+AGENT_TIMEOUT_MS = 2000
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Where the front and each shard listen, and where the cluster folder is.
+
+    ``front`` is the front's SphinxQL (host, port); each of ``shards`` is
+    (host, SphinxQL port, API port): the front's agents speak Sphinx's own API
+    protocol, not SphinxQL (Sphinx 2.2.11 answers an agent on a ``mysql41``
+    port with "handshake failure"), so a shard listens on both.
+    """
+
+    folder: str
+    front: tuple[str, int]
+    shards: tuple[tuple[str, int, int], ...]
+
+    def to_dict(self) -> dict:
+        """The cluster as ``cluster.json`` holds it."""
+        return {"version": CLUSTER_VERSION, **asdict(self)}
+
+    def shard_config(self, n: int) -> Path:
+        """The configuration file of shard ``n``."""
+        return Path(self.folder) / f"shard-{n}" / "sphinx.conf"
+
+    @property
+    def front_config(self) -> Path:
+        """The configuration file of the front."""
+        return Path(self.folder) / "front" / "sphinx.conf"
+
+    def configs(self) -> list[Path]:
+        """Every configuration, shards first: the order to start them in."""
+        return [self.shard_config(n) for n in range(len(self.shards))] + [self.front_config]
+
+
+def read_cluster(folder: str | Path) -> Cluster:
+    """The cluster described in ``folder/cluster.json``.
+
+    Raises ``FileNotFoundError`` when the folder has none, ``ValueError`` for
+    another version.
+    """
+    data = json.loads((Path(folder) / CLUSTER_FILE).read_text(encoding="utf-8"))
+    if data.get("version") != CLUSTER_VERSION:
+        raise ValueError(f"{folder}/{CLUSTER_FILE} is version {data.get('version')}, "
+                         f"this kartoteka reads {CLUSTER_VERSION}: run `kartoteka cluster init` again")
+    return Cluster(data["folder"], tuple(data["front"]),
+                   tuple(tuple(shard) for shard in data["shards"]))
+
+
+def _searchd_section(folder: Path, host: str, port: int, api_port: int | None = None) -> str:
+    api = f"\n    listen = {host}:{api_port}" if api_port else ""
+    return f"""searchd
+{{
+    listen = {host}:{port}:mysql41{api}
+    log = {folder}/searchd.log
+    query_log = {folder}/query.log
+    pid_file = {folder}/searchd.pid
+    binlog_path = {folder}/binlog
+    workers = threads
+    max_children = 32
+    read_timeout = 5
+    client_timeout = 300
+    seamless_rotate = 1
+    preopen_indexes = 1
+    unlink_old = 1
+    max_packet_size = 32M
+}}
+"""
+
+
+def shard_config_text(folder: Path, host: str, port: int, api_port: int) -> str:
+    """A shard's configuration: the real-time index and its ``searchd``."""
+    fields = "\n".join(f"    rt_field = {name}" for name in TEXT_FIELDS)
+    multi = "\n".join(f"    rt_attr_multi = {name}" for name in MULTI_ATTRS)
+    return f"""# Written by `kartoteka cluster init`: one shard of the trial cluster.
+index {RT_INDEX}
+{{
+    type = rt
+    path = {folder}/data/{RT_INDEX}
+{fields}
+    rt_attr_uint = lang
+    rt_attr_uint = day
+    rt_attr_uint = year
+    rt_attr_uint = month
+    rt_attr_uint = undated
+{multi}
+    rt_attr_string = article_id
+    rt_mem_limit = 256M
+    dict = keywords
+    morphology = none
+    charset_table = {CHARSET_TABLE}
+    min_word_len = 1
+    min_prefix_len = 2
+    index_field_lengths = 1
+}}
+
+{_searchd_section(folder, host, port, api_port)}"""
+
+
+def front_config_text(folder: Path, host: str, port: int,
+                      shards: tuple[tuple[str, int, int], ...]) -> str:
+    """The front's configuration: the distributed index over every shard's API port."""
+    agents = "\n".join(f"    agent = {h}:{api}:{RT_INDEX}" for h, _, api in shards)
+    return f"""# Written by `kartoteka cluster init`: the front of the trial cluster.
+index {DIST_INDEX}
+{{
+    type = distributed
+{agents}
+    agent_connect_timeout = {AGENT_TIMEOUT_MS}
+    agent_query_timeout = {AGENT_TIMEOUT_MS * 5}
+}}
+
+{_searchd_section(folder, host, port)}"""
+
+
+def init_cluster(folder: str | Path, shards: int, base_port: int = 9406,
+                 host: str = "127.0.0.1", ports: list[int] | None = None) -> Cluster:
+    """Write the configurations of a trial cluster of ``shards`` shards into ``folder``.
+
+    Shard ``n`` listens for SphinxQL on ``base_port + 2n`` and for its agent on
+    ``base_port + 2n + 1``, the front on ``base_port + 2·shards`` (or on
+    ``ports``, in that order, when given). Returns the cluster; its
+    ``cluster.json`` is written last, so a folder that has one is whole.
+    """
+    if shards < 1:
+        raise ValueError("a cluster needs at least one shard")
+    folder = Path(folder).resolve()
+    ports = list(ports) if ports else [base_port + n for n in range(2 * shards + 1)]
+    if len(ports) != 2 * shards + 1:
+        raise ValueError(f"{shards} shards and a front need {2 * shards + 1} ports")
+    cluster = Cluster(str(folder), (host, ports[-1]),
+                      tuple((host, ports[2 * n], ports[2 * n + 1]) for n in range(shards)))
+    for n, (shard_host, port, api_port) in enumerate(cluster.shards):
+        where = folder / f"shard-{n}"
+        for sub in ("data", "binlog"):
+            (where / sub).mkdir(parents=True, exist_ok=True)
+        cluster.shard_config(n).write_text(shard_config_text(where, shard_host, port, api_port),
+                                           encoding="utf-8")
+    front = folder / "front"
+    (front / "binlog").mkdir(parents=True, exist_ok=True)
+    cluster.front_config.write_text(front_config_text(front, host, ports[-1], cluster.shards),
+                                    encoding="utf-8")
+    (folder / CLUSTER_FILE).write_text(json.dumps(cluster.to_dict(), indent=2),
+                                       encoding="utf-8")
+    return cluster

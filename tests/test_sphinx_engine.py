@@ -1,0 +1,176 @@
+"""The Sphinx engine on a real 3-shard cluster, against the Whoosh engine.
+
+Both engines index the same corpus (SMALL_CORPUS and generated articles in
+both languages); for the same queries and filters they must give the same
+totals and facet counts, and mostly the same top ten. When a shard is down a
+search fails clearly instead of giving a short total as the whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+from click.testing import CliRunner
+from conftest import SMALL_CORPUS, write_jsonl
+from sphinx_cluster import sphinx_cluster  # noqa: F401 (a fixture)
+
+from indexer.cli import cli
+from indexer.engine.build import build_index
+from indexer.engine.contract import Engine, Filters, Generation
+from indexer.engine.sphinx import ClusterError, SphinxEngine
+from indexer.engine.sphinx_terms import encode_term, text_terms
+from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
+
+RUSSIAN = ["Выборы мэра прошли в {c}.", "Жители {c} ждали итогов голосования.",
+           "Депутаты спорят о выборах в парламент.", "Экспорт стали вырос на {n} процентов.",
+           "Металлурги говорят о цене стали.", "Правительство обсуждает новый бюджет.",
+           "Фермеры собрали хороший урожай пшеницы.", "Граница с соседями снова закрыта.",
+           "Журналисты проверяют слова чиновников.", "Железная дорога откроется через {n} лет.",
+           "Учитель стал депутатом городского совета.", "Цены на хлеб выросли за месяц."]
+ENGLISH = ["Voters in {c} went to the polls.", "The election campaign was quiet.",
+           "Steel exports grew by {n} percent.", "Farmers report a rich wheat harvest.",
+           "The border with the neighbours is closed again.", "Reporters check what officials say.",
+           "The railway will reopen in {n} years.", "Parliament debates the new budget.",
+           "Winemakers expect higher prices.", "Elections were postponed until spring."]
+PLACES = [("kyrgyzstan", "Кыргызстане", "Kyrgyzstan"), ("kazakhstan", "Казахстане", "Kazakhstan"),
+          ("georgia", "Грузии", "Georgia"), ("armenia", "Армении", "Armenia"),
+          ("ukraine", "Украине", "Ukraine")]
+AUTHORS = [("Бакыт Осмонов", "Bakyt Osmonov"), ("Айгерим Садыкова", "Aigerim Sadykova"),
+           ("Леван Беридзе", "Levan Beridze")]
+
+
+def generated_corpus(count: int = 80) -> list[dict]:
+    """Articles made of shuffled sentences: different enough that none is a copy."""
+    rng = random.Random(13)
+    records = []
+    for n in range(count):
+        lang = "ru" if n % 2 else "en"
+        slug, ru_place, en_place = rng.choice(PLACES)
+        pool = RUSSIAN if lang == "ru" else ENGLISH
+        sentences = [s.format(c=ru_place if lang == "ru" else en_place, n=rng.randint(2, 90))
+                     for s in rng.sample(pool, 5)]
+        record = {"id": f"gen-{n}", "lang": lang, "title": f"{sentences[0][:-1]} #{n}",
+                  "body": " ".join(sentences[1:]) + f" Заметка {n}." * (lang == "ru"),
+                  "authors": [rng.choice(AUTHORS)[lang == "en"]], "regions": [slug],
+                  "topics": rng.sample(["politics", "economy", "society"], rng.randint(0, 2))}
+        if n % 7:
+            record["date"] = (dt.date(2010, 1, 1) + dt.timedelta(days=rng.randint(0, 4000))).isoformat()
+        records.append(record)
+    return SMALL_CORPUS + records
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    write_jsonl(folder / "articles.jsonl", generated_corpus())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def engines(corpus, sphinx_cluster, tmp_path_factory):  # noqa: F811
+    """(whoosh generation, sphinx generation) over the same corpus."""
+    whoosh_dir = tmp_path_factory.mktemp("whoosh") / "ix"
+    build_index([corpus], whoosh_dir, workers=1)
+    whoosh = WhooshDocsetsEngine()
+    sphinx = SphinxEngine()
+    info = sphinx.build([corpus], sphinx_cluster.folder, batch=16)
+    assert info["articles"] == len(generated_corpus())
+    ours = whoosh.open(whoosh_dir, whoosh.current(whoosh_dir))
+    theirs = sphinx.open(sphinx_cluster.folder, sphinx.current(sphinx_cluster.folder))
+    yield ours, theirs
+    ours.close()
+    theirs.close()
+
+
+def ids(generation, docs) -> list[str]:
+    return [s["id"] for s in generation.stored(docs)]
+
+
+def test_cluster_init_writes_configs_and_prints_commands(tmp_path):
+    result = CliRunner().invoke(cli, ["cluster", "init", "--shards", "2", "--dir",
+                                      str(tmp_path), "--base-port", "20100"])
+    assert result.exit_code == 0, result.output
+    front = (tmp_path / "front" / "sphinx.conf").read_text()
+    assert "type = distributed" in front and "agent = 127.0.0.1:20101:articles" in front
+    assert "agent = 127.0.0.1:20103:articles" in front and "127.0.0.1:20104:mysql41" in front
+    shard = (tmp_path / "shard-1" / "sphinx.conf").read_text()
+    assert "type = rt" in shard and "rt_attr_multi = regions" in shard
+    assert f"pid_file = {tmp_path.resolve()}/shard-1/searchd.pid" in shard
+    assert f"searchd -c {tmp_path.resolve()}/shard-0/sphinx.conf" in result.output
+    assert f"searchd -c {tmp_path.resolve()}/front/sphinx.conf --stop" in result.output
+
+
+def test_terms_are_sent_as_the_analyzer_made_them():
+    assert text_terms("Выборы мэра") == "выборы выбор мэр"
+    assert encode_term("o'brien").startswith("zq") and encode_term("сталь") == "сталь"
+    assert encode_term("მთავრობა") == encode_term("მთავრობა") != encode_term("თბილისი")
+
+
+def test_the_sphinx_engine_keeps_the_contract(engines):
+    _, sphinx = engines
+    assert isinstance(SphinxEngine(), Engine) and isinstance(sphinx, Generation)
+    assert sphinx.find("osh-mayor")["title"] == "Новый мэр Оша"
+    assert sphinx.find("nothing") is None
+
+
+QUERIES = ["выборы", "выборах", "стали", "Кыргызстане", "election", "elections", "steel",
+           "выборы мэра", "steel OR wheat", "Georgia", "урожай OR хлеб", "выборы -мэра",
+           '"экспорт стали"', "title:выборы", "=выборах", "Бакыт Осмонов"]
+FILTERS = [Filters(), Filters(regions=("kyrgyzstan", "georgia")), Filters(langs=("ru",)),
+           Filters(authors=("Levan Beridze",)), Filters(topics=("economy",)),
+           Filters(date_start=dt.date(2012, 1, 1).toordinal(),
+                   date_end=dt.date(2016, 12, 31).toordinal()),
+           Filters(date_start=dt.date(2015, 1, 1).toordinal(), undated=True),
+           Filters(undated=True), Filters(regions=("georgia",), langs=("en",), undated=True)]
+
+
+@pytest.mark.parametrize("text", QUERIES)
+@pytest.mark.parametrize("filters", FILTERS, ids=lambda f: "filters")
+def test_same_totals_and_facets_as_the_whoosh_engine(engines, text, filters):
+    whoosh, sphinx = engines
+    ours = whoosh.search(whoosh.parse(text, cross=False), filters, "relevance", 0, 10)
+    theirs = sphinx.search(sphinx.parse(text, cross=False), filters, "relevance", 0, 10)
+    assert theirs.total == ours.total
+    for facet, counts in ours.facets.items():
+        assert {v: n for v, n in theirs.facets[facet].items() if n} == \
+            {v: n for v, n in counts.items() if n}, facet
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+def test_date_order_paging_and_exports_agree(engines, sort):
+    whoosh, sphinx = engines
+    filters = Filters(langs=("ru",))
+    ours = ids(whoosh, whoosh.order(None, filters, sort))
+    theirs = ids(sphinx, sphinx.order(None, filters, sort))
+    dates = {s["id"]: s["published"] for s in sphinx.stored(sphinx.order(None, filters, sort))}
+    assert [dates[i] for i in theirs] == [dates[i] for i in ours]  # ties may differ in order
+    page = sphinx.search(None, filters, sort, 5, 7)
+    assert ids(sphinx, [d for d, _ in page.page]) == theirs[5:12] and page.total == len(ours)
+
+
+def test_whole_index_counts_agree(engines):
+    whoosh, sphinx = engines
+    for facet in ("region", "author", "lang", "year", "topic", "region_group"):
+        assert {v: n for v, n in sphinx.facet_totals(facet).items() if n} == \
+            {v: n for v, n in whoosh.facet_totals(facet).items() if n}
+    assert sphinx.facet_labels("author") == whoosh.facet_labels("author")
+    assert {"en": "Bakyt Osmonov", "ru": "Бакыт Осмонов"} in sphinx.facet_labels("author").values()
+    for by in ("year", "month"):
+        plan_w, plan_s = whoosh.parse("выборы", cross=False), sphinx.parse("выборы", cross=False)
+        assert sphinx.date_counts(plan_s, Filters(), by) == whoosh.date_counts(plan_w, Filters(), by)
+
+
+def test_a_stopped_shard_is_never_a_complete_answer(engines, sphinx_cluster):  # noqa: F811
+    _, sphinx = engines
+    plan = sphinx.parse("выборы", cross=False)
+    whole = sphinx.search(plan, Filters(), "relevance", 0, 10).total
+    shard = sphinx_cluster.cluster.shard_config(1)
+    sphinx_cluster.stop(shard)
+    try:
+        with pytest.raises(ClusterError, match="in part|failed"):
+            sphinx.search(plan, Filters(), "relevance", 0, 10)
+    finally:
+        sphinx_cluster.start(shard)
+    assert sphinx.search(plan, Filters(), "relevance", 0, 10).total == whole
