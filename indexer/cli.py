@@ -15,7 +15,7 @@ from collections import Counter
 import click
 
 from . import __version__
-from .cli_cluster import cluster
+from .cli_cluster import cluster, index_into_cluster
 from .cli_options import (
     BadQuery,
     _count,
@@ -26,6 +26,7 @@ from .cli_options import (
 )
 from .cli_tools import kwic, timeline
 from .engine.build import BuildSummary, build_index, update_index
+from .engine.registry import engine_for
 from .errors import BuildError, IndexFormatError, QueryError
 from .ingest.corpus import DEFAULT_MAX_BYTES
 from .labels import labelled_facets
@@ -80,9 +81,13 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
         kartoteka index sample_corpus new-downloads --update --report build.json
 
     The glossary and aliases files are kept with the index and used again by
-    --update until others are given.
+    --update until others are given. A cluster folder (kartoteka cluster init)
+    as --index indexes into its searchd shards.
     """
     target = _index_dir(index_dir)
+    engine = engine_for(target)
+    if engine.name != "whoosh-docsets":
+        return index_into_cluster(engine, sources, target, update)
     progress = _Progress(time.perf_counter())
     build = update_index if update else build_index
     summary = None

@@ -44,3 +44,22 @@ def init(shards: int, folder: str, base_port: int, ports: str | None, host: str)
     click.echo("\nStop it:")
     for config in reversed(made.configs()):
         click.echo(f"  searchd -c {config} --stop")
+
+
+def index_into_cluster(engine, sources, folder, update: bool) -> None:
+    """``kartoteka index SOURCES --index CLUSTER``: the articles into the cluster's shards."""
+    if update:
+        raise click.ClickException("the cluster cannot --update yet: index the whole corpus "
+                                   "again (without --update)")
+    try:
+        info = engine.build(sources, folder)
+    except OSError as error:  # pymysql's connection errors are OSErrors too
+        raise click.ClickException(f"cannot reach the cluster in {folder}: {error}; start its "
+                                   "searchd processes first (kartoteka cluster init printed "
+                                   "the commands)") from None
+    n = info["articles"]
+    click.echo(f"Indexed {n} article{'' if n == 1 else 's'} into the cluster of "
+               f"{info['shards']} shards in {folder} in {info['seconds']:.1f} s")
+    if info.get("problems"):
+        click.echo(f"{info['problems']} file(s) or record(s) could not be read and were "
+                   "skipped", err=True)

@@ -174,3 +174,32 @@ def test_a_stopped_shard_is_never_a_complete_answer(engines, sphinx_cluster):  #
     finally:
         sphinx_cluster.start(shard)
     assert sphinx.search(plan, Filters(), "relevance", 0, 10).total == whole
+
+
+def test_the_cli_and_the_web_app_run_on_the_cluster_folder(engines, corpus,
+                                                          sphinx_cluster):  # noqa: F811
+    """``--index`` naming a cluster folder is all it takes: index, search, serve."""
+    import json
+
+    from webapp import create_app
+
+    whoosh, _ = engines
+    folder = str(sphinx_cluster.folder)
+    runner = CliRunner()
+    built = runner.invoke(cli, ["index", str(corpus), "--index", folder])
+    assert built.exit_code == 0 and "into the cluster of 3 shards" in built.output, built.output
+    refused = runner.invoke(cli, ["index", str(corpus), "--index", folder, "--update"])
+    assert refused.exit_code == 1 and "cannot --update yet" in refused.output
+    searched = runner.invoke(cli, ["search", "выборы", "--no-cross", "--json", "--index", folder])
+    assert searched.exit_code == 0, (searched.output, searched.exception)
+    shown = json.loads(searched.output)
+    expected = whoosh.search(whoosh.parse("выборы", cross=False), Filters(), "relevance", 0, 10)
+    assert shown["total"] == expected.total > 0 and shown["hits"][0]["snippet"]
+    client = create_app({"INDEX_DIR": folder, "TESTING": True}).test_client()
+    data = client.get("/api/search?q=выборы&cross=0&region=kyrgyzstan").get_json()
+    assert data["total"] > 0 and all("kyrgyzstan" in h["regions"] for h in data["hits"])
+    page = client.get("/?q=выборы")
+    assert page.status_code == 200 and b'class="hit"' in page.data
+    article = client.get(f"/article/{shown['hits'][0]['id']}?q=выборы")
+    assert article.status_code == 200 and b"<mark>" in article.data
+    assert client.get("/api/search?q=nothingsuchqqq").get_json()["total"] == 0  # did you mean

@@ -28,7 +28,7 @@ from .docsets import (
     bits_from_ids,
     ids_of,
 )
-from .query import Tiered
+from .query import Tiered, readings_of
 from .schema import EXACT_FIELD
 from .settings import EngineSettings
 
@@ -68,7 +68,7 @@ class Evaluator:
                               for fieldname, text, _, _ in self.scoring_terms(q))
         finally:
             self._memo = None
-        return Plan(q, match, ranked, constants, marks, readings=_readings(q))
+        return Plan(q, match, ranked, constants, marks, readings=readings_of(q))
 
     def _remembered(self, key, compute):
         if self._memo is None:
@@ -379,25 +379,6 @@ class Evaluator:
             if len(found) >= count:
                 break
         return found
-
-
-def _readings(q) -> dict[str, list[str]]:
-    """Each ambiguous typed word and the normal forms it was searched as."""
-    found = {}
-    for node in _walk(q):
-        if isinstance(node, Tiered) and len(node.readings) > 1:
-            found[node.word] = list(node.readings)
-    return found
-
-
-def _walk(q):
-    yield q
-    for child in getattr(q, "subqueries", ()):
-        yield from _walk(child)
-    for name in ("a", "b", "query"):
-        child = getattr(q, name, None)
-        if isinstance(child, query.Query):
-            yield from _walk(child)
 
 
 def _best_first(item: tuple[int, float]):

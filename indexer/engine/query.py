@@ -254,3 +254,22 @@ def parse_query(schema, text: str, parser: KartotekaParser | None = None):
 def _has_patterns(q) -> bool:
     return isinstance(q, query.PatternQuery) or any(
         _has_patterns(child) for child in q.children())
+
+
+def readings_of(q) -> dict[str, list[str]]:
+    """Each ambiguous typed word and the normal forms it was searched as."""
+    found = {}
+    for node in _walk(q):
+        if isinstance(node, Tiered) and len(node.readings) > 1:
+            found[node.word] = list(node.readings)
+    return found
+
+
+def _walk(q):
+    yield q
+    for child in getattr(q, "subqueries", ()):
+        yield from _walk(child)
+    for name in ("a", "b", "query"):
+        child = getattr(q, name, None)
+        if isinstance(child, query.Query):
+            yield from _walk(child)

@@ -61,6 +61,7 @@ class SphinxPlan:
     match: str
     marks: frozenset[str]
     expansions: list = field(default_factory=list)
+    readings: dict = field(default_factory=dict)  # an ambiguous word → its normal forms
 
 
 class SphinxEngine:
@@ -132,7 +133,7 @@ class SphinxGeneration:
     def parse(self, text: str, cross: bool = True) -> SphinxPlan | None:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression."""
         from .expand import expand
-        from .query import parse_query
+        from .query import parse_query, readings_of
         from .sphinx_match import marked_terms, to_match
 
         schema, parser = self._parser
@@ -142,7 +143,7 @@ class SphinxGeneration:
         expansions = []
         if cross:
             q, expansions = expand(q, self._cross_sources)
-        return SphinxPlan(q, to_match(q), marked_terms(q), expansions)
+        return SphinxPlan(q, to_match(q), marked_terms(q), expansions, readings_of(q))
 
     # -- searching -------------------------------------------------------------------
 
@@ -319,29 +320,23 @@ class SphinxGeneration:
     def match_terms(self, plan: SphinxPlan | None, patterns: bool = False) -> frozenset[str]:
         if plan is None:
             return frozenset()
-        if patterns and _has_patterns(plan.query):
-            raise NotImplementedError("Sphinx engine: marking the terms a prefix or wildcard "
-                                      "matches (CALL KEYWORDS per pattern) is not written yet")
+        # A prefix's or wildcard's expansions are not marked yet (CALL KEYWORDS
+        # per pattern would give them): the article view marks the plain words.
         return plan.marks
 
     def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
         return self.labels.get(facet, {})
 
     def similar_words(self, word: str, limit: int) -> list[str]:
-        raise NotImplementedError("Sphinx engine: similar words for 'did you mean' need the "
-                                  "build to keep the title/body vocabulary; not written yet")
+        """None yet: the build keeps no vocabulary, so "did you mean" offers only
+        the other keyboard layout and the other language."""
+        return []
 
 
 def _with_copies(fields: dict) -> dict:
     # Copies are not found by this engine's build yet: every article stands alone.
     fields["copies"], fields["copy_of"] = [], None
     return fields
-
-
-def _has_patterns(q) -> bool:
-    from whoosh import query
-
-    return isinstance(q, query.PatternQuery) or any(_has_patterns(c) for c in q.children())
 
 
 def _name_key(name: str) -> str:

@@ -96,9 +96,9 @@ class SearchService:
     def __init__(self, index_dir: str | Path, engine: Engine | None = None):
         self.index_dir = Path(index_dir)
         if engine is None:
-            from ..engine.whoosh_docsets import WhooshDocsetsEngine
+            from ..engine.registry import engine_for
 
-            engine = WhooshDocsetsEngine()
+            engine = engine_for(self.index_dir)
         self.engine = engine
         self._lease: _Lease | None = None
         self._lock = threading.RLock()
