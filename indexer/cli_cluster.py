@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from .engine.sphinx_config import init_cluster
+from .errors import BuildError
 
 
 @click.group()
@@ -47,19 +48,23 @@ def init(shards: int, folder: str, base_port: int, ports: str | None, host: str)
 
 
 def index_into_cluster(engine, sources, folder, update: bool) -> None:
-    """``kartoteka index SOURCES --index CLUSTER``: the articles into the cluster's shards."""
-    if update:
-        raise click.ClickException("the cluster cannot --update yet: index the whole corpus "
-                                   "again (without --update)")
+    """``kartoteka index SOURCES --index CLUSTER [--update]``: the articles into the
+    cluster's shards, all of them or (``--update``) the new, changed and gone ones."""
     try:
-        info = engine.build(sources, folder)
+        info = (engine.update if update else engine.build)(sources, folder)
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
     except OSError as error:  # pymysql's connection errors are OSErrors too
         raise click.ClickException(f"cannot reach the cluster in {folder}: {error}; start its "
                                    "searchd processes first (kartoteka cluster init printed "
                                    "the commands)") from None
     n = info["articles"]
-    click.echo(f"Indexed {n} article{'' if n == 1 else 's'} into the cluster of "
+    done = "Updated the cluster to" if update else "Indexed"
+    click.echo(f"{done} {n} article{'' if n == 1 else 's'} into the cluster of "
                f"{info['shards']} shards in {folder} in {info['seconds']:.1f} s")
+    if update:
+        click.echo(f"Added {info['added']}, changed {info['changed']}, "
+                   f"removed {info['removed']}")
     if info.get("problems"):
         click.echo(f"{info['problems']} file(s) or record(s) could not be read and were "
                    "skipped", err=True)

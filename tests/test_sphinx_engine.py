@@ -188,8 +188,9 @@ def test_the_cli_and_the_web_app_run_on_the_cluster_folder(engines, corpus,
     runner = CliRunner()
     built = runner.invoke(cli, ["index", str(corpus), "--index", folder])
     assert built.exit_code == 0 and "into the cluster of 3 shards" in built.output, built.output
-    refused = runner.invoke(cli, ["index", str(corpus), "--index", folder, "--update"])
-    assert refused.exit_code == 1 and "cannot --update yet" in refused.output
+    updated = runner.invoke(cli, ["index", str(corpus), "--index", folder, "--update"])
+    assert updated.exit_code == 0 and "Added 0, changed 0, removed 0" in updated.output, \
+        updated.output
     searched = runner.invoke(cli, ["search", "выборы", "--no-cross", "--json", "--index", folder])
     assert searched.exit_code == 0, (searched.output, searched.exception)
     shown = json.loads(searched.output)
@@ -203,3 +204,48 @@ def test_the_cli_and_the_web_app_run_on_the_cluster_folder(engines, corpus,
     article = client.get(f"/article/{shown['hits'][0]['id']}?q=выборы")
     assert article.status_code == 200 and b"<mark>" in article.data
     assert client.get("/api/search?q=nothingsuchqqq").get_json()["total"] == 0  # did you mean
+
+
+def test_an_update_replaces_adds_and_deletes_by_id(engines, corpus, sphinx_cluster,
+                                                  tmp_path):  # noqa: F811
+    """After ``--update`` the cluster answers as the Whoosh engine built from the
+    changed corpus: a changed body, a new article (new facet values), one gone."""
+    records = generated_corpus()
+    write_jsonl(tmp_path / "articles.jsonl", records)
+    sphinx, folder = SphinxEngine(), sphinx_cluster.folder
+    try:
+        sphinx.build([tmp_path], folder, batch=16)
+        changed = next(r for r in records if r["id"] == "gen-3")
+        changed["body"] += " Zeppelins floated over the harbour."
+        records = [r for r in records if r["id"] != "gen-10"] + [
+            {"id": "gen-new", "lang": "ru", "title": "Виноделы Молдовы ждут урожая",
+             "body": "Виноградники Кодр выросли.", "date": "2020-09-01",
+             "authors": ["Ион Чобану"], "regions": ["moldova"], "topics": ["culture"]}]
+        write_jsonl(tmp_path / "articles.jsonl", records)
+        result = CliRunner().invoke(cli, ["index", str(tmp_path), "--index", str(folder),
+                                          "--update"])
+        assert result.exit_code == 0, (result.output, result.exception)
+        assert "Added 1, changed 1, removed 1" in result.output
+        whoosh_dir = tmp_path / "whoosh"
+        build_index([tmp_path], whoosh_dir, workers=1)
+        whoosh = WhooshDocsetsEngine().open(whoosh_dir, WhooshDocsetsEngine().current(whoosh_dir))
+        theirs = sphinx.open(folder, sphinx.current(folder))
+        try:
+            assert theirs.info["articles"] == len(records)
+            for text in ("zeppelins", "виноградники", "выборы", "steel", "election"):
+                ours = whoosh.search(whoosh.parse(text, cross=False), Filters(), "relevance", 0, 10)
+                found = theirs.search(theirs.parse(text, cross=False), Filters(), "relevance", 0, 10)
+                assert found.total == ours.total > 0, text
+                assert {v: n for v, n in found.facets["region"].items() if n} == \
+                    {v: n for v, n in ours.facets["region"].items() if n}
+            hit = theirs.search(theirs.parse("zeppelins", cross=False), Filters(), "relevance", 0, 10)
+            assert ids(theirs, [d for d, _ in hit.page]) == ["gen-3"]
+            for facet in ("region", "author", "lang", "year", "topic", "region_group"):
+                assert {v: n for v, n in theirs.facet_totals(facet).items() if n} == \
+                    {v: n for v, n in whoosh.facet_totals(facet).items() if n}, facet
+            assert theirs.find("gen-10") is None and theirs.find("gen-new")["regions"] == ["moldova"]
+        finally:
+            whoosh.close()
+            theirs.close()
+    finally:
+        sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it

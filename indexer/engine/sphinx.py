@@ -76,8 +76,11 @@ class SphinxEngine:
         return index_articles(index_dir, sources, **options)
 
     def update(self, sources: Iterable, index_dir: Path, **options):
-        raise NotImplementedError("Sphinx engine: --update (REPLACE and DELETE by id) is not "
-                                  "written yet; index the whole corpus again")
+        """Replace the changed and new articles, delete the gone ones, by id
+        (see ``sphinx_build.update_articles``)."""
+        from .sphinx_build import update_articles
+
+        return update_articles(index_dir, sources, **options)
 
     def current(self, index_dir: Path) -> str | None:
         info = Path(index_dir) / DATA_FOLDER / BUILD_INFO

@@ -14,6 +14,7 @@ Not yet atomic for searchers: the shards' tables are emptied first
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import shutil
@@ -36,11 +37,13 @@ from .sphinx_terms import (
     DICTIONARY_VERSION,
     document_id,
     open_stored,
+    read_dictionary,
     shard_of,
     text_terms,
 )
 
 BATCH = 200  # rows per REPLACE statement
+HASH_COLUMN = "content_hash"  # in stored.sqlite; a build without it cannot be updated
 COLUMNS = ("id", *TEXT_FIELDS, "lang", "day", "year", "month", "undated", *MULTI_ATTRS,
            "article_id")
 
@@ -56,21 +59,40 @@ def connect(host: str, port: int):
 class Numbering:
     """Facet values → small integer ids (Sphinx's multi-valued attributes)."""
 
-    def __init__(self):
-        self.ids: dict[str, dict[str, int]] = defaultdict(dict)
+    def __init__(self, ids: dict[str, dict[str, int]] | None = None):
+        self.ids: dict[str, dict[str, int]] = defaultdict(dict, {f: dict(t) for f, t in
+                                                                 (ids or {}).items()})
+        # An update continues an earlier numbering: ids are never given twice.
+        self.next = {f: max(t.values(), default=0) + 1 for f, t in self.ids.items()}
 
     def __call__(self, facet: str, values: Iterable[str]) -> tuple[int, ...]:
         table = self.ids[facet]
-        return tuple(table.setdefault(v, len(table) + 1) for v in dict.fromkeys(values) if v)
+        return tuple(self._id(facet, table, v) for v in dict.fromkeys(values) if v)
+
+    def _id(self, facet: str, table: dict[str, int], value: str) -> int:
+        if value not in table:
+            table[value] = self.next.get(facet, 1)
+            self.next[facet] = table[value] + 1
+        return table[value]
 
 
 def _author_key(name: str) -> str:
     return full_name_key(name) or name
 
 
+def author_spellings(article: Article) -> list[str]:
+    """The article's author names as the author facet counts them."""
+    return [a.replace(",", " ").strip() for a in article.authors]
+
+
+def content_hash(fields_json: str) -> str:
+    """What ``--update`` compares to tell a changed article from an unchanged one."""
+    return hashlib.blake2b(fields_json.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def article_row(article: Article, numbering: Numbering, spellings: Counter) -> tuple:
     """The values of one article's row, in ``COLUMNS`` order."""
-    authors = [a.replace(",", " ").strip() for a in article.authors]
+    authors = author_spellings(article)
     spellings.update(a for a in authors if a)
     date = article.date
     return (
@@ -103,12 +125,15 @@ def stored_fields(article: Article) -> dict:
 
 def _author_values(numbering: Numbering, spellings: Counter) -> tuple[dict, dict, dict]:
     """(value → id, value → labels, spelling → value): each name key's value is
-    its most used spelling, Latin before Cyrillic on a tie (as ``merge_spellings``)."""
+    its most used spelling, Latin before Cyrillic on a tie (as ``merge_spellings``).
+    A name no article holds any more (after an update) is left out."""
     by_key: dict[str, list[str]] = defaultdict(list)
     for spelling in spellings:
         by_key[_author_key(spelling)].append(spelling)
     ids, labels, spelled = {}, {}, {}
     for key, number in numbering.ids["author"].items():
+        if not by_key[key]:
+            continue
         members = sorted(by_key[key], key=lambda s: (-spellings[s], _cyrillic(s), s))
         value = members[0]
         ids[value] = number
@@ -135,6 +160,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
     stored = open_stored(building, write=True)
+    stored.execute(f"ALTER TABLE articles ADD COLUMN {HASH_COLUMN} TEXT")
     numbering, spellings = Numbering(), Counter()
     pending: list[list[tuple]] = [[] for _ in shards]
     seen, problems, by_language = set(), 0, Counter()
@@ -149,8 +175,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
                 continue
             seen.add(item.id)
             row = article_row(item, numbering, spellings)
-            stored.execute("INSERT INTO articles VALUES (?, ?, ?)",
-                           (row[0], item.id, json.dumps(stored_fields(item), ensure_ascii=False)))
+            _store(stored, row[0], item)
             by_language[item.lang] += 1
             n = shard_of(row[0], len(shards))
             pending[n].append(row)
@@ -165,6 +190,21 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
             shard.close()
     if not seen:
         raise BuildError("no articles found in the sources; the cluster is now empty")
+    info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
+            "shards": len(shards), "sources": [str(Path(s).resolve()) for s in sources]}
+    return _finish(folder, building, numbering, spellings, info, started)
+
+
+def _store(stored, doc: int, article: Article) -> None:
+    """The article's JSON and content hash in the side file, by document id."""
+    fields = json.dumps(stored_fields(article), ensure_ascii=False)
+    stored.execute(f"INSERT OR REPLACE INTO articles (doc, article_id, fields, {HASH_COLUMN}) "
+                   "VALUES (?, ?, ?, ?)", (doc, article.id, fields, content_hash(fields)))
+
+
+def _finish(folder: Path, building: Path, numbering: Numbering, spellings: Counter,
+            info: dict, started: float) -> dict:
+    """Write the dictionary and ``build.json`` into ``building`` and swap it in."""
     ids, labels, spelled = _author_values(numbering, spellings)
     facets = {facet: dict(numbering.ids[facet]) for facet in ("region", "region_group",
                                                                "topic", "lang")}
@@ -172,10 +212,8 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     (building / DICTIONARY).write_text(json.dumps(
         {"version": DICTIONARY_VERSION, "facets": facets, "labels": {"author": labels},
          "spellings": {"author": spelled}}, ensure_ascii=False), encoding="utf-8")
-    info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"),
-            "articles": len(seen), "by_language": dict(by_language), "problems": problems,
-            "shards": len(shards), "seconds": round(time.perf_counter() - started, 2),
-            "sources": [str(Path(s).resolve()) for s in sources]}
+    info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"), **info,
+            "seconds": round(time.perf_counter() - started, 2)}
     (building / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
     _swap(folder, building)
     return info
@@ -200,3 +238,106 @@ def _swap(folder: Path, building: Path) -> None:
         data.rename(old)
     building.rename(data)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
+                    batch: int = BATCH) -> dict:
+    """Bring the cluster up to date with ``sources``: ``REPLACE INTO`` the new and
+    changed articles on their shards, ``DELETE`` the ones gone, by document id.
+
+    As the Whoosh engine's ``update_index``, the sources are the build's earlier
+    sources still on disk followed by the given ones; an article is changed when
+    its stored JSON's hash differs. Returns the summary (``build.json``) with
+    ``added``, ``changed`` and ``removed``. A cluster built before content
+    hashes were kept raises ``BuildError``: index it whole once.
+    """
+    started = time.perf_counter()
+    cluster = read_cluster(cluster_dir)
+    folder = Path(cluster.folder)
+    data = folder / DATA_FOLDER
+    if not (data / BUILD_INFO).exists():
+        raise BuildError(f"nothing is indexed in {folder} yet: index the corpus without --update")
+    earlier = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
+    sources = list(dict.fromkeys([*(s for s in earlier.get("sources", []) if Path(s).exists()),
+                                  *(str(Path(s).resolve()) for s in sources)]))
+    building = folder / f"{DATA_FOLDER}-building"
+    shutil.rmtree(building, ignore_errors=True)
+    shutil.copytree(data, building)
+    stored = open_stored(building, write=True)
+    columns = [row[1] for row in stored.execute("PRAGMA table_info(articles)")]
+    if HASH_COLUMN not in columns:
+        stored.close()
+        shutil.rmtree(building, ignore_errors=True)
+        raise BuildError(f"the cluster in {folder} was built before updates were possible: "
+                         "index the whole corpus again (without --update) once")
+    held = {article_id: (doc, digest) for doc, article_id, digest in stored.execute(
+        f"SELECT doc, article_id, {HASH_COLUMN} FROM articles")}
+    numbering, spellings = _earlier_numbering(data), Counter()
+    shards = [connect(host, port) for host, port, _ in cluster.shards]
+    pending: list[list[tuple]] = [[] for _ in shards]
+    seen, problems, by_language, added, changed = set(), 0, Counter(), 0, 0
+    try:
+        for item in read_corpus(sources):
+            if isinstance(item, CorpusError):
+                problems += 1
+                continue
+            if not isinstance(item, Article) or item.id in seen:
+                continue
+            seen.add(item.id)
+            by_language[item.lang] += 1
+            fields = json.dumps(stored_fields(item), ensure_ascii=False)
+            before = held.get(item.id)
+            if before is not None and before[1] == content_hash(fields):
+                spellings.update(a for a in author_spellings(item) if a)
+                continue
+            added, changed = added + (before is None), changed + (before is not None)
+            row = article_row(item, numbering, spellings)
+            _store(stored, row[0], item)
+            n = shard_of(row[0], len(shards))
+            pending[n].append(row)
+            if len(pending[n]) >= batch:
+                _send(shards[n], pending[n])
+        if not seen:
+            raise BuildError("no articles found in the sources; the cluster was left as it was")
+        for shard, rows in zip(shards, pending):
+            _send(shard, rows)
+        gone = [doc for article_id, (doc, _) in held.items() if article_id not in seen]
+        _delete(shards, gone)
+        stored.executemany("DELETE FROM articles WHERE doc = ?", [(doc,) for doc in gone])
+        stored.commit()
+    except BaseException:
+        stored.close()
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    finally:
+        for shard in shards:
+            shard.close()
+    stored.close()
+    info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
+            "shards": len(shards), "sources": sources, "mode": "update", "added": added,
+            "changed": changed, "removed": len(gone)}
+    return _finish(folder, building, numbering, spellings, info, started)
+
+
+def _earlier_numbering(data: Path) -> Numbering:
+    """The numbering of the current build's dictionary, to continue: author ids are
+    kept by name key, as the build numbers them."""
+    dictionary = read_dictionary(data)
+    ids = {facet: dict(values) for facet, values in dictionary["facets"].items()
+           if facet != "author"}
+    author_ids = dictionary["facets"].get("author", {})
+    ids["author"] = {_author_key(spelling): author_ids[value]
+                     for spelling, value in dictionary["spellings"].get("author", {}).items()}
+    return Numbering(ids)
+
+
+def _delete(shards: list, docs: list[int]) -> None:
+    """``DELETE`` documents by id from the shard each one hashes to."""
+    by_shard: dict[int, list[int]] = defaultdict(list)
+    for doc in docs:
+        by_shard[shard_of(doc, len(shards))].append(doc)
+    for n, found in by_shard.items():
+        for start in range(0, len(found), BATCH):
+            chunk = found[start:start + BATCH]
+            shards[n].cursor().execute(
+                f"DELETE FROM {RT_INDEX} WHERE id IN ({', '.join(map(str, chunk))})")

@@ -1,11 +1,18 @@
 """The trial cluster's layout: ``searchd`` configurations and ``cluster.json``.
 
 ``kartoteka cluster init`` writes, under one folder, a configuration per shard
-(``shard-N/sphinx.conf``: a real-time index ``articles``) and one for the
-front (``front/sphinx.conf``: a distributed index ``dist`` whose agents are
-the shards), every listener a SphinxQL (``mysql41``) one on loopback, every
+(``shard-N/sphinx.conf``: two real-time indexes, ``articles_a`` and
+``articles_b``) and one for the front (``front/sphinx.conf``: distributed
+indexes ``dist_a`` and ``dist_b`` whose agents are the shards' tables of that
+set), every listener a SphinxQL (``mysql41``) one on loopback, every
 pid, log and binlog file inside the folder. ``cluster.json`` says where each
 ``searchd`` listens: the engine reads it to connect.
+
+Two table sets make a full build atomic for searchers: the build fills the
+set that is not live, then its ``build.json`` (swapped in with the other side
+files) names the new set, and a generation opened after that searches it; one
+opened before keeps searching the old set, left whole until the next full
+build empties it to fill it again.
 
 Sphinx does no analysis of its own here: kartoteka sends the analyzed terms
 (``sphinx_terms.py``), so the index's tokenizer only has to split on spaces
@@ -20,9 +27,24 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CLUSTER_FILE = "cluster.json"
-CLUSTER_VERSION = 1
-RT_INDEX = "articles"
-DIST_INDEX = "dist"
+CLUSTER_VERSION = 2  # 2: two table sets (a, b) for the atomic switch
+TABLE_SETS = ("a", "b")
+
+
+def rt_index(table_set: str) -> str:
+    """A shard's real-time index of a table set."""
+    return f"articles_{table_set}"
+
+
+def dist_index(table_set: str) -> str:
+    """The front's distributed index of a table set."""
+    return f"dist_{table_set}"
+
+
+def other_set(table_set: str | None) -> str:
+    """The set a full build fills: the one that is not live."""
+    return "b" if table_set == "a" else "a"
+
 # The analyzed text fields, searched by ``@field`` in MATCH.
 TEXT_FIELDS = ("title", "body", "author", "exact")
 # Multi-valued attributes: value ids from the generation's dictionary.
@@ -101,14 +123,20 @@ def _searchd_section(folder: Path, host: str, port: int, api_port: int | None = 
 
 
 def shard_config_text(folder: Path, host: str, port: int, api_port: int) -> str:
-    """A shard's configuration: the real-time index and its ``searchd``."""
+    """A shard's configuration: the real-time index of each set and its ``searchd``."""
+    indexes = "\n".join(_rt_section(folder, rt_index(s)) for s in TABLE_SETS)
+    return f"""# Written by `kartoteka cluster init`: one shard of the trial cluster.
+{indexes}
+{_searchd_section(folder, host, port, api_port)}"""
+
+
+def _rt_section(folder: Path, name: str) -> str:
     fields = "\n".join(f"    rt_field = {name}" for name in TEXT_FIELDS)
     multi = "\n".join(f"    rt_attr_multi = {name}" for name in MULTI_ATTRS)
-    return f"""# Written by `kartoteka cluster init`: one shard of the trial cluster.
-index {RT_INDEX}
+    return f"""index {name}
 {{
     type = rt
-    path = {folder}/data/{RT_INDEX}
+    path = {folder}/data/{name}
 {fields}
     rt_attr_uint = lang
     rt_attr_uint = day
@@ -125,23 +153,26 @@ index {RT_INDEX}
     min_prefix_len = 2
     index_field_lengths = 1
 }}
-
-{_searchd_section(folder, host, port, api_port)}"""
+"""
 
 
 def front_config_text(folder: Path, host: str, port: int,
                       shards: tuple[tuple[str, int, int], ...]) -> str:
-    """The front's configuration: the distributed index over every shard's API port."""
-    agents = "\n".join(f"    agent = {h}:{api}:{RT_INDEX}" for h, _, api in shards)
-    return f"""# Written by `kartoteka cluster init`: the front of the trial cluster.
-index {DIST_INDEX}
+    """The front's configuration: a distributed index per table set over every
+    shard's API port."""
+    indexes = []
+    for table_set in TABLE_SETS:
+        agents = "\n".join(f"    agent = {h}:{api}:{rt_index(table_set)}" for h, _, api in shards)
+        indexes.append(f"""index {dist_index(table_set)}
 {{
     type = distributed
 {agents}
     agent_connect_timeout = {AGENT_TIMEOUT_MS}
     agent_query_timeout = {AGENT_TIMEOUT_MS * 5}
 }}
-
+""")
+    return f"""# Written by `kartoteka cluster init`: the front of the trial cluster.
+{"".join(indexes)}
 {_searchd_section(folder, host, port)}"""
 
 
