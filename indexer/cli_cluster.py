@@ -52,7 +52,7 @@ def index_into_cluster(engine, sources, folder, update: bool) -> None:
     cluster's shards, all of them or (``--update``) the new, changed and gone ones."""
     try:
         info = (engine.update if update else engine.build)(sources, folder)
-    except BuildError as error:
+    except (BuildError, ValueError) as error:  # ValueError: a cluster.json of another version
         raise click.ClickException(str(error)) from None
     except OSError as error:  # pymysql's connection errors are OSErrors too
         raise click.ClickException(f"cannot reach the cluster in {folder}: {error}; start its "

@@ -93,10 +93,12 @@ def test_cluster_init_writes_configs_and_prints_commands(tmp_path):
                                       str(tmp_path), "--base-port", "20100"])
     assert result.exit_code == 0, result.output
     front = (tmp_path / "front" / "sphinx.conf").read_text()
-    assert "type = distributed" in front and "agent = 127.0.0.1:20101:articles" in front
-    assert "agent = 127.0.0.1:20103:articles" in front and "127.0.0.1:20104:mysql41" in front
+    assert "type = distributed" in front and "agent = 127.0.0.1:20101:articles_a" in front
+    assert "agent = 127.0.0.1:20103:articles_b" in front and "127.0.0.1:20104:mysql41" in front
+    assert "index dist_a" in front and "index dist_b" in front
     shard = (tmp_path / "shard-1" / "sphinx.conf").read_text()
     assert "type = rt" in shard and "rt_attr_multi = regions" in shard
+    assert "index articles_a" in shard and "index articles_b" in shard
     assert f"pid_file = {tmp_path.resolve()}/shard-1/searchd.pid" in shard
     assert f"searchd -c {tmp_path.resolve()}/shard-0/sphinx.conf" in result.output
     assert f"searchd -c {tmp_path.resolve()}/front/sphinx.conf --stop" in result.output
@@ -206,8 +208,8 @@ def test_the_cli_and_the_web_app_run_on_the_cluster_folder(engines, corpus,
     assert client.get("/api/search?q=nothingsuchqqq").get_json()["total"] == 0  # did you mean
 
 
-def test_an_update_replaces_adds_and_deletes_by_id(engines, corpus, sphinx_cluster,
-                                                  tmp_path):  # noqa: F811
+def test_an_update_replaces_adds_and_deletes_by_id(corpus, sphinx_cluster,  # noqa: F811
+                                                  tmp_path):
     """After ``--update`` the cluster answers as the Whoosh engine built from the
     changed corpus: a changed body, a new article (new facet values), one gone."""
     records = generated_corpus()
@@ -249,3 +251,59 @@ def test_an_update_replaces_adds_and_deletes_by_id(engines, corpus, sphinx_clust
             theirs.close()
     finally:
         sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it
+
+
+def test_a_full_build_switches_atomically(corpus, sphinx_cluster, tmp_path):  # noqa: F811
+    """A generation opened before a rebuild keeps its whole answers while the
+    rebuild fills the other table set; one opened after sees the new build."""
+    import threading
+
+    sphinx, folder = SphinxEngine(), sphinx_cluster.folder
+    sphinx.build([corpus], folder, batch=16)
+    before = sphinx.open(folder, sphinx.current(folder))
+    plan = before.parse("выборы", cross=False)
+    whole = before.search(plan, Filters(), "relevance", 0, 10)
+    seen, stop = [], threading.Event()
+
+    def keep_searching():
+        while not stop.is_set():
+            found = before.search(plan, Filters(), "relevance", 0, 10)
+            seen.append((found.total, found.facets["region"]))
+
+    write_jsonl(tmp_path / "articles.jsonl", [r for r in generated_corpus()
+                                              if r["lang"] == "ru"][:20])
+    searching = threading.Thread(target=keep_searching)
+    searching.start()
+    try:
+        info = sphinx.build([tmp_path], folder, batch=4)
+    finally:
+        stop.set()
+        searching.join()
+    after = sphinx.open(folder, sphinx.current(folder))
+    try:
+        assert len(seen) > 1 and all(s == (whole.total, whole.facets["region"]) for s in seen)
+        assert before.search(plan, Filters(), "relevance", 0, 10).total == whole.total
+        assert info["articles"] == after.info["articles"] == 20
+        assert 0 < after.search(after.parse("выборы", cross=False), Filters(), "relevance",
+                                0, 10).total < whole.total
+    finally:
+        before.close()
+        after.close()
+        sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it
+
+
+def test_a_build_without_content_hashes_must_be_rebuilt_once(corpus, sphinx_cluster):  # noqa: F811
+    import sqlite3
+
+    from indexer.errors import BuildError
+
+    sphinx, folder = SphinxEngine(), sphinx_cluster.folder
+    sphinx.build([corpus], folder, batch=16)
+    with sqlite3.connect(folder / "data" / "stored.sqlite") as db:
+        db.execute("ALTER TABLE articles DROP COLUMN content_hash")
+    try:
+        with pytest.raises(BuildError, match="built before updates"):
+            sphinx.update([corpus], folder)
+    finally:
+        sphinx.build([corpus], folder, batch=16)
+    assert sphinx.update([corpus], folder)["changed"] == 0

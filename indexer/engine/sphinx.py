@@ -3,7 +3,8 @@
 The index folder of this engine is a cluster folder (``kartoteka cluster
 init``): ``cluster.json`` says where the front listens; ``data/`` holds the
 current build's side files (``sphinx_terms``). Searches go to the front's
-distributed index ``dist``, which asks every shard and merges: matching,
+distributed index of the build's table set (``dist_a`` or ``dist_b``, named
+in its ``build.json``), which asks every shard and merges: matching,
 filters, totals, order, paging and facet counts are Sphinx's; the query is
 parsed by kartoteka's own parser (``sphinx_match``), so both engines search
 the same terms. The read path never imports the write path (``sphinx_build``).
@@ -23,12 +24,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import QueryError
+from ..errors import IndexFormatError, QueryError
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
 from .schema import UNDATED
-from .sphinx_config import CLUSTER_FILE, DIST_INDEX, read_cluster
+from .sphinx_config import CLUSTER_FILE, dist_index, read_cluster
 from .sphinx_terms import (
     BUILD_INFO,
     DATA_FOLDER,
@@ -99,7 +100,14 @@ class SphinxGeneration:
     def __init__(self, folder: Path, key: str):
         self.key = key
         data = folder / DATA_FOLDER
+        try:
+            front = read_cluster(folder).front
+        except ValueError as error:  # a cluster of another layout: init it again
+            raise IndexFormatError(str(error)) from None
         self.info = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
+        # The table set this build filled: a later full build fills the other one,
+        # so this generation's answers stay whole until it is closed.
+        self.dist = dist_index(self.info.get("set", "a"))
         dictionary = read_dictionary(data)
         self.values: dict[str, dict[str, int]] = dictionary["facets"]
         self.names = {facet: {i: v for v, i in ids.items()} for facet, ids in self.values.items()}
@@ -108,7 +116,7 @@ class SphinxGeneration:
         self.stored_db = open_stored(data)
         self.lock = threading.Lock()
         try:
-            self.connection = connect(*read_cluster(folder).front)
+            self.connection = connect(*front)
         except Unreachable as error:
             self.stored_db.close()
             raise ClusterError(str(error)) from None
@@ -207,7 +215,7 @@ class SphinxGeneration:
             order = "w DESC, id ASC"
         else:
             order = "undated ASC, day " + ("ASC" if sort == "oldest" else "DESC") + ", id ASC"
-        sql = (f"SELECT {', '.join(['id', 'WEIGHT() AS w', *selects])} FROM {DIST_INDEX}{where}"
+        sql = (f"SELECT {', '.join(['id', 'WEIGHT() AS w', *selects])} FROM {self.dist}{where}"
                f" ORDER BY {order} LIMIT {int(offset)}, {int(limit)}"
                f" OPTION max_matches={max(MIN_MATCHES, offset + limit)}, {RANKER}, {FIELD_WEIGHTS}")
         rows, meta = self._run(sql, args)
@@ -226,7 +234,7 @@ class SphinxGeneration:
             attr = facet if facet == "month" else FACET_ATTRS[facet]
             cap = len(self.values.get(facet, ())) + (100_000 if attr in ("year", "month") else 1)
             sql = (f"SELECT {', '.join(['groupby() AS v', 'COUNT(*) AS n', *selects])}"
-                   f" FROM {DIST_INDEX}{where} GROUP BY {attr} ORDER BY v ASC LIMIT {cap}"
+                   f" FROM {self.dist}{where} GROUP BY {attr} ORDER BY v ASC LIMIT {cap}"
                    f" OPTION max_matches={max(MIN_MATCHES, cap)}")
             counted[facet] = [(int(v), int(n)) for v, n, *_ in self._run(sql, args)[0]]
         return counted

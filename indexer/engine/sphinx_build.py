@@ -7,8 +7,9 @@ build keeps what Sphinx 2.2 cannot: the article JSON (``stored.sqlite``) and
 the numbering of facet values (``dictionary.json``), written into a fresh
 folder and swapped in whole.
 
-Not yet atomic for searchers: the shards' tables are emptied first
-(``TRUNCATE RTINDEX``) and filled again; see the engine's notes.
+Atomic for searchers: a full build fills the table set that is not live
+(``sphinx_config``), and its ``build.json``, swapped in with the side files,
+names that set; an update changes the live set in place, by document id.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from ..model import Article, CorpusError
 from ..text.names import full_name_key
 from ..text.regions import group_of
 from . import sphinx_terms
-from .sphinx_config import MULTI_ATTRS, RT_INDEX, TEXT_FIELDS, read_cluster
+from .sphinx_config import MULTI_ATTRS, TEXT_FIELDS, other_set, read_cluster, rt_index
 from .sphinx_terms import (
     BUILD_INFO,
     DATA_FOLDER,
@@ -156,6 +157,8 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     cluster = read_cluster(cluster_dir)
     folder = Path(cluster.folder)
     shards = [connect(host, port) for host, port, _ in cluster.shards]
+    target = other_set(_live_set(folder / DATA_FOLDER))
+    table = rt_index(target)
     building = folder / f"{DATA_FOLDER}-building"
     shutil.rmtree(building, ignore_errors=True)
     building.mkdir()
@@ -166,7 +169,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     seen, problems, by_language = set(), 0, Counter()
     try:
         for shard in shards:
-            shard.cursor().execute(f"TRUNCATE RTINDEX {RT_INDEX}")
+            shard.cursor().execute(f"TRUNCATE RTINDEX {table}")
         for item in read_corpus(sources):
             if isinstance(item, CorpusError):
                 problems += 1
@@ -180,9 +183,9 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
             n = shard_of(row[0], len(shards))
             pending[n].append(row)
             if len(pending[n]) >= batch:
-                _send(shards[n], pending[n])
+                _send(shards[n], pending[n], table)
         for shard, rows in zip(shards, pending):
-            _send(shard, rows)
+            _send(shard, rows, table)
         stored.commit()
     finally:
         stored.close()
@@ -191,7 +194,8 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     if not seen:
         raise BuildError("no articles found in the sources; the cluster is now empty")
     info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
-            "shards": len(shards), "sources": [str(Path(s).resolve()) for s in sources]}
+            "shards": len(shards), "sources": [str(Path(s).resolve()) for s in sources],
+            "set": target}
     return _finish(folder, building, numbering, spellings, info, started)
 
 
@@ -219,12 +223,20 @@ def _finish(folder: Path, building: Path, numbering: Numbering, spellings: Count
     return info
 
 
-def _send(shard, rows: list[tuple]) -> None:
-    """One batched ``REPLACE INTO`` of ``rows`` (emptied after)."""
+def _live_set(data: Path) -> str | None:
+    """The table set the current build's ``build.json`` names (None before any build)."""
+    try:
+        return json.loads((data / BUILD_INFO).read_text(encoding="utf-8")).get("set", "a")
+    except FileNotFoundError:
+        return None
+
+
+def _send(shard, rows: list[tuple], table: str) -> None:
+    """One batched ``REPLACE INTO`` of ``rows`` into ``table`` (emptied after)."""
     if not rows:
         return
     marks = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
-    sql = f"REPLACE INTO {RT_INDEX} ({', '.join(COLUMNS)}) VALUES {marks}"
+    sql = f"REPLACE INTO {table} ({', '.join(COLUMNS)}) VALUES {marks}"
     shard.cursor().execute(sql, [value for row in rows for value in row])
     rows.clear()
 
@@ -258,6 +270,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     if not (data / BUILD_INFO).exists():
         raise BuildError(f"nothing is indexed in {folder} yet: index the corpus without --update")
     earlier = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
+    table = rt_index(earlier.get("set", "a"))
     sources = list(dict.fromkeys([*(s for s in earlier.get("sources", []) if Path(s).exists()),
                                   *(str(Path(s).resolve()) for s in sources)]))
     building = folder / f"{DATA_FOLDER}-building"
@@ -296,13 +309,13 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
             n = shard_of(row[0], len(shards))
             pending[n].append(row)
             if len(pending[n]) >= batch:
-                _send(shards[n], pending[n])
+                _send(shards[n], pending[n], table)
         if not seen:
             raise BuildError("no articles found in the sources; the cluster was left as it was")
         for shard, rows in zip(shards, pending):
-            _send(shard, rows)
+            _send(shard, rows, table)
         gone = [doc for article_id, (doc, _) in held.items() if article_id not in seen]
-        _delete(shards, gone)
+        _delete(shards, gone, table)
         stored.executemany("DELETE FROM articles WHERE doc = ?", [(doc,) for doc in gone])
         stored.commit()
     except BaseException:
@@ -315,7 +328,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     stored.close()
     info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
             "shards": len(shards), "sources": sources, "mode": "update", "added": added,
-            "changed": changed, "removed": len(gone)}
+            "changed": changed, "removed": len(gone), "set": earlier.get("set", "a")}
     return _finish(folder, building, numbering, spellings, info, started)
 
 
@@ -331,7 +344,7 @@ def _earlier_numbering(data: Path) -> Numbering:
     return Numbering(ids)
 
 
-def _delete(shards: list, docs: list[int]) -> None:
+def _delete(shards: list, docs: list[int], table: str) -> None:
     """``DELETE`` documents by id from the shard each one hashes to."""
     by_shard: dict[int, list[int]] = defaultdict(list)
     for doc in docs:
@@ -340,4 +353,4 @@ def _delete(shards: list, docs: list[int]) -> None:
         for start in range(0, len(found), BATCH):
             chunk = found[start:start + BATCH]
             shards[n].cursor().execute(
-                f"DELETE FROM {RT_INDEX} WHERE id IN ({', '.join(map(str, chunk))})")
+                f"DELETE FROM {table} WHERE id IN ({', '.join(map(str, chunk))})")
