@@ -307,3 +307,17 @@ def test_a_build_without_content_hashes_must_be_rebuilt_once(corpus, sphinx_clus
     finally:
         sphinx.build([corpus], folder, batch=16)
     assert sphinx.update([corpus], folder)["changed"] == 0
+
+
+def test_one_build_of_a_cluster_at_a_time(corpus, sphinx_cluster):  # noqa: F811
+    from indexer import BuildError
+    from indexer.engine.lock import BuildLock
+
+    with BuildLock(sphinx_cluster.folder):
+        with pytest.raises(BuildError, match="another build is running"):
+            SphinxEngine().build([corpus], sphinx_cluster.folder)
+        with pytest.raises(BuildError, match="another build is running"):
+            SphinxEngine().update([corpus], sphinx_cluster.folder)
+        refused = CliRunner().invoke(cli, ["index", str(corpus), "--index",
+                                           str(sphinx_cluster.folder)])
+        assert refused.exit_code == 1 and "another build is running" in refused.output

@@ -72,16 +72,18 @@ class SphinxEngine:
 
     def build(self, sources: Iterable, index_dir: Path, **options):
         """Index ``sources`` into the cluster (see ``sphinx_build.index_articles``)."""
-        from .sphinx_build import index_articles
+        from .sphinx_build import index_articles, locked
 
-        return index_articles(index_dir, sources, **options)
+        with locked(index_dir):
+            return index_articles(index_dir, sources, **options)
 
     def update(self, sources: Iterable, index_dir: Path, **options):
         """Replace the changed and new articles, delete the gone ones, by id
         (see ``sphinx_build.update_articles``)."""
-        from .sphinx_build import update_articles
+        from .sphinx_build import locked, update_articles
 
-        return update_articles(index_dir, sources, **options)
+        with locked(index_dir):
+            return update_articles(index_dir, sources, **options)
 
     def current(self, index_dir: Path) -> str | None:
         info = Path(index_dir) / DATA_FOLDER / BUILD_INFO
