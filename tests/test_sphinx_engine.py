@@ -321,3 +321,29 @@ def test_one_build_of_a_cluster_at_a_time(corpus, sphinx_cluster):  # noqa: F811
         refused = CliRunner().invoke(cli, ["index", str(corpus), "--index",
                                            str(sphinx_cluster.folder)])
         assert refused.exit_code == 1 and "another build is running" in refused.output
+
+
+def test_a_search_open_before_an_update_still_shows_the_articles_it_added(
+        corpus, sphinx_cluster, tmp_path):  # noqa: F811
+    """An update writes the live tables: a generation opened before it finds the new
+    article there and must still show it, not fail for want of its stored fields."""
+    records = generated_corpus()
+    write_jsonl(tmp_path / "articles.jsonl", records)
+    sphinx, folder = SphinxEngine(), sphinx_cluster.folder
+    try:
+        sphinx.build([tmp_path], folder, batch=16)
+        before = sphinx.open(folder, sphinx.current(folder))
+        try:
+            write_jsonl(tmp_path / "late.jsonl", [
+                {"id": "gen-late", "lang": "en", "title": "Zanzibarite traders arrive",
+                 "body": "Zanzibarite merchants reached the port.", "date": "2021-05-05",
+                 "authors": ["Dana Frost"], "regions": ["georgia"]}])
+            sphinx.update([tmp_path], folder)
+            found = before.search(before.parse("zanzibarite", cross=False), Filters(),
+                                  "relevance", 0, 10)
+            assert found.total == 1
+            assert ids(before, [d for d, _ in found.page]) == ["gen-late"]
+        finally:
+            before.close()
+    finally:
+        sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it

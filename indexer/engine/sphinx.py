@@ -116,6 +116,7 @@ class SphinxGeneration:
         self.labels = dictionary.get("labels", {})
         self.spellings = dictionary.get("spellings", {}).get("author", {})
         self.stored_db = open_stored(data)
+        self.data = data
         self.lock = threading.Lock()
         try:
             self.connection = connect(*front)
@@ -323,7 +324,22 @@ class SphinxGeneration:
                 f"SELECT doc, fields FROM articles WHERE doc IN ({','.join('?' * len(chunk))})",
                 chunk)
             found.update(rows)
-        return [_with_copies(json.loads(found[doc])) for doc in docs]
+        missing = [doc for doc in docs if doc not in found]
+        if missing:
+            found.update(self._landed_since(missing))
+        return [_with_copies(json.loads(found[doc])) if doc in found else _gone(doc)
+                for doc in docs]
+
+    def _landed_since(self, docs: list[int]) -> dict[int, str]:
+        """Articles an ``--update`` put in the live tables after this generation
+        opened: read from the side file it swapped in."""
+        latest = open_stored(self.data)
+        try:
+            marks = ",".join("?" * len(docs))
+            return dict(latest.execute(f"SELECT doc, fields FROM articles WHERE doc IN ({marks})",
+                                       docs))
+        finally:
+            latest.close()
 
     def find(self, article_id: str) -> dict | None:
         row = self.stored_db.execute("SELECT fields FROM articles WHERE article_id = ?",
@@ -344,6 +360,12 @@ class SphinxGeneration:
         """None yet: the build keeps no vocabulary, so "did you mean" offers only
         the other keyboard layout and the other language."""
         return []
+
+
+def _gone(doc: int) -> dict:
+    """A document an update removed while a search was listing it."""
+    return _with_copies({"id": f"removed-{doc}", "title": "", "body": "", "authors": [],
+                         "regions": [], "topics": []})
 
 
 def _with_copies(fields: dict) -> dict:
