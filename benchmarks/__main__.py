@@ -1,6 +1,8 @@
 """``python -m benchmarks run --docs 10000``: kartoteka against plain Whoosh and SQLite FTS5.
 ``python -m benchmarks load --docs 10000``: 20 clients against one server, an update midway
 (``--workers 2``: two server processes).
+``python -m benchmarks cluster --docs 10000``: the Whoosh engine and a 3-shard Sphinx cluster
+side by side.
 ``python -m benchmarks realworld``: page extraction scored on real pages with gold data.
 
 Prints tables and writes a JSON report. Figures, not tests.
@@ -17,6 +19,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from .cluster import format_cluster, run_cluster
 from .load import format_load, run_load
 from .measure import (
     free_port,
@@ -25,6 +28,7 @@ from .measure import (
     percentiles,
     run_measured,
     start_server,
+    timed_mix,
     wait_until_answered,
 )
 from .queries import query_mix, search_params
@@ -66,12 +70,12 @@ def measure_system(system, corpus: Path, index_dir: Path, docs: int, mix: list[d
         raise RuntimeError(f"{system.name} failed to index:\n{build['output']}")
     system.open(index_dir)
     totals = {q["name"]: system.search(q) for q in mix}  # warm-up, and what each finds
-    samples, per_query = _timed(system, mix, repeat)
+    samples, per_query = timed_mix(system, mix, repeat)
     measured = {}
     if getattr(system, "cross", False):
         # The same searches with the words as typed only: what expansion costs.
         system.cross = False
-        plain, plain_per_query = _timed(system, mix, repeat)
+        plain, plain_per_query = timed_mix(system, mix, repeat)
         system.cross = True
         measured = {"search_ms_no_cross": percentiles(plain),
                     "per_query_p50_ms_no_cross": plain_per_query}
@@ -85,20 +89,6 @@ def measure_system(system, corpus: Path, index_dir: Path, docs: int, mix: list[d
         "totals": totals,
         **measured,
     }
-
-
-def _timed(system, mix: list[dict], repeat: int) -> tuple[list[float], dict[str, float]]:
-    """Each query ``repeat`` times: every sample (ms), and each query's p50."""
-    samples, per_query = [], {}
-    for query in mix:
-        times = []
-        for _ in range(repeat):
-            started = time.perf_counter()
-            system.search(query)
-            times.append((time.perf_counter() - started) * 1000)
-        samples += times
-        per_query[query["name"]] = percentiles(times)["p50"]
-    return samples, per_query
 
 
 def run_size(docs: int, work: Path, repeat: int, baselines: bool) -> dict:
@@ -192,6 +182,13 @@ def main(argv=None) -> int:
                       help="also score trafilatura alone, as the baseline")
     real.add_argument("--failures", action="store_true", help="list every check not held")
     real.add_argument("--out", type=Path, help="write the scores as JSON")
+    cluster = sub.add_parser("cluster", help="the Whoosh engine and a Sphinx cluster (searchd "
+                                             "started and stopped here) side by side")
+    cluster.add_argument("--docs", type=int, default=10000, help="corpus size")
+    cluster.add_argument("--shards", type=int, default=3)
+    cluster.add_argument("--work", type=Path, default=Path("benchmark-work"))
+    cluster.add_argument("--out", type=Path, default=Path("cluster-report.json"))
+    cluster.add_argument("--repeat", type=int, default=10, help="runs of each query")
     index = sub.add_parser("_index", help=argparse.SUPPRESS)
     index.add_argument("system", choices=("whoosh", "fts5"))
     index.add_argument("corpus", type=Path)
@@ -216,6 +213,13 @@ def main(argv=None) -> int:
         print(format_load(report))
         print(f"report written to {args.out}")
         return 0 if report["errors"] == 0 and report["rebuild"]["ok"] else 1
+    if args.command == "cluster":
+        report = {"machine": machine(),
+                  **run_cluster(args.docs, args.work, args.shards, args.repeat, SEED)}
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(format_cluster(report))
+        print(f"report written to {args.out}")
+        return 0
     report = {"machine": machine(), "seed": SEED, "runs": []}
     for docs in args.docs or [10000]:
         size_report = run_size(docs, args.work, args.repeat, not args.no_baselines)

@@ -143,3 +143,17 @@ def machine() -> dict:
     mem_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
     return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem_gb, 1),
             "python": platform.python_version(), "platform": platform.platform()}
+
+
+def timed_mix(system, mix: list[dict], repeat: int) -> tuple[list[float], dict[str, float]]:
+    """Each query ``repeat`` times: every sample (ms), and each query's p50."""
+    samples, per_query = [], {}
+    for query in mix:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            system.search(query)
+            times.append((time.perf_counter() - started) * 1000)
+        samples += times
+        per_query[query["name"]] = percentiles(times)["p50"]
+    return samples, per_query

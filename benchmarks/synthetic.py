@@ -18,9 +18,9 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from indexer.text.analysis import morph_analyzer
 from indexer.ingest.corpus import read_corpus
 from indexer.model import Article
+from indexer.text.analysis import morph_analyzer
 from indexer.text.regions import REGIONS
 
 SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "sample_corpus"

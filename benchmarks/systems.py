@@ -23,9 +23,9 @@ import sys
 from pathlib import Path
 
 from indexer import current_generation
-from indexer.text.regions import expand_region_filter, group_of
-from indexer.text.dates import parse_date_bound
 from indexer.search.service import SearchRequest, SearchService
+from indexer.text.dates import parse_date_bound
+from indexer.text.regions import expand_region_filter, group_of
 
 from .measure import folder_bytes
 
@@ -115,7 +115,8 @@ class PlainWhoosh:
         self.parser = MultifieldParser(["title", "body"], self.ix.schema)
 
     def search(self, query: dict) -> int:
-        from whoosh import query as wq, sorting
+        from whoosh import query as wq
+        from whoosh import sorting
         q = self.parser.parse(query["q"]) if query["q"] else wq.Every()
         filters = []
         if query.get("regions"):

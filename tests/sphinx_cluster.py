@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -20,55 +18,21 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from benchmarks.cluster import free_ports, pid_of, stop
+from benchmarks.cluster import wait_for_port as listening
+
 SEARCHD = os.environ.get("KARTOTEKA_SEARCHD") or shutil.which("searchd") or "/usr/bin/searchd"
 SHARDS = 3
 START_SECONDS = 20
 STOP_SECONDS = 20
 
 
-def free_ports(count: int) -> list[int]:
-    """``count`` distinct free loopback ports (bound together, then released)."""
-    sockets = []
-    try:
-        for _ in range(count):
-            s = socket.socket()
-            s.bind(("127.0.0.1", 0))
-            sockets.append(s)
-        return [s.getsockname()[1] for s in sockets]
-    finally:
-        for s in sockets:
-            s.close()
-
-
 def wait_for_port(host: str, port: int, deadline: float, log: Path) -> None:
     """Return once ``host:port`` accepts a connection; fail the test at ``deadline``."""
-    while True:
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                text = log.read_text(errors="replace")[-2000:] if log.exists() else "(no log)"
-                pytest.fail(f"searchd did not listen on {host}:{port}: {text}")
-            time.sleep(0.05)
-
-
-def pid_of(config: Path) -> int | None:
-    """The pid in a searchd's pid file, if it wrote one."""
-    pid_file = config.parent / "searchd.pid"
     try:
-        return int(pid_file.read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def alive(pid: int) -> bool:
-    """Whether the process runs (an exited one waiting to be reaped does not)."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
+        listening(host, port, deadline, log)
+    except RuntimeError as error:
+        pytest.fail(str(error))
 
 
 def start(config: Path) -> int:
@@ -79,18 +43,6 @@ def start(config: Path) -> int:
     if done.returncode or pid is None:
         pytest.fail(f"searchd -c {config} failed: {done.stdout[-1500:]} {done.stderr[-500:]}")
     return pid
-
-
-def stop(config: Path, pid: int) -> None:
-    """``searchd --stop``, then make sure the process is gone (SIGKILL at the deadline)."""
-    subprocess.run([SEARCHD, "-c", str(config), "--stop"], check=False, capture_output=True,
-                   timeout=STOP_SECONDS)
-    deadline = time.monotonic() + STOP_SECONDS
-    while alive(pid):
-        if time.monotonic() > deadline:
-            os.kill(pid, signal.SIGKILL)
-            break
-        time.sleep(0.05)
 
 
 def require_searchd() -> None:

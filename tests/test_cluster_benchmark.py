@@ -1,0 +1,39 @@
+"""The cluster benchmark runs both engines and leaves no searchd behind."""
+
+import json
+
+from sphinx_cluster import require_searchd
+
+from benchmarks import cluster
+from benchmarks.__main__ import main
+
+
+def test_a_small_cluster_run_reports_both_engines_and_stops_its_searchd(tmp_path, monkeypatch,
+                                                                      capsys):
+    require_searchd()
+    started = []
+    original = cluster.Searchds.start_all
+
+    def recording_start(self):
+        try:
+            original(self)
+        finally:
+            started.extend(self.pids.values())
+
+    monkeypatch.setattr(cluster.Searchds, "start_all", recording_start)
+    out = tmp_path / "cluster.json"
+    assert main(["cluster", "--docs", "200", "--repeat", "1", "--work", str(tmp_path / "work"),
+                 "--out", str(out)]) == 0
+    report = json.loads(out.read_text())
+    assert report["docs"] == 200 and set(report["engines"]) == {"whoosh", "sphinx"}
+    for figures in report["engines"].values():
+        assert figures["index_s"] > 0 and figures["docs_per_s"] > 0 and figures["index_mb"] > 0
+        for key in ("search_ms", "search_ms_no_cross"):
+            assert figures[key]["n"] == len(report["queries"])
+            assert 0 < figures[key]["p50"] <= figures[key]["p95"] <= figures[key]["p99"]
+    sphinx = report["engines"]["sphinx"]
+    assert sphinx["shards"] == 3 and set(sphinx["searchd_rss_mb"]) == {
+        "shard-0", "shard-1", "shard-2", "front"}
+    assert all(mb > 0 for mb in sphinx["searchd_rss_mb"].values())
+    assert len(started) == 4 and not any(cluster.alive(pid) for pid in started)
+    assert "search p95 (ms)" in capsys.readouterr().out
