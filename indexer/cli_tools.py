@@ -24,6 +24,19 @@ KWIC_COLUMNS = ("left", "match", "right", "id", "date", "lang", "title", "url")
 LEFT_WIDTH = 50  # characters of left context printed in the terminal
 
 
+def _ask(index_dir, question):
+    """``question(service)`` on the index, its errors as the CLI reports them."""
+    service = SearchService(_index_dir(index_dir))
+    try:
+        return question(service)
+    except QueryError as error:
+        raise BadQuery(str(error)) from None
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        service.close()
+
+
 @click.command()
 @click.argument("queries", nargs=-1, required=True)
 @search_options
@@ -46,16 +59,8 @@ def timeline(queries, by, share, by_language, as_csv, index_dir, **options):
 
         kartoteka timeline Kyrgyzstan Kazakhstan --from 2010 --csv
     """
-    service = SearchService(_index_dir(index_dir))
-    try:
-        data = service.timeline(list(queries), _request("", **options), by=by,
-                                by_language=by_language)
-    except QueryError as error:
-        raise BadQuery(str(error)) from None
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        service.close()
+    data = _ask(index_dir, lambda service: service.timeline(
+        list(queries), _request("", **options), by=by, by_language=by_language))
     if as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(("query", "lang", "period", "count", "total", "share"))
@@ -98,15 +103,8 @@ def kwic(query, order, limit, as_csv, index_dir, **options):
 
         kartoteka kwic 'Kyrgyzstan' --lang en --csv > kyrgyzstan-kwic.csv
     """
-    service = SearchService(_index_dir(index_dir))
-    try:
-        result = service.concordance(_request(query, **options), order=order)
-    except QueryError as error:
-        raise BadQuery(str(error)) from None
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        service.close()
+    result = _ask(index_dir, lambda service: service.concordance(_request(query, **options),
+                                                                  order=order))
     lines = result["lines"][:limit] if limit else result["lines"]
     if as_csv:
         writer = csv.writer(sys.stdout)

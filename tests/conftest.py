@@ -92,3 +92,25 @@ def sample_index(tmp_path_factory) -> Path:
 def sample_service(sample_index) -> SearchService:
     """A search service over the sample corpus."""
     return SearchService(sample_index)
+
+
+@pytest.fixture(scope="module")
+def app(sample_index):
+    """The web app over the sample index."""
+    from webapp import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(sample_index)})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def page_of(client, url, status=200):
+    """A page of the app, parsed, after checking its status."""
+    from bs4 import BeautifulSoup
+
+    response = client.get(url)
+    assert response.status_code == status, response.data[:500]
+    return BeautifulSoup(response.data, "lxml")

@@ -8,7 +8,7 @@ import dataclasses
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from bs4 import BeautifulSoup
+from conftest import page_of as page
 from conftest import write_jsonl
 from werkzeug.datastructures import MultiDict
 
@@ -18,22 +18,6 @@ from indexer.search.snippets import SNIPPET_CHARS, lead, make_snippet
 from webapp import create_app
 from webapp.i18n import TEXT
 from webapp.params import MULTI_FIELDS, search_request
-
-
-@pytest.fixture(scope="module")
-def app(sample_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(sample_index)})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, response.data[:500]
-    return BeautifulSoup(response.data, "lxml")
 
 
 def args_of(href: str) -> dict[str, list[str]]:

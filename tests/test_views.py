@@ -5,28 +5,11 @@ import io
 import json
 
 import pytest
-from bs4 import BeautifulSoup
+from conftest import page_of as page
+from conftest import write_jsonl
 
 from indexer.engine.build import build_index
 from webapp import create_app
-
-from conftest import write_jsonl
-
-
-@pytest.fixture(scope="module")
-def app(sample_index):
-    return create_app({"TESTING": True, "INDEX_DIR": str(sample_index)})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def page(client, url, status=200):
-    response = client.get(url)
-    assert response.status_code == status, response.data[:500]
-    return BeautifulSoup(response.data, "lxml")
 
 
 def facet_counts(soup, facet):

@@ -11,7 +11,6 @@ generations are, and which one is current, is ``store``'s to say.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -37,7 +36,7 @@ from ..model import Article, CorpusError
 from ..text.names import read_aliases
 from .copies import fingerprint
 from .docsets_writer import write_docsets
-from .lock import BuildLock, BuildLocked
+from .lock import build_locked
 from .manifest import (
     MANIFEST,
     MANIFEST_VERSION,
@@ -169,23 +168,9 @@ def build_index(
     index_dir = Path(index_dir)
     sources = list(sources)
     own = own_files(glossary, aliases)
-    with _locked(index_dir):
+    with build_locked(index_dir):
         return _full_build(sources, index_dir, workers or os.cpu_count() or 1, on_file,
                            max_file_bytes, strict, own)
-
-
-@contextlib.contextmanager
-def _locked(index_dir: Path):
-    """The folder's build lock, or ``BuildError`` naming the build that holds it."""
-    lock = BuildLock(index_dir)
-    try:
-        lock.__enter__()
-    except BuildLocked as error:
-        raise BuildError(str(error)) from None
-    try:
-        yield
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes: int,
@@ -283,7 +268,7 @@ def update_index(
     sources = list(sources)
     workers = workers or os.cpu_count() or 1
     own = own_files(glossary, aliases)
-    with _locked(index_dir):
+    with build_locked(index_dir):
         current = current_generation(index_dir)
         manifest = read_manifest(current) if current else None
         if manifest is None:

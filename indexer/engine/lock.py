@@ -8,6 +8,7 @@ pid and start time, to name it when a second build is refused.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import json
@@ -72,3 +73,20 @@ def _read_holder(fd: int) -> str:
         return f"pid {data['pid']}, started {data['started']}"
     except (ValueError, KeyError, OSError):
         return "holder unknown"
+
+
+@contextlib.contextmanager
+def build_locked(index_dir):
+    """The folder's build lock, or ``BuildError`` naming the build that holds it:
+    one build or update of an index (or a cluster) at a time."""
+    from ..errors import BuildError
+
+    lock = BuildLock(Path(index_dir))
+    try:
+        lock.__enter__()
+    except BuildLocked as error:
+        raise BuildError(str(error)) from None
+    try:
+        yield
+    finally:
+        lock.__exit__(None, None, None)

@@ -75,17 +75,19 @@ class SphinxEngine:
 
     def build(self, sources: Iterable, index_dir: Path, **options):
         """Index ``sources`` into the cluster (see ``sphinx_build.index_articles``)."""
-        from .sphinx_build import index_articles, locked
+        from .lock import build_locked
+        from .sphinx_build import index_articles
 
-        with locked(index_dir):
+        with build_locked(index_dir):
             return index_articles(index_dir, sources, **options)
 
     def update(self, sources: Iterable, index_dir: Path, **options):
         """Replace the changed and new articles, delete the gone ones, by id
         (see ``sphinx_build.update_articles``)."""
-        from .sphinx_build import locked, update_articles
+        from .lock import build_locked
+        from .sphinx_build import update_articles
 
-        with locked(index_dir):
+        with build_locked(index_dir):
             return update_articles(index_dir, sources, **options)
 
     def current(self, index_dir: Path) -> str | None:

@@ -14,7 +14,6 @@ names that set; an update changes the live set in place, by document id.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -148,23 +147,6 @@ def _author_values(numbering: Numbering, spellings: Counter) -> tuple[dict, dict
 
 def _cyrillic(name: str) -> bool:
     return any("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in name)
-
-
-@contextlib.contextmanager
-def locked(cluster_dir: str | os.PathLike):
-    """One build or update of a cluster at a time (the Whoosh engine's lock), or
-    ``BuildError`` naming the one that runs."""
-    from .lock import BuildLock, BuildLocked
-
-    lock = BuildLock(Path(cluster_dir))
-    try:
-        lock.__enter__()
-    except BuildLocked as error:
-        raise BuildError(str(error)) from None
-    try:
-        yield
-    finally:
-        lock.__exit__(None, None, None)
 
 
 def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
