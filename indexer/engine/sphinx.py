@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import math
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ from ..text.analysis import fold_yo
 from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
 from .schema import UNDATED
-from .sphinx_config import CLUSTER_FILE, dist_index, read_cluster
+from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, rt_index
 from .sphinx_terms import (
     BUILD_INFO,
     DATA_FOLDER,
@@ -40,9 +41,13 @@ from .sphinx_terms import (
     read_dictionary,
 )
 
-# Title > authors > body, as the Whoosh engine's FIELD_BOOSTS; the exact form adds a little.
-FIELD_WEIGHTS = "field_weights=(title=25, author=20, body=10, exact=3)"
-RANKER = "ranker=expr('sum(lcs*user_weight)*1000+bm25')"
+# The ranker: the Whoosh engine's BM25F, field by field (each field's own length
+# against its average; Sphinx's ``<field>_len`` attributes), weighted as there.
+# ``field_weights`` only numbers the fields, so the expression can tell them apart.
+FIELD_NUMBERS = {"title": 1, "author": 2, "body": 3, "exact": 4}
+FIELD_WEIGHTS = "field_weights=(" + ", ".join(f"{f}={n}" for f, n in FIELD_NUMBERS.items()) + ")"
+IDF = "idf='plain,tfidf_unnormalized', global_idf=1"
+SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic", "lang": "lang", "year": "date"}  # the filter each facet ignores
 MIN_MATCHES = 1000
@@ -108,9 +113,11 @@ class SphinxGeneration:
         self.key = key
         data = folder / DATA_FOLDER
         try:
-            front = read_cluster(folder).front
+            cluster = read_cluster(folder)
         except ValueError as error:  # a cluster of another layout: init it again
             raise IndexFormatError(str(error)) from None
+        front, self.shards = cluster.front, cluster.shards
+        self.shard_connections: list = []
         self.info = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
         # The table set this build filled: a later full build fills the other one,
         # so this generation's answers stay whole until it is closed.
@@ -131,6 +138,8 @@ class SphinxGeneration:
 
     def close(self) -> None:
         self.connection.close()
+        for shard in self.shard_connections:
+            shard.close()
         self.stored_db.close()
 
     @functools.cached_property
@@ -153,7 +162,7 @@ class SphinxGeneration:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression."""
         from .expand import expand
         from .query import parse_query, readings_of
-        from .sphinx_match import marked_terms, to_match
+        from .sphinx_match import keywords, marked_terms, to_match
 
         schema, parser = self._parser
         q = parse_query(schema, text, parser)
@@ -162,7 +171,40 @@ class SphinxGeneration:
         expansions = []
         if cross:
             q, expansions = expand(q, self._cross_sources)
-        return SphinxPlan(q, to_match(q), marked_terms(q), expansions, readings_of(q))
+        return SphinxPlan(q, to_match(q, self._idf_boosts(keywords(q))), marked_terms(q),
+                          expansions, readings_of(q))
+
+    def _idf_boosts(self, words: set[str]) -> dict[str, float]:
+        """Each keyword's cluster-wide IDF (the Whoosh engine's formula) over the IDF
+        Sphinx will give it on a shard under the neutral file (``sphinx_config``)."""
+        docs = self.document_frequencies(sorted(words))
+        total, shards = max(int(self.info.get("articles", 1)), 1), len(self.shards)
+        return {word: (math.log(total / (docs[word] + 1)) + 1) / neutral_idf(docs[word] / shards)
+                for word in words}
+
+    def document_frequencies(self, words: list[str]) -> dict[str, int]:
+        """How many articles hold each keyword, summed over the shards (``CALL KEYWORDS``)."""
+        import pymysql
+
+        found = dict.fromkeys(words, 0)
+        if not words:
+            return found
+        table = rt_index(self.info.get("set", "a"))
+        with self.lock:
+            try:
+                if not self.shard_connections:
+                    self.shard_connections = [connect(host, port) for host, port, _ in self.shards]
+                for shard in self.shard_connections:
+                    _reconnect(shard)
+                    with shard.cursor() as cursor:
+                        cursor.execute("CALL KEYWORDS(%s, %s, 1)", (" ".join(words), table))
+                        for row in cursor.fetchall():
+                            if row[2] in found:
+                                found[row[2]] += int(row[3])
+            except (Unreachable, pymysql.err.MySQLError) as error:
+                message = error if isinstance(error, Unreachable) else error.args[-1]
+                raise ClusterError(f"a shard of the search cluster failed: {message}") from None
+        return found
 
     # -- searching -------------------------------------------------------------------
 
@@ -225,9 +267,27 @@ class SphinxGeneration:
             order = "undated ASC, day " + ("ASC" if sort == "oldest" else "DESC") + ", id ASC"
         sql = (f"SELECT {', '.join(['id', 'WEIGHT() AS w', *selects])} FROM {self.dist}{where}"
                f" ORDER BY {order} LIMIT {int(offset)}, {int(limit)}"
-               f" OPTION max_matches={max(MIN_MATCHES, offset + limit)}, {RANKER}, {FIELD_WEIGHTS}")
+               f" OPTION max_matches={max(MIN_MATCHES, offset + limit)}, {self._ranker}, "
+               f"{FIELD_WEIGHTS}, {IDF}")
         rows, meta = self._run(sql, args)
         return [(int(doc), weight) for doc, weight, *_ in rows], meta
+
+    @functools.cached_property
+    def _ranker(self) -> str:
+        """The ranking expression, with this build's average field lengths."""
+        from .docsets import BM25_B, BM25_K1
+        from .sphinx_match import FIELD_BASE
+
+        columns = ", ".join(f"SUM({f}_len)" for f in FIELD_NUMBERS)
+        rows, _ = self._run(f"SELECT COUNT(*), {columns} FROM {self.dist}", [])
+        count, *sums = rows[0] if rows else (0,) * (1 + len(FIELD_NUMBERS))
+        score = "0"
+        for (name, number), total in reversed(list(zip(FIELD_NUMBERS.items(), sums))):
+            average = max(float(total or 0) / max(int(count), 1), 1.0)
+            norm = f"{BM25_K1}*({1 - BM25_B}+{BM25_B}*{name}_len/{average:.4f})"
+            field = f"{FIELD_BASE[name]}*tf_idf*{BM25_K1 + 1}/(hit_count+{norm})"
+            score = f"IF(user_weight={number}, {field}, {score})"
+        return f"ranker=expr('{SCORE_SCALE}*sum({score})')"
 
     def _counts(self, plan, conditions: dict, facets: list[str]) -> dict[str, list]:
         """Facet → [(value id, documents)] over a query and filters.
@@ -256,7 +316,7 @@ class SphinxGeneration:
 
         with self.lock:
             try:
-                self._reconnect()
+                _reconnect(self.connection)
                 with self.connection.cursor() as cursor:
                     cursor.execute(sql, args)
                     rows = cursor.fetchall()
@@ -271,15 +331,6 @@ class SphinxGeneration:
             raise ClusterError("the search cluster answered only in part, so no total is "
                                f"given: {meta.get('warning') or meta.get('error')}")
         return rows, meta
-
-    def _reconnect(self) -> None:
-        """Connect again when the front closed the connection (a restart, a timeout)."""
-        import pymysql
-
-        try:
-            self.connection.ping(reconnect=False)
-        except pymysql.err.Error:
-            self.connection.connect()
 
     def _facet_values(self, facet: str, counted: list[tuple[int, int]]) -> dict[str, int]:
         """Counts by value, every value of the facet listed, in label order."""
@@ -367,6 +418,16 @@ class SphinxGeneration:
         """None yet: the build keeps no vocabulary, so "did you mean" offers only
         the other keyboard layout and the other language."""
         return []
+
+
+def _reconnect(connection) -> None:
+    """Connect again when searchd closed the connection (a restart, a timeout)."""
+    import pymysql
+
+    try:
+        connection.ping(reconnect=False)
+    except pymysql.err.Error:
+        connection.connect()
 
 
 def _gone(doc: int) -> dict:

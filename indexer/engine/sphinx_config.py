@@ -14,6 +14,13 @@ files) names the new set, and a generation opened after that searches it; one
 opened before keeps searching the old set, left whole until the next full
 build empties it to fill it again.
 
+Each shard's indexes name a "global IDF" file with no words and an enormous
+document total (``NEUTRAL_IDF``): with ``OPTION global_idf=1`` every keyword's
+IDF is then about ½ on every shard, whatever the shard holds, and the engine
+sends the keyword's cluster-wide IDF as its boost (``sphinx_match``). A
+shard's own IDF would rank an article by the luck of its shard (on a small
+shard a word may be three times rarer than on its neighbour).
+
 Sphinx does no analysis of its own here: kartoteka sends the analyzed terms
 (``sphinx_terms.py``), so the index's tokenizer only has to split on spaces
 and keep the terms' letters as they are (``morphology = none``, a charset
@@ -23,11 +30,15 @@ table of exactly the letters ``sphinx_terms.encode_term`` lets through).
 from __future__ import annotations
 
 import json
+import math
+import struct
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CLUSTER_FILE = "cluster.json"
-CLUSTER_VERSION = 2  # 2: two table sets (a, b) for the atomic switch
+CLUSTER_VERSION = 3  # 2: two table sets (a, b) for the atomic switch; 3: the neutral IDF file
+NEUTRAL_IDF = "neutral.idf"
+NEUTRAL_TOTAL = 2 ** 62
 TABLE_SETS = ("a", "b")
 
 
@@ -146,6 +157,7 @@ def _rt_section(folder: Path, name: str) -> str:
 {multi}
     rt_attr_string = article_id
     rt_mem_limit = 256M
+    global_idf = {folder}/{NEUTRAL_IDF}
     dict = keywords
     morphology = none
     charset_table = {CHARSET_TABLE}
@@ -176,6 +188,19 @@ def front_config_text(folder: Path, host: str, port: int,
 {_searchd_section(folder, host, port)}"""
 
 
+def write_neutral_idf(path: Path) -> None:
+    """A global IDF file in Sphinx's format (the document total as a 64-bit
+    integer, then sorted (64-bit word hash, 32-bit documents) pairs) that lists
+    one word no article holds, so no keyword of ours is in it."""
+    path.write_bytes(struct.pack("<qQI", NEUTRAL_TOTAL, 1, 1))
+
+
+def neutral_idf(local_docs: float) -> float:
+    """The IDF Sphinx gives a keyword under the neutral file (its documents on the
+    shard are all it has of it): log(T/d) / (2·log(T+1))."""
+    return math.log(NEUTRAL_TOTAL / max(local_docs, 1.0)) / (2 * math.log(NEUTRAL_TOTAL + 1))
+
+
 def init_cluster(folder: str | Path, shards: int, base_port: int = 9406,
                  host: str = "127.0.0.1", ports: list[int] | None = None) -> Cluster:
     """Write the configurations of a trial cluster of ``shards`` shards into ``folder``.
@@ -197,6 +222,7 @@ def init_cluster(folder: str | Path, shards: int, base_port: int = 9406,
         where = folder / f"shard-{n}"
         for sub in ("data", "binlog"):
             (where / sub).mkdir(parents=True, exist_ok=True)
+        write_neutral_idf(where / NEUTRAL_IDF)
         cluster.shard_config(n).write_text(shard_config_text(where, shard_host, port, api_port),
                                            encoding="utf-8")
     front = folder / "front"

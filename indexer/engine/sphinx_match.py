@@ -4,8 +4,15 @@ The query is parsed by the same parser and analyzer as for the Whoosh engine
 (``query.py``), so each word is already its index terms; this only spells the
 tree in Sphinx's syntax: ``A B`` (and), ``A | B`` (or), ``A -B``, ``@field``
 limits, ``"a (b|c)"`` phrases, ``pre*`` and ``a*b`` patterns. A word's tiers
-(``Tiered``) all match, so they become one OR; the tiers' ranking is not
-carried over (Sphinx ranks with its own BM25, see ``sphinx.RANKER``).
+(``Tiered``) all match, so they become one OR.
+
+Ranking is carried over through Sphinx's keyword boost (``word^2``, which
+multiplies the keyword's IDF): a less probable reading's half weight, and
+each earlier tier of a word ``TIER_STEP`` times the next, so a document
+matching a word's own form or most probable reading ranks above one that
+matches only its other readings or equivalents. The field weights are the
+ranker's (``sphinx.ranker``): Sphinx keeps one boost per keyword text, so a
+boost can only say what is the same in every field.
 """
 
 from __future__ import annotations
@@ -13,15 +20,52 @@ from __future__ import annotations
 from whoosh import query
 
 from ..errors import QueryError
-from .schema import EXACT_FIELD, SEARCH_FIELDS
+from .query import EXACT_WEIGHT
+from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
 from .sphinx_terms import encode_term
 
 SPHINX_FIELDS = (*SEARCH_FIELDS, EXACT_FIELD)
+FIELD_BASE = {**FIELD_BOOSTS, EXACT_FIELD: EXACT_WEIGHT}  # what the ranker weighs each field by
+TIER_STEP = 100.0  # an earlier tier of a word weighs this many times the next
 
 
-def to_match(q) -> str:
-    """The MATCH text of a parsed query; ``QueryError`` for what Sphinx cannot run."""
-    text = _spell(q)
+def keywords(q) -> set[str]:
+    """The keywords (encoded terms) a query ranks by."""
+    return set(keyword_boosts(q))
+
+
+def keyword_boosts(q, idf: dict[str, float] | None = None) -> dict[str, float]:
+    """Each keyword's boost: its term's boost over its field's weight, times its
+    tier's step and its ``idf`` (when given); the largest where a keyword occurs
+    more than once."""
+    boosts: dict[str, float] = {}
+
+    def walk(node, tier: float) -> None:
+        if isinstance(node, query.Term):
+            base = FIELD_BASE.get(node.fieldname, 1.0)
+            key = encode_term(node.text)
+            weight = node.boost / base * tier * (idf.get(key, 1.0) if idf else 1.0)
+            boosts[key] = max(boosts.get(key, 0.0), weight)
+        elif type(node).__name__ == "Tiered":
+            for i, child in enumerate(node.subqueries):
+                walk(child, tier * TIER_STEP ** (len(node.subqueries) - 1 - i))
+        elif isinstance(node, query.Not):
+            return
+        elif isinstance(node, query.AndNot):
+            walk(node.a, tier)
+        else:
+            for child in getattr(node, "subqueries", ()):
+                walk(child, tier)
+
+    walk(q, 1.0)
+    return boosts
+
+
+def to_match(q, idf: dict[str, float] | None = None) -> str:
+    """The MATCH text of a parsed query, each keyword boosted by its weight and
+    ``idf``; ``QueryError`` for what Sphinx cannot run."""
+    boosts = keyword_boosts(q, idf)
+    text = _spell(q, boosts)
     if text.startswith("-"):
         raise QueryError("the query only excludes words: add a word to search for")
     return text
@@ -33,9 +77,15 @@ def _field(fieldname: str) -> str:
     return fieldname
 
 
-def _spell(q) -> str:
+def _keyword(text: str, boosts: dict[str, float]) -> str:
+    key = encode_term(text)
+    boost = boosts.get(key, 1.0)
+    return key if abs(boost - 1.0) < 1e-9 else f"{key}^{boost:.6g}"
+
+
+def _spell(q, boosts: dict[str, float]) -> str:
     if isinstance(q, query.Term):
-        return f"(@{_field(q.fieldname)} {encode_term(q.text)})"
+        return f"(@{_field(q.fieldname)} {_keyword(q.text, boosts)})"
     if isinstance(q, query.Phrase):
         words = " ".join(encode_term(w) for w in q.words)
         return f'(@{_field(q.fieldname)} "{words}")'
@@ -46,15 +96,15 @@ def _spell(q) -> str:
     if isinstance(q, query.Wildcard):
         return f"(@{_field(q.fieldname)} {q.text})"
     if isinstance(q, query.AndNot):
-        return f"({_spell(q.a)} -{_spell(q.b)})"
+        return f"({_spell(q.a, boosts)} -{_spell(q.b, boosts)})"
     if isinstance(q, query.Not):
-        return f"-{_spell(q.query)}"
+        return f"-{_spell(q.query, boosts)}"
     if isinstance(q, query.And):
-        parts = [_spell(s) for s in q.subqueries]
+        parts = [_spell(s, boosts) for s in q.subqueries]
         positive = [p for p in parts if not p.startswith("-")]
         return "(" + " ".join(positive + [p for p in parts if p.startswith("-")]) + ")"
     if isinstance(q, (query.Or, query.DisjunctionMax)) or type(q).__name__ == "Tiered":
-        return "(" + " | ".join(_spell(s) for s in q.subqueries) + ")"
+        return "(" + " | ".join(_spell(s, boosts) for s in q.subqueries) + ")"
     raise NotImplementedError(f"Sphinx engine: the query part {type(q).__name__} ({q})")
 
 
