@@ -47,11 +47,15 @@ def init(shards: int, folder: str, base_port: int, ports: str | None, host: str)
         click.echo(f"  searchd -c {config} --stop")
 
 
-def index_into_cluster(engine, sources, folder, update: bool) -> None:
-    """``kartoteka index SOURCES --index CLUSTER [--update]``: the articles into the
-    cluster's shards, all of them or (``--update``) the new, changed and gone ones."""
+def index_into_cluster(engine, sources, folder, update: bool, jobs: int | None = None) -> None:
+    """``kartoteka index SOURCES --index CLUSTER [--update] [--jobs N]``: the articles
+    into the cluster's shards, all of them (analyzed in ``jobs`` processes) or
+    (``--update``) the new, changed and gone ones."""
     try:
-        info = (engine.update if update else engine.build)(sources, folder)
+        if update:
+            info = engine.update(sources, folder)
+        else:
+            info = engine.build(sources, folder, workers=jobs)
     except (BuildError, ValueError) as error:  # ValueError: a cluster.json of another version
         raise click.ClickException(str(error)) from None
     except OSError as error:  # pymysql's connection errors are OSErrors too

@@ -415,3 +415,39 @@ def test_a_search_open_before_an_update_still_shows_the_articles_it_added(
             before.close()
     finally:
         sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it
+
+
+def test_analysis_in_worker_processes_loses_and_reorders_nothing(corpus, engines, sphinx_cluster,
+                                                                  tmp_path, monkeypatch):  # noqa: F811
+    """A build analyzes blocks of articles in a pool of processes: with blocks of 7,
+    every article lands once with its own terms, and a broken record is counted."""
+    from indexer.engine import sphinx_build
+
+    whoosh, _ = engines
+    monkeypatch.setattr(sphinx_build, "ANALYSIS_BLOCK", 7)
+    write_jsonl(tmp_path / "articles.jsonl", generated_corpus())
+    (tmp_path / "broken.jsonl").write_text('{"id": "half a record", "title": \n',
+                                           encoding="utf-8")
+    from indexer.ingest.corpus import read_corpus
+    from indexer.model import CorpusError
+
+    problems = [i for i in read_corpus([tmp_path]) if isinstance(i, CorpusError)]
+    assert any("broken.jsonl" in str(p) for p in problems)
+    sphinx, folder = SphinxEngine(), sphinx_cluster.folder
+    try:
+        info = sphinx.build([tmp_path], folder, batch=16, workers=2)
+        assert info["articles"] == len(generated_corpus()) and info["problems"] == len(problems)
+        built = sphinx.open(folder, sphinx.current(folder))
+        try:
+            for text in ("выборы", "steel", "Бакыт Осмонов", "сталью"):
+                ours = whoosh.search(whoosh.parse(text, cross=False), Filters(), "relevance", 0, 5)
+                theirs = built.search(built.parse(text, cross=False), Filters(), "relevance", 0, 5)
+                assert theirs.total == ours.total > 0, text
+            record = generated_corpus()[-1]
+            hit = built.search(built.parse(f"title:{record['title'].split()[0]}", cross=False),
+                               Filters(), "relevance", 0, 500)
+            assert record["id"] in ids(built, [d for d, _ in hit.page])
+        finally:
+            built.close()
+    finally:
+        sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it

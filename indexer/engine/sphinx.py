@@ -48,6 +48,7 @@ FIELD_NUMBERS = {"title": 1, "author": 2, "body": 3, "exact": 4}
 FIELD_WEIGHTS = "field_weights=(" + ", ".join(f"{f}={n}" for f, n in FIELD_NUMBERS.items()) + ")"
 IDF = "idf='plain,tfidf_unnormalized', global_idf=1"
 SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
+FREQUENCIES_KEPT = 100_000  # keywords' document counts remembered per build
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic", "lang": "lang", "year": "date"}  # the filter each facet ignores
 MIN_MATCHES = 1000
@@ -118,6 +119,7 @@ class SphinxGeneration:
             raise IndexFormatError(str(error)) from None
         front, self.shards = cluster.front, cluster.shards
         self.shard_connections: list = []
+        self.frequencies: dict[str, int] = {}
         self.info = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
         # The table set this build filled: a later full build fills the other one,
         # so this generation's answers stay whole until it is closed.
@@ -183,53 +185,57 @@ class SphinxGeneration:
                 for word in words}
 
     def document_frequencies(self, words: list[str]) -> dict[str, int]:
-        """How many articles hold each keyword, summed over the shards (``CALL KEYWORDS``)."""
+        """How many articles hold each keyword, summed over the shards (``CALL
+        KEYWORDS`` on each); remembered for this build (an update opens a new one)."""
         import pymysql
 
-        found = dict.fromkeys(words, 0)
-        if not words:
-            return found
-        table = rt_index(self.info.get("set", "a"))
-        with self.lock:
-            try:
-                if not self.shard_connections:
-                    self.shard_connections = [connect(host, port) for host, port, _ in self.shards]
-                for shard in self.shard_connections:
-                    _reconnect(shard)
-                    with shard.cursor() as cursor:
-                        cursor.execute("CALL KEYWORDS(%s, %s, 1)", (" ".join(words), table))
-                        for row in cursor.fetchall():
-                            if row[2] in found:
-                                found[row[2]] += int(row[3])
-            except (Unreachable, pymysql.err.MySQLError) as error:
-                message = error if isinstance(error, Unreachable) else error.args[-1]
-                raise ClusterError(f"a shard of the search cluster failed: {message}") from None
-        return found
+        missing = [w for w in words if w not in self.frequencies]
+        if missing:
+            found = dict.fromkeys(missing, 0)
+            table = rt_index(self.info.get("set", "a"))
+            with self.lock:
+                try:
+                    if not self.shard_connections:
+                        self.shard_connections = [connect(h, p) for h, p, _ in self.shards]
+                    for shard in self.shard_connections:
+                        _reconnect(shard)
+                        with shard.cursor() as cursor:
+                            cursor.execute("CALL KEYWORDS(%s, %s, 1)", (" ".join(missing), table))
+                            for row in cursor.fetchall():
+                                if row[2] in found:
+                                    found[row[2]] += int(row[3])
+                except (Unreachable, pymysql.err.MySQLError) as error:
+                    message = error if isinstance(error, Unreachable) else error.args[-1]
+                    raise ClusterError(f"a shard of the search cluster failed: {message}") from None
+                if len(self.frequencies) > FREQUENCIES_KEPT:
+                    self.frequencies.clear()
+                self.frequencies.update(found)
+        return {w: self.frequencies[w] for w in words}
 
     # -- searching -------------------------------------------------------------------
 
     def search(self, plan: SphinxPlan | None, filters: Filters, sort: str, offset: int,
                limit: int) -> Results:
+        """One round trip: the page and every facet's counts as one batch of statements."""
         conditions = self._conditions(filters)
-        by_ignored: dict[str | None, list[str]] = {}
+        statements = [self._page_sql(plan, conditions, sort, offset, limit)]
         for facet in FACETS:
             ignored = FACET_FILTERS[facet]
-            by_ignored.setdefault(ignored if ignored in conditions else None, []).append(facet)
-        page_rows, meta = self._page(plan, conditions, sort, offset, limit)
-        facets = {}
-        for ignored, names in by_ignored.items():
             others = {k: v for k, v in conditions.items() if k != ignored}
-            facets.update(self._counts(plan, others, names))
-        total = int(meta["total_found"])
-        page = [(doc, float(weight) if sort == "relevance" and plan is not None else None)
-                for doc, weight in page_rows]
-        return Results(total, page, {f: self._facet_values(f, facets[f]) for f in FACETS})
+            statements.append(self._count_sql(plan, others, facet))
+        (page_rows, meta), *counted = self._run_batch(statements)
+        page = [(int(doc), float(weight) if sort == "relevance" and plan is not None else None)
+                for doc, weight, *_ in page_rows]
+        facets = {facet: self._facet_values(facet, _pairs(rows))
+                  for facet, (rows, _) in zip(FACETS, counted)}
+        return Results(int(meta["total_found"]), page, facets)
 
     def order(self, plan: SphinxPlan | None, filters: Filters, sort: str) -> list[int]:
         conditions, docs = self._conditions(filters), []
         while True:
-            rows = self._page(plan, conditions, sort, len(docs), ORDER_BATCH)[0]
-            docs += [doc for doc, _ in rows]
+            rows = self._run_batch([self._page_sql(plan, conditions, sort, len(docs),
+                                                   ORDER_BATCH)])[0][0]
+            docs += [int(doc) for doc, *_ in rows]
             if len(rows) < ORDER_BATCH:
                 return docs
 
@@ -237,13 +243,14 @@ class SphinxGeneration:
         conditions = self._conditions(filters)
         conditions["dated"] = ([], ["undated = 0"], [])
         by = "month" if by == "month" else "year"
-        counted = dict(self._counts(plan, conditions, [by])[by])
+        counted = dict(_pairs(self._run_batch([self._count_sql(plan, conditions, by)])[0][0]))
         if by == "year":
             return {str(year): n for year, n in sorted(counted.items())}
         return {f"{m // 12}-{m % 12 + 1:02}": n for m, n in sorted(counted.items())}
 
     def facet_totals(self, facet: str) -> dict[str, int]:
-        return self._facet_values(facet, self._counts(None, {}, [facet])[facet])
+        rows = self._run_batch([self._count_sql(None, {}, facet)])[0][0]
+        return self._facet_values(facet, _pairs(rows))
 
     def _where(self, plan, conditions: dict) -> tuple[list, list, list]:
         """(select expressions, WHERE parts, arguments) of a query and filters."""
@@ -257,9 +264,9 @@ class SphinxGeneration:
             args += values
         return selects, (" WHERE " + " AND ".join(wheres)) if wheres else "", args
 
-    def _page(self, plan, conditions: dict, sort: str, offset: int,
-              limit: int) -> tuple[list[tuple[int, object]], dict]:
-        """((document, weight) of one page, SHOW META) of a query and filters."""
+    def _page_sql(self, plan, conditions: dict, sort: str, offset: int,
+                  limit: int) -> tuple[str, list]:
+        """The statement of one page of (document, weight) of a query and filters."""
         selects, where, args = self._where(plan, conditions)
         if sort == "relevance" and plan is not None:
             order = "w DESC, id ASC"
@@ -269,8 +276,7 @@ class SphinxGeneration:
                f" ORDER BY {order} LIMIT {int(offset)}, {int(limit)}"
                f" OPTION max_matches={max(MIN_MATCHES, offset + limit)}, {self._ranker}, "
                f"{FIELD_WEIGHTS}, {IDF}")
-        rows, meta = self._run(sql, args)
-        return [(int(doc), weight) for doc, weight, *_ in rows], meta
+        return sql, args
 
     @functools.cached_property
     def _ranker(self) -> str:
@@ -279,7 +285,7 @@ class SphinxGeneration:
         from .sphinx_match import FIELD_BASE
 
         columns = ", ".join(f"SUM({f}_len)" for f in FIELD_NUMBERS)
-        rows, _ = self._run(f"SELECT COUNT(*), {columns} FROM {self.dist}", [])
+        rows = self._run_batch([(f"SELECT COUNT(*), {columns} FROM {self.dist}", [])])[0][0]
         count, *sums = rows[0] if rows else (0,) * (1 + len(FIELD_NUMBERS))
         score = "0"
         for (name, number), total in reversed(list(zip(FIELD_NUMBERS.items(), sums))):
@@ -289,48 +295,55 @@ class SphinxGeneration:
             score = f"IF(user_weight={number}, {field}, {score})"
         return f"ranker=expr('{SCORE_SCALE}*sum({score})')"
 
-    def _counts(self, plan, conditions: dict, facets: list[str]) -> dict[str, list]:
-        """Facet → [(value id, documents)] over a query and filters.
+    def _count_sql(self, plan, conditions: dict, facet: str) -> tuple[str, list]:
+        """The statement of a facet's (value id, documents) over a query and filters.
 
-        One GROUP BY per facet rather than FACET clauses: on a distributed index
-        Sphinx 2.2.11 runs FACET without the select list's expressions (the
-        date filter's ``datefit``) and loses a ``WEIGHT()`` column.
+        A GROUP BY rather than a FACET clause: on a distributed index Sphinx
+        2.2.11 runs FACET without the select list's expressions (the date
+        filter's ``datefit``) and loses a ``WEIGHT()`` column.
         """
         selects, where, args = self._where(plan, conditions)
-        counted = {}
-        for facet in facets:
-            attr = facet if facet == "month" else FACET_ATTRS[facet]
-            # As few groups as there can be: a sorter of max_matches groups is
-            # allocated on every shard (100,000 for years cost 30 ms a search).
-            cap = DATE_GROUPS.get(attr) or len(self.values.get(facet, ())) + 1
-            sql = (f"SELECT {', '.join(['groupby() AS v', 'COUNT(*) AS n', *selects])}"
-                   f" FROM {self.dist}{where} GROUP BY {attr} ORDER BY v ASC LIMIT {cap}"
-                   f" OPTION max_matches={max(MIN_MATCHES, cap)}")
-            counted[facet] = [(int(v), int(n)) for v, n, *_ in self._run(sql, args)[0]]
-        return counted
+        attr = facet if facet == "month" else FACET_ATTRS[facet]
+        # As few groups as there can be: a sorter of max_matches groups is
+        # allocated on every shard (100,000 for years cost 30 ms a search).
+        cap = DATE_GROUPS.get(attr) or len(self.values.get(facet, ())) + 1
+        sql = (f"SELECT {', '.join(['groupby() AS v', 'COUNT(*) AS n', *selects])}"
+               f" FROM {self.dist}{where} GROUP BY {attr} ORDER BY v ASC LIMIT {cap}"
+               f" OPTION max_matches={max(MIN_MATCHES, cap)}")
+        return sql, args
 
-    def _run(self, sql: str, args: list) -> tuple[tuple, dict]:
-        """Execute a statement and its ``SHOW META``; ``ClusterError`` when any shard
-        failed to answer, so a partial count is never taken for a whole one."""
+    def _run_batch(self, statements: list[tuple[str, list]]) -> list[tuple[tuple, dict]]:
+        """(rows, ``SHOW META``) of each statement, all sent in one round trip
+        (Sphinx runs a batch's statements with the same MATCH once); ``ClusterError``
+        when any shard failed to answer, so a partial count is never taken for a
+        whole one."""
         import pymysql
 
+        answers = []
         with self.lock:
             try:
                 _reconnect(self.connection)
                 with self.connection.cursor() as cursor:
-                    cursor.execute(sql, args)
-                    rows = cursor.fetchall()
-                    cursor.execute("SHOW META")
-                    meta = dict(cursor.fetchall())
+                    batch = ";\n".join(f"{cursor.mogrify(sql, args)}; SHOW META"
+                                       for sql, args in statements)
+                    cursor.execute(batch)
+                    while True:
+                        rows = cursor.fetchall()
+                        cursor.nextset()
+                        answers.append((rows, dict(cursor.fetchall())))
+                        if not cursor.nextset():
+                            break
             except pymysql.err.MySQLError as error:
+                self.connection.close()  # what is left of the batch is not read again
                 message = str(error.args[-1]).rstrip("\x00")
                 if "non-computable" in message:
                     raise QueryError("the query only excludes words: add a word to search for") from None
                 raise ClusterError(f"the search cluster failed: {message}") from None
-        if "warning" in meta or "error" in meta:
-            raise ClusterError("the search cluster answered only in part, so no total is "
-                               f"given: {meta.get('warning') or meta.get('error')}")
-        return rows, meta
+        for _, meta in answers:
+            if "warning" in meta or "error" in meta:
+                raise ClusterError("the search cluster answered only in part, so no total is "
+                                   f"given: {meta.get('warning') or meta.get('error')}")
+        return answers
 
     def _facet_values(self, facet: str, counted: list[tuple[int, int]]) -> dict[str, int]:
         """Counts by value, every value of the facet listed, in label order."""
@@ -418,6 +431,11 @@ class SphinxGeneration:
         """None yet: the build keeps no vocabulary, so "did you mean" offers only
         the other keyboard layout and the other language."""
         return []
+
+
+def _pairs(rows) -> list[tuple[int, int]]:
+    """(value id, documents) of a GROUP BY's rows."""
+    return [(int(v), int(n)) for v, n, *_ in rows]
 
 
 def _reconnect(connection) -> None:

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
+import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from ..errors import BuildError
@@ -44,6 +46,8 @@ from .sphinx_terms import (
 )
 
 BATCH = 200  # rows per REPLACE statement
+ANALYSIS_BLOCK = 2000  # articles read ahead for the analysis workers
+ANALYSIS_CHUNK = 50  # articles per task of a worker
 HASH_COLUMN = "content_hash"  # in stored.sqlite; a build without it cannot be updated
 COLUMNS = ("id", *TEXT_FIELDS, "lang", "day", "year", "month", "undated", *MULTI_ATTRS,
            "article_id")
@@ -91,16 +95,57 @@ def content_hash(fields_json: str) -> str:
     return hashlib.blake2b(fields_json.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def article_row(article: Article, numbering: Numbering, spellings: Counter) -> tuple:
-    """The values of one article's row, in ``COLUMNS`` order."""
+def analyzed(article: Article) -> tuple[str, str, str, str]:
+    """The article's title, body, author and exact-form terms, as Sphinx gets them:
+    the heavy part of a build, done in worker processes (``in_blocks``)."""
+    return (text_terms(article.title), text_terms(article.body),
+            text_terms(" ".join(article.authors), surface=True),
+            text_terms(f"{article.title}\n{article.body}", surface=True))
+
+
+def in_blocks(items: Iterable, workers: int) -> Iterator[tuple[object, tuple | None]]:
+    """(item, its ``analyzed`` terms, or None for what is not an article), in order.
+
+    With ``workers`` > 1 the corpus is read in blocks and each block analyzed by
+    a pool of processes while the next one is read, so memory holds two blocks,
+    never the corpus.
+    """
+    if workers <= 1:
+        for item in items:
+            yield item, analyzed(item) if isinstance(item, Article) else None
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        block, pending = [], None
+        for item in itertools.chain(items, [None]):
+            if item is not None:
+                block.append(item)
+                if len(block) < ANALYSIS_BLOCK:
+                    continue
+            articles = [i for i in block if isinstance(i, Article)]
+            ready = pool.map_async(analyzed, articles, chunksize=ANALYSIS_CHUNK)
+            if pending is not None:
+                yield from _paired(*pending)
+            pending, block = (block, ready), []
+        if pending is not None:
+            yield from _paired(*pending)
+
+
+def _paired(block: list, ready) -> Iterator[tuple[object, tuple | None]]:
+    terms = iter(ready.get())
+    for item in block:
+        yield item, next(terms) if isinstance(item, Article) else None
+
+
+def article_row(article: Article, numbering: Numbering, spellings: Counter,
+                terms: tuple[str, str, str, str] | None = None) -> tuple:
+    """The values of one article's row, in ``COLUMNS`` order (``terms`` from
+    ``analyzed``, when they were made already)."""
+    title, body, author, exact = terms or analyzed(article)
     authors = author_spellings(article)
     spellings.update(a for a in authors if a)
     date = article.date
     return (
-        document_id(article.id),
-        text_terms(article.title), text_terms(article.body),
-        text_terms(" ".join(article.authors), surface=True),
-        text_terms(f"{article.title}\n{article.body}", surface=True),
+        document_id(article.id), title, body, author, exact,
         numbering("lang", [article.lang])[0],
         date.toordinal() if date else 0,
         date.year if date else 0,
@@ -150,9 +195,11 @@ def _cyrillic(name: str) -> bool:
 
 
 def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
-                   batch: int = BATCH) -> dict:
+                   batch: int = BATCH, workers: int | None = None) -> dict:
     """Index every article of ``sources`` into the cluster whose folder is ``cluster_dir``,
-    replacing what it held. Returns the build's summary (``build.json``)."""
+    replacing what it held, analyzing in ``workers`` processes (one per core by
+    default). Returns the build's summary (``build.json``)."""
+    workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     cluster = read_cluster(cluster_dir)
     folder = Path(cluster.folder)
@@ -170,14 +217,14 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     try:
         for shard in shards:
             shard.cursor().execute(f"TRUNCATE RTINDEX {table}")
-        for item in read_corpus(sources):
+        for item, terms in in_blocks(read_corpus(sources), workers):
             if isinstance(item, CorpusError):
                 problems += 1
                 continue
             if not isinstance(item, Article) or item.id in seen:
                 continue
             seen.add(item.id)
-            row = article_row(item, numbering, spellings)
+            row = article_row(item, numbering, spellings, terms)
             _store(stored, row[0], item)
             by_language[item.lang] += 1
             n = shard_of(row[0], len(shards))

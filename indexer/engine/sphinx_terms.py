@@ -94,8 +94,11 @@ def connect(host: str, port: int):
         raise Unreachable("the Sphinx engine needs pymysql: "
                           "pip install 'kartoteka[cluster]'") from None
     try:
+        from pymysql.constants import CLIENT
+
         return pymysql.connect(host=host, port=port, user="", password="", autocommit=True,
-                               charset="utf8mb4", connect_timeout=5)
+                               charset="utf8mb4", connect_timeout=5,
+                               client_flag=CLIENT.MULTI_STATEMENTS)
     except pymysql.err.OperationalError as error:
         raise Unreachable(f"cannot reach searchd at {host}:{port} ({error.args[-1]}): start "
                           "the cluster with the `searchd -c …` commands that "
