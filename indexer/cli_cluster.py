@@ -23,23 +23,36 @@ def cluster():
                    "the front on base+2·shards.")
 @click.option("--ports", help="Comma-separated ports instead of --base-port: each shard's "
                               "SphinxQL and agent port, then the front's.")
-@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
-def init(shards: int, folder: str, base_port: int, ports: str | None, host: str):
-    """Write searchd configurations for a cluster on this machine, and print
-    the commands that start and stop it.
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The front's address (and the shards', without --shard-hosts).")
+@click.option("--shard-hosts", help="Comma-separated addresses of the shards' machines, "
+                                    "one per shard, when they run elsewhere.")
+def init(shards: int, folder: str, base_port: int, ports: str | None, host: str,
+         shard_hosts: str | None):
+    """Write searchd configurations for a cluster, and print the commands that
+    start and stop it.
 
-    Example:
+    Examples:
 
         kartoteka cluster init --shards 3 --dir ~/kartoteka-cluster
+
+        kartoteka cluster init --shards 2 --dir /srv/kt --host 10.0.0.10 \\
+            --shard-hosts 10.0.0.11,10.0.0.12
     """
     try:
         chosen = [int(p) for p in ports.split(",")] if ports else None
-        made = init_cluster(folder, shards, base_port=base_port, host=host, ports=chosen)
+        hosts = [h.strip() for h in shard_hosts.split(",")] if shard_hosts else None
+        made = init_cluster(folder, shards, base_port=base_port, host=host, ports=chosen,
+                            shard_hosts=hosts)
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Wrote a cluster of {shards} shards and a front in {made.folder}")
     click.echo(f"Front (SphinxQL): {made.front[0]}:{made.front[1]}")
-    click.echo("\nStart it (shards first):")
+    if hosts:
+        click.echo("\nCopy each shard's folder to its machine, to the same path:")
+        for n, (shard_host, _, _) in enumerate(made.shards):
+            click.echo(f"  rsync -a {made.folder}/shard-{n}/ {shard_host}:{made.folder}/shard-{n}/")
+    click.echo("\nStart it (shards first" + (", each on its machine" if hosts else "") + "):")
     for config in made.configs():
         click.echo(f"  searchd -c {config}")
     click.echo("\nStop it:")

@@ -105,6 +105,19 @@ def test_cluster_init_writes_configs_and_prints_commands(tmp_path):
     assert f"searchd -c {tmp_path.resolve()}/front/sphinx.conf --stop" in result.output
 
 
+def test_cluster_init_for_shards_on_other_machines(tmp_path):
+    result = CliRunner().invoke(cli, ["cluster", "init", "--shards", "2", "--dir", str(tmp_path),
+                                      "--host", "10.0.0.10", "--shard-hosts", "10.0.0.11,10.0.0.12"])
+    assert result.exit_code == 0, result.output
+    front = (tmp_path / "front" / "sphinx.conf").read_text()
+    assert "agent = 10.0.0.12:9409:articles_b" in front and "listen = 10.0.0.10:9410:mysql41" in front
+    assert "listen = 10.0.0.11:9406:mysql41" in (tmp_path / "shard-0" / "sphinx.conf").read_text()
+    assert f"10.0.0.12:{tmp_path.resolve()}/shard-1/" in result.output  # where to copy it
+    wrong = CliRunner().invoke(cli, ["cluster", "init", "--shards", "3", "--dir", str(tmp_path),
+                                     "--shard-hosts", "10.0.0.11,10.0.0.12"])
+    assert wrong.exit_code == 1 and "3 shards need 3 shard hosts" in wrong.output
+
+
 def test_terms_are_sent_as_the_analyzer_made_them():
     assert text_terms("Выборы мэра") == "выборы выбор мэр"
     assert encode_term("o'brien").startswith("zq") and encode_term("сталь") == "сталь"

@@ -202,12 +202,15 @@ def neutral_idf(local_docs: float) -> float:
 
 
 def init_cluster(folder: str | Path, shards: int, base_port: int = 9406,
-                 host: str = "127.0.0.1", ports: list[int] | None = None) -> Cluster:
+                 host: str = "127.0.0.1", ports: list[int] | None = None,
+                 shard_hosts: list[str] | None = None) -> Cluster:
     """Write the configurations of a trial cluster of ``shards`` shards into ``folder``.
 
     Shard ``n`` listens for SphinxQL on ``base_port + 2n`` and for its agent on
     ``base_port + 2n + 1``, the front on ``base_port + 2·shards`` (or on
-    ``ports``, in that order, when given). Returns the cluster; its
+    ``ports``, in that order, when given). The front listens on ``host``; shard
+    ``n`` on ``shard_hosts[n]`` when given (another machine: its folder
+    ``shard-n`` is copied there to the same path), else on ``host``. Returns the cluster; its
     ``cluster.json`` is written last, so a folder that has one is whole.
     """
     if shards < 1:
@@ -216,8 +219,11 @@ def init_cluster(folder: str | Path, shards: int, base_port: int = 9406,
     ports = list(ports) if ports else [base_port + n for n in range(2 * shards + 1)]
     if len(ports) != 2 * shards + 1:
         raise ValueError(f"{shards} shards and a front need {2 * shards + 1} ports")
+    hosts = list(shard_hosts) if shard_hosts else [host] * shards
+    if len(hosts) != shards:
+        raise ValueError(f"{shards} shards need {shards} shard hosts, not {len(hosts)}")
     cluster = Cluster(str(folder), (host, ports[-1]),
-                      tuple((host, ports[2 * n], ports[2 * n + 1]) for n in range(shards)))
+                      tuple((hosts[n], ports[2 * n], ports[2 * n + 1]) for n in range(shards)))
     for n, (shard_host, port, api_port) in enumerate(cluster.shards):
         where = folder / f"shard-{n}"
         for sub in ("data", "binlog"):
