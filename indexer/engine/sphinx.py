@@ -7,7 +7,8 @@ distributed index of the build's table set (``dist_a`` or ``dist_b``, named
 in its ``build.json``), which asks every shard and merges: matching,
 filters, totals, order, paging and facet counts are Sphinx's; the query is
 parsed by kartoteka's own parser (``sphinx_match``), so both engines search
-the same terms. The read path never imports the write path (``sphinx_build``).
+the same terms; its connections are ``sphinx_link``'s. The read path never
+imports the write path (``sphinx_build``).
 
 A shard that does not answer makes the front return what the others found,
 with a warning in ``SHOW META``: every search checks it and raises
@@ -16,31 +17,22 @@ with a warning in ``SHOW META``: every search checks it and raises
 
 from __future__ import annotations
 
-import concurrent.futures
 import datetime as dt
 import functools
 import json
 import math
-import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import IndexFormatError, QueryError
+from ..errors import IndexFormatError
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
 from .schema import UNDATED
 from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, rt_index
-from .sphinx_terms import (
-    BUILD_INFO,
-    DATA_FOLDER,
-    FACET_ATTRS,
-    Unreachable,
-    connect,
-    open_stored,
-    read_dictionary,
-)
+from .sphinx_link import ClusterError, ClusterLink
+from .sphinx_terms import BUILD_INFO, DATA_FOLDER, FACET_ATTRS, open_stored, read_dictionary
 
 # The ranker: the Whoosh engine's BM25F, field by field (each field's own length
 # against its average; Sphinx's ``<field>_len`` attributes), weighted as there.
@@ -49,8 +41,6 @@ FIELD_NUMBERS = {"title": 1, "author": 2, "body": 3, "exact": 4}
 FIELD_WEIGHTS = "field_weights=(" + ", ".join(f"{f}={n}" for f, n in FIELD_NUMBERS.items()) + ")"
 IDF = "idf='plain,tfidf_unnormalized', global_idf=1"
 SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
-POOL_SIZE = 8  # idle connections to the front kept open
-FREQUENCIES_KEPT = 100_000  # keywords' document counts remembered per build
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic", "lang": "lang", "year": "date"}  # the filter each facet ignores
 MIN_MATCHES = 1000
@@ -58,11 +48,6 @@ ORDER_BATCH = 1000
 
 
 DATE_GROUPS = {"year": 1000, "month": 12 * 200}  # years, and months of two centuries
-
-
-class ClusterError(Exception):
-    """The cluster cannot answer in full (a shard down, the front unreachable);
-    the message names what failed. Never a partial answer presented as whole."""
 
 
 @dataclass
@@ -119,9 +104,7 @@ class SphinxGeneration:
             cluster = read_cluster(folder)
         except ValueError as error:  # a cluster of another layout: init it again
             raise IndexFormatError(str(error)) from None
-        front, self.shards = cluster.front, cluster.shards
-        self.shard_connections: list = []
-        self.frequencies: dict[str, int] = {}
+        self.shards = cluster.shards
         self.info = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
         # The table set this build filled: a later full build fills the other one,
         # so this generation's answers stay whole until it is closed.
@@ -133,44 +116,16 @@ class SphinxGeneration:
         self.spellings = dictionary.get("spellings", {}).get("author", {})
         self.stored_db = open_stored(data)
         self.data = data
-        self.lock = threading.Lock()  # the shard connections (``document_frequencies``)
-        self.front = front
-        self.pool_lock = threading.Lock()
-        self.idle: list = []  # connections to the front, one per request at a time
-        self.counting = concurrent.futures.ThreadPoolExecutor(max_workers=POOL_SIZE)
         try:
-            self.idle.append(connect(*front))
-        except Unreachable as error:
+            self.link = ClusterLink(cluster, rt_index(self.info.get("set", "a")))
+        except ClusterError:
             self.stored_db.close()
-            self.counting.shutdown()
-            raise ClusterError(str(error)) from None
+            raise
+        self._run_batch = self.link.run_batch
 
     def close(self) -> None:
-        self.counting.shutdown()
-        with self.pool_lock:
-            for connection in self.idle:
-                connection.close()
-            self.idle.clear()
-        for shard in self.shard_connections:
-            shard.close()
+        self.link.close()
         self.stored_db.close()
-
-    def _borrow(self):
-        """An idle connection to the front, or a new one."""
-        with self.pool_lock:
-            if self.idle:
-                return self.idle.pop()
-        try:
-            return connect(*self.front)
-        except Unreachable as error:
-            raise ClusterError(str(error)) from None
-
-    def _give_back(self, connection) -> None:
-        with self.pool_lock:
-            if len(self.idle) < POOL_SIZE:
-                self.idle.append(connection)
-                return
-        connection.close()
 
     @functools.cached_property
     def _parser(self):
@@ -207,38 +162,10 @@ class SphinxGeneration:
     def _idf_boosts(self, words: set[str]) -> dict[str, float]:
         """Each keyword's cluster-wide IDF (the Whoosh engine's formula) over the IDF
         Sphinx will give it on a shard under the neutral file (``sphinx_config``)."""
-        docs = self.document_frequencies(sorted(words))
+        docs = self.link.document_frequencies(sorted(words))
         total, shards = max(int(self.info.get("articles", 1)), 1), len(self.shards)
         return {word: (math.log(total / (docs[word] + 1)) + 1) / neutral_idf(docs[word] / shards)
                 for word in words}
-
-    def document_frequencies(self, words: list[str]) -> dict[str, int]:
-        """How many articles hold each keyword, summed over the shards (``CALL
-        KEYWORDS`` on each); remembered for this build (an update opens a new one)."""
-        import pymysql
-
-        missing = [w for w in words if w not in self.frequencies]
-        if missing:
-            found = dict.fromkeys(missing, 0)
-            table = rt_index(self.info.get("set", "a"))
-            with self.lock:
-                try:
-                    if not self.shard_connections:
-                        self.shard_connections = [connect(h, p) for h, p, _ in self.shards]
-                    for shard in self.shard_connections:
-                        _reconnect(shard)
-                        with shard.cursor() as cursor:
-                            cursor.execute("CALL KEYWORDS(%s, %s, 1)", (" ".join(missing), table))
-                            for row in cursor.fetchall():
-                                if row[2] in found:
-                                    found[row[2]] += int(row[3])
-                except (Unreachable, pymysql.err.MySQLError) as error:
-                    message = error if isinstance(error, Unreachable) else error.args[-1]
-                    raise ClusterError(f"a shard of the search cluster failed: {message}") from None
-                if len(self.frequencies) > FREQUENCIES_KEPT:
-                    self.frequencies.clear()
-                self.frequencies.update(found)
-        return {w: self.frequencies[w] for w in words}
 
     # -- searching -------------------------------------------------------------------
 
@@ -253,7 +180,7 @@ class SphinxGeneration:
             ignored = FACET_FILTERS[facet]
             others = {k: v for k, v in conditions.items() if k != ignored}
             statements.append(self._count_sql(plan, others, facet))
-        counting = self.counting.submit(self._run_batch, statements)  # at the same time
+        counting = self.link.in_background(self._run_batch, statements)  # at the same time
         try:
             (page_rows, meta), = self._run_batch([self._page_sql(plan, conditions, sort,
                                                                  offset, limit)])
@@ -347,43 +274,6 @@ class SphinxGeneration:
                f" OPTION max_matches={max(MIN_MATCHES, cap)}, ranker=none")
         return sql, args
 
-    def _run_batch(self, statements: list[tuple[str, list]]) -> list[tuple[tuple, dict]]:
-        """(rows, ``SHOW META``) of each statement, all sent in one round trip
-        (Sphinx runs a batch's statements with the same MATCH once); ``ClusterError``
-        when any shard failed to answer, so a partial count is never taken for a
-        whole one."""
-        import pymysql
-
-        answers = []
-        connection = self._borrow()
-        try:
-            try:
-                _reconnect(connection)
-                with connection.cursor() as cursor:
-                    batch = ";\n".join(f"{cursor.mogrify(sql, args)}; SHOW META"
-                                       for sql, args in statements)
-                    cursor.execute(batch)
-                    while True:
-                        rows = cursor.fetchall()
-                        cursor.nextset()
-                        answers.append((rows, dict(cursor.fetchall())))
-                        if not cursor.nextset():
-                            break
-            except pymysql.err.MySQLError as error:
-                connection.close()  # what is left of the batch is not read again
-                message = str(error.args[-1]).rstrip("\x00")
-                if "non-computable" in message:
-                    raise QueryError("the query only excludes words: add a word to search for") from None
-                raise ClusterError(f"the search cluster failed: {message}") from None
-        finally:
-            if connection.open:
-                self._give_back(connection)
-        for _, meta in answers:
-            if "warning" in meta or "error" in meta:
-                raise ClusterError("the search cluster answered only in part, so no total is "
-                                   f"given: {meta.get('warning') or meta.get('error')}")
-        return answers
-
     def _facet_values(self, facet: str, counted: list[tuple[int, int]]) -> dict[str, int]:
         """Counts by value, every value of the facet listed, in label order."""
         if facet == "year":
@@ -475,16 +365,6 @@ class SphinxGeneration:
 def _pairs(rows) -> list[tuple[int, int]]:
     """(value id, documents) of a GROUP BY's rows."""
     return [(int(v), int(n)) for v, n, *_ in rows]
-
-
-def _reconnect(connection) -> None:
-    """Connect again when searchd closed the connection (a restart, a timeout)."""
-    import pymysql
-
-    try:
-        connection.ping(reconnect=False)
-    except pymysql.err.Error:
-        connection.connect()
 
 
 def _gone(doc: int) -> dict:
