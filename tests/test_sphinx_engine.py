@@ -221,6 +221,16 @@ def test_a_words_best_reading_ranks_above_its_other_readings_on_both_engines(eng
         assert ranked == sorted(ranked, reverse=True)
 
 
+def test_did_you_mean_offers_the_same_words_on_both_engines(engines):
+    """A misspelled word: both engines offer the index's words close to it, the
+    closest first (the cluster from the vocabulary its build kept)."""
+    whoosh, sphinx = engines
+    for typo in ("выбары", "урожяй", "electon", "parliment", "металурги"):
+        offered = sphinx.similar_words(typo, 3)
+        assert offered and offered == whoosh.similar_words(typo, 3), typo
+    assert sphinx.similar_words("qqqqqq", 3) == []
+
+
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_date_order_paging_and_exports_agree(engines, sort):
     whoosh, sphinx = engines

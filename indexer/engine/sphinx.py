@@ -30,9 +30,17 @@ from ..text.analysis import fold_yo
 from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
 from .schema import UNDATED
+from .spelling import by_first_letter, similar_terms
 from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, rt_index
 from .sphinx_link import ClusterError, ClusterLink
-from .sphinx_terms import BUILD_INFO, DATA_FOLDER, FACET_ATTRS, open_stored, read_dictionary
+from .sphinx_terms import (
+    BUILD_INFO,
+    DATA_FOLDER,
+    FACET_ATTRS,
+    open_stored,
+    read_dictionary,
+    read_vocabulary,
+)
 
 # The ranker: the Whoosh engine's BM25F, field by field (each field's own length
 # against its average; Sphinx's ``<field>_len`` attributes), weighted as there.
@@ -357,10 +365,13 @@ class SphinxGeneration:
         return self.labels.get(facet, {})
 
     def similar_words(self, word: str, limit: int) -> list[str]:
-        """None yet: the build keeps no vocabulary, so "did you mean" offers only
-        the other keyboard layout and the other language."""
-        return []
+        """Indexed terms close to ``word`` (``spelling.similar_terms``), from the
+        vocabulary the build kept; their document counts from the shards."""
+        return similar_terms(word, self._vocabulary, limit, self.link.document_frequencies)
 
+    @functools.cached_property
+    def _vocabulary(self) -> dict[str, list[str]]:
+        return by_first_letter(read_vocabulary(self.data))
 
 def _pairs(rows) -> list[tuple[int, int]]:
     """(value id, documents) of a GROUP BY's rows."""

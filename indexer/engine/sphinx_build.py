@@ -41,8 +41,10 @@ from .sphinx_terms import (
     document_id,
     open_stored,
     read_dictionary,
+    read_vocabulary,
     shard_of,
     text_terms,
+    write_vocabulary,
 )
 
 BATCH = 200  # rows per REPLACE statement
@@ -211,7 +213,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     building.mkdir()
     stored = open_stored(building, write=True)
     stored.execute(f"ALTER TABLE articles ADD COLUMN {HASH_COLUMN} TEXT")
-    numbering, spellings = Numbering(), Counter()
+    numbering, spellings, vocabulary = Numbering(), Counter(), set()
     pending: list[list[tuple]] = [[] for _ in shards]
     seen, problems, by_language = set(), 0, Counter()
     try:
@@ -226,6 +228,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
             seen.add(item.id)
             row = article_row(item, numbering, spellings, terms)
             _store(stored, row[0], item)
+            vocabulary.update(*(text.split() for text in row[1:5]))
             by_language[item.lang] += 1
             n = shard_of(row[0], len(shards))
             pending[n].append(row)
@@ -243,6 +246,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
             "shards": len(shards), "sources": [str(Path(s).resolve()) for s in sources],
             "set": target}
+    write_vocabulary(building, vocabulary)
     return _finish(folder, building, numbering, spellings, info, started)
 
 
@@ -333,6 +337,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     held = {article_id: (doc, digest) for doc, article_id, digest in stored.execute(
         f"SELECT doc, article_id, {HASH_COLUMN} FROM articles")}
     numbering, spellings = _earlier_numbering(data), Counter()
+    vocabulary = set(read_vocabulary(data))  # a removed article's words stay: harmless
     shards = [connect(host, port) for host, port, _ in cluster.shards]
     pending: list[list[tuple]] = [[] for _ in shards]
     seen, problems, by_language, added, changed = set(), 0, Counter(), 0, 0
@@ -353,6 +358,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
             added, changed = added + (before is None), changed + (before is not None)
             row = article_row(item, numbering, spellings)
             _store(stored, row[0], item)
+            vocabulary.update(*(text.split() for text in row[1:5]))
             n = shard_of(row[0], len(shards))
             pending[n].append(row)
             if len(pending[n]) >= batch:
@@ -376,6 +382,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
             "shards": len(shards), "sources": sources, "mode": "update", "added": added,
             "changed": changed, "removed": len(gone), "set": earlier.get("set", "a")}
+    write_vocabulary(building, vocabulary)
     return _finish(folder, building, numbering, spellings, info, started)
 
 

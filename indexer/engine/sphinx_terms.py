@@ -28,6 +28,7 @@ DICTIONARY = "dictionary.json"
 DICTIONARY_VERSION = 1
 STORED = "stored.sqlite"  # article JSON by document id, for hits and the article view
 BUILD_INFO = "build.json"
+VOCABULARY = "vocabulary.txt"  # every indexed term, one a line: for "did you mean"
 SAFE_TERM = re.compile(r"[0-9a-zа-я]{1,40}")
 DIGEST_PREFIX = "zq"
 # Facet → the attribute that holds its value ids (year is the year itself).
@@ -60,6 +61,20 @@ def document_id(article_id: str) -> int:
 def shard_of(doc_id: int, shards: int) -> int:
     """The shard that holds a document."""
     return doc_id % shards
+
+
+def read_vocabulary(data: Path) -> list[str]:
+    """The build's indexed terms (none for a build made before it kept them)."""
+    try:
+        return (data / VOCABULARY).read_text(encoding="utf-8").split()
+    except FileNotFoundError:
+        return []
+
+
+def write_vocabulary(data: Path, terms: set[str]) -> None:
+    """Keep the terms a person could type (not the digests of others)."""
+    words = sorted(t for t in terms if not t.startswith(DIGEST_PREFIX))
+    (data / VOCABULARY).write_text("\n".join(words), encoding="utf-8")
 
 
 def read_dictionary(data: Path) -> dict:

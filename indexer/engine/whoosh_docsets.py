@@ -16,8 +16,6 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
@@ -27,12 +25,12 @@ from .expand import CrossSources, expand
 from .query import KartotekaParser, parse_query
 from .schema import SEARCH_FIELDS, UNDATED
 from .settings import EngineSettings
+from .spelling import by_first_letter, similar_terms
 from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_info
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic",
                  "lang": "lang", "year": "date"}  # the filter each facet ignores
-SIMILAR_RATIO = 0.75  # how close (rapidfuzz's ratio, 0–1) a term must be to count as similar
 
 
 class WhooshDocsetsEngine:
@@ -190,35 +188,16 @@ class WhooshDocsetsGeneration:
         return {value: (bits & every).bit_count() for value, bits in self.facets[facet].items()}
 
     def similar_words(self, word: str, limit: int) -> list[str]:
-        """Title and body terms sharing ``word``'s first letter, of about its
-        length and close by edit distance (rapidfuzz's ratio); ranked by
-        closeness, then by how many documents hold them."""
-        if not word or limit < 1:
-            return []
-        slack = max(2, len(word) // 4)
-        candidates = [t for t in self._terms_by_letter().get(word[0], ())
-                      if abs(len(t) - len(word)) <= slack]
-        found = process.extract(word, candidates, scorer=fuzz.ratio,
-                                score_cutoff=SIMILAR_RATIO * 100, limit=None)
-        scored = sorted((-(101 if term == word else score), -self._document_frequency(term), term)
-                        for term, score, _ in found)
-        return [term for _, _, term in scored[:limit]]
-
-    def _terms_by_letter(self) -> dict[str, list[str]]:
-        """The title and body vocabulary by first letter, gathered on first use."""
+        """Indexed terms close to ``word`` (``spelling.similar_terms``)."""
         if self._vocabulary is None:
-            vocabulary: dict[str, set[str]] = {}
             # The docsets' term tables: every term of each text field, already in memory.
-            for _, rows in self.docsets._term_rows.values():
-                for term in rows:
-                    if term:
-                        vocabulary.setdefault(term[0], set()).add(term)
-            self._vocabulary = {letter: sorted(terms) for letter, terms in vocabulary.items()}
-        return self._vocabulary
+            self._vocabulary = by_first_letter(
+                term for _, rows in self.docsets._term_rows.values() for term in rows)
+        return similar_terms(word, self._vocabulary, limit, self._document_frequencies)
 
-    def _document_frequency(self, term: str) -> int:
-        return max((len(p.ids) for p in (self.docsets.term(f, term) for f in SEARCH_FIELDS)
-                    if p is not None), default=0)
+    def _document_frequencies(self, terms: list[str]) -> dict[str, int]:
+        return {term: max((len(p.ids) for p in (self.docsets.term(f, term) for f in SEARCH_FIELDS)
+                           if p is not None), default=0) for term in terms}
 
     def _filter_bits(self, filters: Filters) -> dict[str, int]:
         """Each filter dimension as the bitset of documents it admits."""
