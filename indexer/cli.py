@@ -87,7 +87,7 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
     target = _index_dir(index_dir)
     engine = engine_for(target)
     if engine.name != "whoosh-docsets":
-        return index_into_cluster(engine, sources, target, update, jobs)
+        return index_into_cluster(engine, sources, target, update, jobs, glossary, aliases)
     progress = _Progress(time.perf_counter())
     build = update_index if update else build_index
     summary = None

@@ -60,16 +60,19 @@ def init(shards: int, folder: str, base_port: int, ports: str | None, host: str,
         click.echo(f"  searchd -c {config} --stop")
 
 
-def index_into_cluster(engine, sources, folder, update: bool, jobs: int | None = None) -> None:
-    """``kartoteka index SOURCES --index CLUSTER [--update] [--jobs N]``: the articles
-    into the cluster's shards, all of them (analyzed in ``jobs`` processes) or
-    (``--update``) the new, changed and gone ones."""
+def index_into_cluster(engine, sources, folder, update: bool, jobs: int | None = None,
+                       glossary=None, aliases=None) -> None:
+    """``kartoteka index SOURCES --index CLUSTER [--update] [--jobs N] [--glossary F]
+    [--aliases F]``: the articles into the cluster's shards, all of them (analyzed
+    in ``jobs`` processes) or (``--update``) the new, changed and gone ones."""
     try:
         if update:
-            info = engine.update(sources, folder)
+            info = engine.update(sources, folder, glossary=glossary, aliases=aliases)
         else:
-            info = engine.build(sources, folder, workers=jobs)
-    except (BuildError, ValueError) as error:  # ValueError: a cluster.json of another version
+            info = engine.build(sources, folder, workers=jobs, glossary=glossary,
+                                aliases=aliases)
+    except (BuildError, ValueError, FileNotFoundError) as error:
+        # ValueError: a cluster.json of another version; FileNotFoundError: an own file
         raise click.ClickException(str(error)) from None
     except OSError as error:  # pymysql's connection errors are OSErrors too
         raise click.ClickException(f"cannot reach the cluster in {folder}: {error}; start its "
@@ -82,6 +85,8 @@ def index_into_cluster(engine, sources, folder, update: bool, jobs: int | None =
     if update:
         click.echo(f"Added {info['added']}, changed {info['changed']}, "
                    f"removed {info['removed']}")
+    for note in info.get("notes", []):
+        click.echo(note, err=True)
     if info.get("problems"):
         click.echo(f"{info['problems']} file(s) or record(s) could not be read and were "
                    "skipped", err=True)

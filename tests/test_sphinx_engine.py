@@ -440,14 +440,14 @@ def test_a_search_open_before_an_update_still_shows_the_articles_it_added(
         sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it
 
 
-def test_analysis_in_worker_processes_loses_and_reorders_nothing(corpus, engines, sphinx_cluster,
-                                                                  tmp_path, monkeypatch):  # noqa: F811
+def test_analysis_in_worker_processes_loses_and_reorders_nothing(
+        corpus, engines, sphinx_cluster, tmp_path, monkeypatch):  # noqa: F811
     """A build analyzes blocks of articles in a pool of processes: with blocks of 7,
     every article lands once with its own terms, and a broken record is counted."""
-    from indexer.engine import sphinx_build
+    from indexer.engine import sphinx_rows
 
     whoosh, _ = engines
-    monkeypatch.setattr(sphinx_build, "ANALYSIS_BLOCK", 7)
+    monkeypatch.setattr(sphinx_rows, "ANALYSIS_BLOCK", 7)
     write_jsonl(tmp_path / "articles.jsonl", generated_corpus())
     (tmp_path / "broken.jsonl").write_text('{"id": "half a record", "title": \n',
                                            encoding="utf-8")
@@ -474,3 +474,56 @@ def test_analysis_in_worker_processes_loses_and_reorders_nothing(corpus, engines
             built.close()
     finally:
         sphinx.build([corpus], folder, batch=16)  # as the module's other tests expect it
+
+
+def test_names_across_scripts_alike_on_both_engines(engines):
+    """A name typed in one script finds it written in the other, on both engines."""
+    whoosh, sphinx = engines
+    for text in ("Osmonov", "Осмонов", "Beridze", "Садыкова"):
+        ours = whoosh.search(whoosh.parse(text), Filters(), "relevance", 0, 10)
+        plan = sphinx.parse(text)
+        theirs = sphinx.search(plan, Filters(), "relevance", 0, 10)
+        alone = sphinx.search(sphinx.parse(text, cross=False), Filters(), "relevance", 0, 10)
+        assert theirs.total == ours.total > alone.total, text
+        assert plan.expansions == whoosh.parse(text).expansions
+
+
+def test_own_glossary_and_aliases_on_the_cluster(corpus, sphinx_cluster, tmp_path):  # noqa: F811
+    """``--glossary`` and ``--aliases`` do on the cluster what they do on the Whoosh
+    engine: a researcher's pair is searched across languages, and two spellings no
+    transliteration joins are one author."""
+    (tmp_path / "c").mkdir()
+    write_jsonl(tmp_path / "c" / "a.jsonl", [
+        {"id": "moroz-en", "lang": "en", "title": "A zeppelin over the steppe",
+         "body": "The zeppelin flew low over the villages.", "authors": ["Nadia Moroz"],
+         "date": "2020-01-02"},
+        {"id": "moroz-ru", "lang": "ru", "title": "Дирижабль над степью",
+         "body": "Дирижабль пролетел низко над сёлами.", "authors": ["Надежда Мороз"],
+         "date": "2020-01-03"},
+        {"id": "other", "lang": "en", "title": "Wheat prices", "body": "Prices rose again.",
+         "authors": ["Levan Beridze"], "date": "2020-01-04"}])
+    (tmp_path / "glossary.tsv").write_text("zeppelin\tдирижабль\n", encoding="utf-8")
+    (tmp_path / "aliases.txt").write_text("Nadia Moroz = Надежда Мороз\n", encoding="utf-8")
+    build_index([tmp_path / "c"], tmp_path / "w", workers=1, glossary=tmp_path / "glossary.tsv",
+                aliases=tmp_path / "aliases.txt")
+    folder = sphinx_cluster.folder
+    result = CliRunner().invoke(cli, ["index", str(tmp_path / "c"), "--index", str(folder),
+                                      "--glossary", str(tmp_path / "glossary.tsv"),
+                                      "--aliases", str(tmp_path / "aliases.txt")])
+    assert result.exit_code == 0, result.output
+    whoosh = WhooshDocsetsEngine().open(tmp_path / "w", WhooshDocsetsEngine().current(tmp_path / "w"))
+    sphinx = SphinxEngine().open(folder, SphinxEngine().current(folder))
+    try:
+        for generation in (whoosh, sphinx):
+            found = generation.search(generation.parse("zeppelin"), Filters(), "relevance", 0, 5)
+            assert ids(generation, [d for d, _ in found.page]) == ["moroz-en", "moroz-ru"]
+            authors = generation.facet_totals("author")
+            assert {v: n for v, n in authors.items() if n} in (
+                {"Nadia Moroz": 2, "Levan Beridze": 1}, {"Надежда Мороз": 2, "Levan Beridze": 1})
+            by_her = generation.search(None, Filters(authors=("Надежда Мороз",)), "newest", 0, 5)
+            assert by_her.total == 2
+        assert sphinx.facet_labels("author") == whoosh.facet_labels("author")
+    finally:
+        whoosh.close()
+        sphinx.close()
+        SphinxEngine().build([corpus], folder, batch=16)  # as the module's other tests expect it

@@ -21,7 +21,7 @@ from pathlib import Path
 from whoosh.reading import TermNotFound
 
 from ..text.analysis import STOP_WORDS
-from ..text.learned import learn_pairs, text_terms
+from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
 from ..text.names import full_name_key, name_groups
 from .copies import Copy, find_copies
 from .docsets import (
@@ -46,7 +46,6 @@ from .schema import COPY_CARD, FACET_FIELDS
 
 # The fields whose words, as written, are matched across scripts (``expand.py``).
 NAME_FIELDS = ("author", "exact")
-MAX_LEARNING_PAIRS = 2000
 KEYS_PER_DOC = 3  # position keys only for words at most this often per document, on average  # translation pairs read to learn word pairs from
 
 

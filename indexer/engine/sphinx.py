@@ -117,7 +117,7 @@ class SphinxGeneration:
         # The table set this build filled: a later full build fills the other one,
         # so this generation's answers stay whole until it is closed.
         self.dist = dist_index(self.info.get("set", "a"))
-        dictionary = read_dictionary(data)
+        self.dictionary = dictionary = read_dictionary(data)
         self.values: dict[str, dict[str, int]] = dictionary["facets"]
         self.names = {facet: {i: v for v, i in ids.items()} for facet, ids in self.values.items()}
         self.labels = dictionary.get("labels", {})
@@ -145,11 +145,14 @@ class SphinxGeneration:
 
     @functools.cached_property
     def _cross_sources(self):
-        from ..text.glossary import shipped_glossary
+        from ..text.glossary import Glossary, shipped_glossary
         from .expand import CrossSources
+        from .store import GLOSSARY
 
-        # Names and learned pairs come from the Whoosh engine's docsets: not built here yet.
-        return CrossSources(glossary=shipped_glossary())
+        own = self.data / GLOSSARY
+        return CrossSources(names=self.dictionary.get("names", {}),
+                            glossary=Glossary.load([own]) if own.exists() else shipped_glossary(),
+                            learned=self.dictionary.get("learned", {}))
 
     def parse(self, text: str, cross: bool = True) -> SphinxPlan | None:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression."""
@@ -371,7 +374,7 @@ class SphinxGeneration:
 
     @functools.cached_property
     def _vocabulary(self) -> dict[str, list[str]]:
-        return by_first_letter(read_vocabulary(self.data))
+        return by_first_letter(t for terms in read_vocabulary(self.data).values() for t in terms)
 
 def _pairs(rows) -> list[tuple[int, int]]:
     """(value id, documents) of a GROUP BY's rows."""

@@ -1,11 +1,13 @@
 """The Sphinx engine's write path: analyze articles and send them to the shards.
 
-kartoteka analyzes each article (``sphinx_terms.text_terms``) and sends the
-terms with the facet attributes to the shard its document id hashes to, in
-batched ``REPLACE INTO`` statements. Beside the cluster's configuration, the
-build keeps what Sphinx 2.2 cannot: the article JSON (``stored.sqlite``) and
-the numbering of facet values (``dictionary.json``), written into a fresh
-folder and swapped in whole.
+kartoteka analyzes each article (``sphinx_rows``) and sends the terms with the
+facet attributes to the shard its document id hashes to, in batched
+``REPLACE INTO`` statements. Beside the cluster's configuration, the build
+keeps what Sphinx 2.2 cannot, written into a fresh folder and swapped in
+whole: the article JSON (``stored.sqlite``), the numbering of facet values,
+the names across scripts and the pairs learned from translations
+(``dictionary.json``), the vocabulary (``vocabulary.json``, for "did you
+mean") and the researcher's own glossary and aliases.
 
 Atomic for searchers: a full build fills the table set that is not live
 (``sphinx_config``), and its ``build.json``, swapped in with the side files,
@@ -15,44 +17,52 @@ names that set; an update changes the live set in place, by document id.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import itertools
 import json
-import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import BuildError
 from ..ingest.corpus import read_corpus
 from ..model import Article, CorpusError
-from ..text.names import full_name_key
-from ..text.regions import group_of
+from ..text.analysis import STOP_WORDS
+from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
+from ..text.names import name_groups, read_aliases
 from . import sphinx_terms
-from .sphinx_config import MULTI_ATTRS, TEXT_FIELDS, other_set, read_cluster, rt_index
+from .own_files import own_files, place_own_files
+from .sphinx_config import TEXT_FIELDS, other_set, read_cluster, rt_index
+from .sphinx_rows import (
+    COLUMNS,
+    AuthorKeys,
+    Numbering,
+    article_row,
+    author_spellings,
+    author_values,
+    content_hash,
+    in_blocks,
+    stored_fields,
+)
 from .sphinx_terms import (
     BUILD_INFO,
     DATA_FOLDER,
     DICTIONARY,
     DICTIONARY_VERSION,
-    document_id,
+    DIGEST_PREFIX,
     open_stored,
     read_dictionary,
     read_vocabulary,
     shard_of,
-    text_terms,
     write_vocabulary,
 )
+from .store import AUTHOR_ALIASES
+from .summary import BuildSummary
 
 BATCH = 200  # rows per REPLACE statement
-ANALYSIS_BLOCK = 2000  # articles read ahead for the analysis workers
-ANALYSIS_CHUNK = 50  # articles per task of a worker
 HASH_COLUMN = "content_hash"  # in stored.sqlite; a build without it cannot be updated
-COLUMNS = ("id", *TEXT_FIELDS, "lang", "day", "year", "month", "undated", *MULTI_ATTRS,
-           "article_id")
+NAME_FIELDS = ("author", "exact")  # names across scripts are found among words as written
 
 
 def connect(host: str, port: int):
@@ -63,248 +73,147 @@ def connect(host: str, port: int):
         raise BuildError(str(error)) from None
 
 
-class Numbering:
-    """Facet values → small integer ids (Sphinx's multi-valued attributes)."""
+class _Load:
+    """One build's or update's work in progress: rows on their way to the shards,
+    the stored articles, and what the side files will say."""
 
-    def __init__(self, ids: dict[str, dict[str, int]] | None = None):
-        self.ids: dict[str, dict[str, int]] = defaultdict(dict, {f: dict(t) for f, t in
-                                                                 (ids or {}).items()})
-        # An update continues an earlier numbering: ids are never given twice.
-        self.next = {f: max(t.values(), default=0) + 1 for f, t in self.ids.items()}
+    def __init__(self, cluster, table: str, building: Path, numbering: Numbering,
+                 batch: int, vocabulary: dict[str, set[str]] | None = None):
+        self.table, self.batch, self.numbering = table, batch, numbering
+        aliases = building / AUTHOR_ALIASES
+        self.aliases = read_aliases(aliases)[0] if aliases.exists() else []
+        self.author_key = AuthorKeys(self.aliases)
+        self.stored = open_stored(building, write=True)
+        self.shards: list = []
+        try:
+            self.shards = [connect(host, port) for host, port, _ in cluster.shards]
+        except BuildError:
+            self.close()
+            raise
+        self.pending: list[list[tuple]] = [[] for _ in self.shards]
+        self.spellings: Counter = Counter()
+        self.vocabulary = vocabulary or {field: set() for field in TEXT_FIELDS}
+        self.translations: list[tuple[str, str]] = []  # (article id, its translation's)
+        self.seen: set[str] = set()
+        self.problems, self.by_language = 0, Counter()
 
-    def __call__(self, facet: str, values: Iterable[str]) -> tuple[int, ...]:
-        table = self.ids[facet]
-        return tuple(self._id(facet, table, v) for v in dict.fromkeys(values) if v)
+    def take(self, item) -> Article | None:
+        """The item when it is an article not seen before (counted); None otherwise."""
+        if isinstance(item, CorpusError):
+            self.problems += 1
+            return None
+        if not isinstance(item, Article) or item.id in self.seen:
+            return None
+        self.seen.add(item.id)
+        self.by_language[item.lang] += 1
+        self.spellings.update(a for a in author_spellings(item) if a)
+        if item.translation:
+            self.translations.append((item.id, item.translation))
+        return item
 
-    def _id(self, facet: str, table: dict[str, int], value: str) -> int:
-        if value not in table:
-            table[value] = self.next.get(facet, 1)
-            self.next[facet] = table[value] + 1
-        return table[value]
+    def add(self, article: Article, terms: tuple | None = None) -> None:
+        """Store the article and send its row (in a batch) to its shard."""
+        row = article_row(article, self.numbering, self.author_key, terms)
+        fields = json.dumps(stored_fields(article), ensure_ascii=False)
+        self.stored.execute(f"INSERT OR REPLACE INTO articles (doc, article_id, fields, "
+                            f"{HASH_COLUMN}) VALUES (?, ?, ?, ?)",
+                            (row[0], article.id, fields, content_hash(fields)))
+        for field, text in zip(TEXT_FIELDS, row[1:5]):
+            self.vocabulary[field].update(text.split())
+        n = shard_of(row[0], len(self.shards))
+        self.pending[n].append(row)
+        if len(self.pending[n]) >= self.batch:
+            self._send(n)
 
+    def flush(self) -> None:
+        for n in range(len(self.shards)):
+            self._send(n)
+        self.stored.commit()
 
-def _author_key(name: str) -> str:
-    return full_name_key(name) or name
+    def _send(self, n: int) -> None:
+        """One batched ``REPLACE INTO`` of shard ``n``'s pending rows."""
+        rows = self.pending[n]
+        if rows:
+            marks = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
+            self.shards[n].cursor().execute(
+                f"REPLACE INTO {self.table} ({', '.join(COLUMNS)}) VALUES {marks}",
+                [value for row in rows for value in row])
+            rows.clear()
 
+    def delete(self, docs: list[int]) -> None:
+        """``DELETE`` documents by id from the shard each one hashes to."""
+        by_shard: dict[int, list[int]] = defaultdict(list)
+        for doc in docs:
+            by_shard[shard_of(doc, len(self.shards))].append(doc)
+        for n, found in by_shard.items():
+            for start in range(0, len(found), BATCH):
+                chunk = ", ".join(map(str, found[start:start + BATCH]))
+                self.shards[n].cursor().execute(f"DELETE FROM {self.table} WHERE id IN ({chunk})")
+        self.stored.executemany("DELETE FROM articles WHERE doc = ?", [(d,) for d in docs])
+        self.stored.commit()
 
-def author_spellings(article: Article) -> list[str]:
-    """The article's author names as the author facet counts them."""
-    return [a.replace(",", " ").strip() for a in article.authors]
-
-
-def content_hash(fields_json: str) -> str:
-    """What ``--update`` compares to tell a changed article from an unchanged one."""
-    return hashlib.blake2b(fields_json.encode("utf-8"), digest_size=16).hexdigest()
-
-
-def analyzed(article: Article) -> tuple[str, str, str, str]:
-    """The article's title, body, author and exact-form terms, as Sphinx gets them:
-    the heavy part of a build, done in worker processes (``in_blocks``)."""
-    return (text_terms(article.title), text_terms(article.body),
-            text_terms(" ".join(article.authors), surface=True),
-            text_terms(f"{article.title}\n{article.body}", surface=True))
-
-
-def in_blocks(items: Iterable, workers: int) -> Iterator[tuple[object, tuple | None]]:
-    """(item, its ``analyzed`` terms, or None for what is not an article), in order.
-
-    With ``workers`` > 1 the corpus is read in blocks and each block analyzed by
-    a pool of processes while the next one is read, so memory holds two blocks,
-    never the corpus.
-    """
-    if workers <= 1:
-        for item in items:
-            yield item, analyzed(item) if isinstance(item, Article) else None
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        block, pending = [], None
-        for item in itertools.chain(items, [None]):
-            if item is not None:
-                block.append(item)
-                if len(block) < ANALYSIS_BLOCK:
-                    continue
-            articles = [i for i in block if isinstance(i, Article)]
-            ready = pool.map_async(analyzed, articles, chunksize=ANALYSIS_CHUNK)
-            if pending is not None:
-                yield from _paired(*pending)
-            pending, block = (block, ready), []
-        if pending is not None:
-            yield from _paired(*pending)
-
-
-def _paired(block: list, ready) -> Iterator[tuple[object, tuple | None]]:
-    terms = iter(ready.get())
-    for item in block:
-        yield item, next(terms) if isinstance(item, Article) else None
-
-
-def article_row(article: Article, numbering: Numbering, spellings: Counter,
-                terms: tuple[str, str, str, str] | None = None) -> tuple:
-    """The values of one article's row, in ``COLUMNS`` order (``terms`` from
-    ``analyzed``, when they were made already)."""
-    title, body, author, exact = terms or analyzed(article)
-    authors = author_spellings(article)
-    spellings.update(a for a in authors if a)
-    date = article.date
-    return (
-        document_id(article.id), title, body, author, exact,
-        numbering("lang", [article.lang])[0],
-        date.toordinal() if date else 0,
-        date.year if date else 0,
-        date.year * 12 + date.month - 1 if date else 0,
-        0 if date else 1,
-        numbering("region", article.regions),
-        numbering("region_group", [g for g in map(group_of, article.regions) if g]),
-        numbering("author", [_author_key(a) for a in authors if a]),
-        numbering("topic", [t.replace(",", " ").strip() for t in article.topics]),
-        article.id,
-    )
+    def close(self) -> None:
+        self.stored.close()
+        for shard in self.shards:
+            shard.close()
 
 
-def stored_fields(article: Article) -> dict:
-    """What a hit and the article view read: the Whoosh engine's stored fields."""
-    return {"id": article.id, "lang": article.lang, "title": article.title,
-            "body": article.body, "url": article.url, "authors": list(article.authors),
-            "published": article.date.isoformat() if article.date else None,
-            "regions": list(article.regions), "region_source": article.region_source,
-            "topics": list(article.topics), "source": article.source,
-            "translation": article.translation}
-
-
-def _author_values(numbering: Numbering, spellings: Counter) -> tuple[dict, dict, dict]:
-    """(value → id, value → labels, spelling → value): each name key's value is
-    its most used spelling, Latin before Cyrillic on a tie (as ``merge_spellings``).
-    A name no article holds any more (after an update) is left out."""
-    by_key: dict[str, list[str]] = defaultdict(list)
-    for spelling in spellings:
-        by_key[_author_key(spelling)].append(spelling)
-    ids, labels, spelled = {}, {}, {}
-    for key, number in numbering.ids["author"].items():
-        if not by_key[key]:
-            continue
-        members = sorted(by_key[key], key=lambda s: (-spellings[s], _cyrillic(s), s))
-        value = members[0]
-        ids[value] = number
-        latin = [m for m in members if not _cyrillic(m)]
-        cyrillic = [m for m in members if _cyrillic(m)]
-        labels[value] = {"en": (latin or cyrillic)[0], "ru": (cyrillic or latin)[0]}
-        spelled.update((m, value) for m in members)
-    return ids, labels, spelled
-
-
-def _cyrillic(name: str) -> bool:
-    return any("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in name)
+def _prepare(folder: Path, glossary, aliases, copy_from: Path | None) -> tuple[Path, list]:
+    """A fresh ``data-building`` folder (a copy of ``copy_from``), with the
+    researcher's files placed in it; (folder, notes on their unreadable lines)."""
+    own = own_files(glossary, aliases)
+    building = folder / f"{DATA_FOLDER}-building"
+    shutil.rmtree(building, ignore_errors=True)
+    if copy_from is None:
+        building.mkdir()
+    else:
+        shutil.copytree(copy_from, building)
+    summary = BuildSummary()
+    place_own_files(building, own, summary)
+    return building, summary.notes
 
 
 def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
-                   batch: int = BATCH, workers: int | None = None) -> dict:
+                   batch: int = BATCH, workers: int | None = None,
+                   glossary: str | os.PathLike | None = None,
+                   aliases: str | os.PathLike | None = None) -> dict:
     """Index every article of ``sources`` into the cluster whose folder is ``cluster_dir``,
     replacing what it held, analyzing in ``workers`` processes (one per core by
-    default). Returns the build's summary (``build.json``)."""
+    default); ``glossary`` and ``aliases`` as for the Whoosh engine's build.
+    Returns the build's summary (``build.json``)."""
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     cluster = read_cluster(cluster_dir)
     folder = Path(cluster.folder)
-    shards = [connect(host, port) for host, port, _ in cluster.shards]
     target = other_set(_live_set(folder / DATA_FOLDER))
-    table = rt_index(target)
-    building = folder / f"{DATA_FOLDER}-building"
-    shutil.rmtree(building, ignore_errors=True)
-    building.mkdir()
-    stored = open_stored(building, write=True)
-    stored.execute(f"ALTER TABLE articles ADD COLUMN {HASH_COLUMN} TEXT")
-    numbering, spellings, vocabulary = Numbering(), Counter(), set()
-    pending: list[list[tuple]] = [[] for _ in shards]
-    seen, problems, by_language = set(), 0, Counter()
+    building, notes = _prepare(folder, glossary, aliases, None)
+    load = _Load(cluster, rt_index(target), building, Numbering(), batch)
     try:
-        for shard in shards:
-            shard.cursor().execute(f"TRUNCATE RTINDEX {table}")
+        load.stored.execute(f"ALTER TABLE articles ADD COLUMN {HASH_COLUMN} TEXT")
+        for shard in load.shards:
+            shard.cursor().execute(f"TRUNCATE RTINDEX {load.table}")
         for item, terms in in_blocks(read_corpus(sources), workers):
-            if isinstance(item, CorpusError):
-                problems += 1
-                continue
-            if not isinstance(item, Article) or item.id in seen:
-                continue
-            seen.add(item.id)
-            row = article_row(item, numbering, spellings, terms)
-            _store(stored, row[0], item)
-            vocabulary.update(*(text.split() for text in row[1:5]))
-            by_language[item.lang] += 1
-            n = shard_of(row[0], len(shards))
-            pending[n].append(row)
-            if len(pending[n]) >= batch:
-                _send(shards[n], pending[n], table)
-        for shard, rows in zip(shards, pending):
-            _send(shard, rows, table)
-        stored.commit()
-    finally:
-        stored.close()
-        for shard in shards:
-            shard.close()
-    if not seen:
-        raise BuildError("no articles found in the sources; the cluster is now empty")
-    info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
-            "shards": len(shards), "sources": [str(Path(s).resolve()) for s in sources],
-            "set": target}
-    write_vocabulary(building, vocabulary)
-    return _finish(folder, building, numbering, spellings, info, started)
-
-
-def _store(stored, doc: int, article: Article) -> None:
-    """The article's JSON and content hash in the side file, by document id."""
-    fields = json.dumps(stored_fields(article), ensure_ascii=False)
-    stored.execute(f"INSERT OR REPLACE INTO articles (doc, article_id, fields, {HASH_COLUMN}) "
-                   "VALUES (?, ?, ?, ?)", (doc, article.id, fields, content_hash(fields)))
-
-
-def _finish(folder: Path, building: Path, numbering: Numbering, spellings: Counter,
-            info: dict, started: float) -> dict:
-    """Write the dictionary and ``build.json`` into ``building`` and swap it in."""
-    ids, labels, spelled = _author_values(numbering, spellings)
-    facets = {facet: dict(numbering.ids[facet]) for facet in ("region", "region_group",
-                                                               "topic", "lang")}
-    facets["author"] = ids
-    (building / DICTIONARY).write_text(json.dumps(
-        {"version": DICTIONARY_VERSION, "facets": facets, "labels": {"author": labels},
-         "spellings": {"author": spelled}}, ensure_ascii=False), encoding="utf-8")
-    info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"), **info,
-            "seconds": round(time.perf_counter() - started, 2)}
-    (building / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
-    _swap(folder, building)
-    return info
-
-
-def _live_set(data: Path) -> str | None:
-    """The table set the current build's ``build.json`` names (None before any build)."""
-    try:
-        return json.loads((data / BUILD_INFO).read_text(encoding="utf-8")).get("set", "a")
-    except FileNotFoundError:
-        return None
-
-
-def _send(shard, rows: list[tuple], table: str) -> None:
-    """One batched ``REPLACE INTO`` of ``rows`` into ``table`` (emptied after)."""
-    if not rows:
-        return
-    marks = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
-    sql = f"REPLACE INTO {table} ({', '.join(COLUMNS)}) VALUES {marks}"
-    shard.cursor().execute(sql, [value for row in rows for value in row])
-    rows.clear()
-
-
-def _swap(folder: Path, building: Path) -> None:
-    """Put the new side files in place of the old ones (two renames)."""
-    data = folder / DATA_FOLDER
-    old = folder / f"{DATA_FOLDER}-old"
-    shutil.rmtree(old, ignore_errors=True)
-    if data.exists():
-        data.rename(old)
-    building.rename(data)
-    shutil.rmtree(old, ignore_errors=True)
+            article = load.take(item)
+            if article is not None:
+                load.add(article, terms)
+        load.flush()
+    except BaseException:
+        load.close()
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    load.close()
+    if not load.seen:
+        shutil.rmtree(building, ignore_errors=True)
+        raise BuildError("no articles found in the sources; the cluster was left as it was")
+    info = {"articles": len(load.seen), "by_language": dict(load.by_language),
+            "problems": load.problems, "notes": notes, "shards": len(cluster.shards),
+            "sources": [str(Path(s).resolve()) for s in sources], "set": target}
+    return _finish(folder, building, load, info, started)
 
 
 def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
-                    batch: int = BATCH) -> dict:
+                    batch: int = BATCH, glossary: str | os.PathLike | None = None,
+                    aliases: str | os.PathLike | None = None) -> dict:
     """Bring the cluster up to date with ``sources``: ``REPLACE INTO`` the new and
     changed articles on their shards, ``DELETE`` the ones gone, by document id.
 
@@ -321,90 +230,125 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     if not (data / BUILD_INFO).exists():
         raise BuildError(f"nothing is indexed in {folder} yet: index the corpus without --update")
     earlier = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
-    table = rt_index(earlier.get("set", "a"))
     sources = list(dict.fromkeys([*(s for s in earlier.get("sources", []) if Path(s).exists()),
                                   *(str(Path(s).resolve()) for s in sources)]))
-    building = folder / f"{DATA_FOLDER}-building"
-    shutil.rmtree(building, ignore_errors=True)
-    shutil.copytree(data, building)
-    stored = open_stored(building, write=True)
-    columns = [row[1] for row in stored.execute("PRAGMA table_info(articles)")]
-    if HASH_COLUMN not in columns:
-        stored.close()
-        shutil.rmtree(building, ignore_errors=True)
-        raise BuildError(f"the cluster in {folder} was built before updates were possible: "
-                         "index the whole corpus again (without --update) once")
-    held = {article_id: (doc, digest) for doc, article_id, digest in stored.execute(
-        f"SELECT doc, article_id, {HASH_COLUMN} FROM articles")}
-    numbering, spellings = _earlier_numbering(data), Counter()
-    vocabulary = set(read_vocabulary(data))  # a removed article's words stay: harmless
-    shards = [connect(host, port) for host, port, _ in cluster.shards]
-    pending: list[list[tuple]] = [[] for _ in shards]
-    seen, problems, by_language, added, changed = set(), 0, Counter(), 0, 0
+    building, notes = _prepare(folder, glossary, aliases, data)
+    vocabulary = {f: set(terms) for f, terms in read_vocabulary(data).items()}
+    load = _Load(cluster, rt_index(earlier.get("set", "a")), building, Numbering(), batch,
+                 vocabulary)  # a removed article's words stay in it: harmless
     try:
+        columns = [row[1] for row in load.stored.execute("PRAGMA table_info(articles)")]
+        if HASH_COLUMN not in columns:
+            raise BuildError(f"the cluster in {folder} was built before updates were possible: "
+                             "index the whole corpus again (without --update) once")
+        load.numbering = _earlier_numbering(data, load.author_key)
+        held = {article_id: (doc, digest) for doc, article_id, digest in load.stored.execute(
+            f"SELECT doc, article_id, {HASH_COLUMN} FROM articles")}
+        added = changed = 0
         for item in read_corpus(sources):
-            if isinstance(item, CorpusError):
-                problems += 1
+            article = load.take(item)
+            if article is None:
                 continue
-            if not isinstance(item, Article) or item.id in seen:
-                continue
-            seen.add(item.id)
-            by_language[item.lang] += 1
-            fields = json.dumps(stored_fields(item), ensure_ascii=False)
-            before = held.get(item.id)
-            if before is not None and before[1] == content_hash(fields):
-                spellings.update(a for a in author_spellings(item) if a)
-                continue
-            added, changed = added + (before is None), changed + (before is not None)
-            row = article_row(item, numbering, spellings)
-            _store(stored, row[0], item)
-            vocabulary.update(*(text.split() for text in row[1:5]))
-            n = shard_of(row[0], len(shards))
-            pending[n].append(row)
-            if len(pending[n]) >= batch:
-                _send(shards[n], pending[n], table)
-        if not seen:
+            before = held.get(article.id)
+            fields = json.dumps(stored_fields(article), ensure_ascii=False)
+            if before is None or before[1] != content_hash(fields):
+                added, changed = added + (before is None), changed + (before is not None)
+                load.add(article)
+        if not load.seen:
             raise BuildError("no articles found in the sources; the cluster was left as it was")
-        for shard, rows in zip(shards, pending):
-            _send(shard, rows, table)
-        gone = [doc for article_id, (doc, _) in held.items() if article_id not in seen]
-        _delete(shards, gone, table)
-        stored.executemany("DELETE FROM articles WHERE doc = ?", [(doc,) for doc in gone])
-        stored.commit()
+        load.flush()
+        gone = [doc for article_id, (doc, _) in held.items() if article_id not in load.seen]
+        load.delete(gone)
     except BaseException:
-        stored.close()
+        load.close()
         shutil.rmtree(building, ignore_errors=True)
         raise
+    load.close()
+    info = {"articles": len(load.seen), "by_language": dict(load.by_language),
+            "problems": load.problems, "notes": notes, "shards": len(cluster.shards),
+            "sources": sources, "mode": "update", "added": added, "changed": changed,
+            "removed": len(gone), "set": earlier.get("set", "a")}
+    return _finish(folder, building, load, info, started)
+
+
+def _finish(folder: Path, building: Path, load: _Load, info: dict, started: float) -> dict:
+    """Write the dictionary, vocabulary and ``build.json`` into ``building`` and swap it in."""
+    ids, labels, spelled = author_values(load.numbering, load.spellings, load.author_key,
+                                         load.aliases)
+    facets = {facet: dict(load.numbering.ids[facet]) for facet in ("region", "region_group",
+                                                                    "topic", "lang")}
+    facets["author"] = ids
+    # Small words are no names ("more" is not «море»); digests are nobody's spelling.
+    names = {field: name_groups(t for t in load.vocabulary[field]
+                                if t not in STOP_WORDS and not t.startswith(DIGEST_PREFIX))
+             for field in NAME_FIELDS}
+    (building / DICTIONARY).write_text(json.dumps(
+        {"version": DICTIONARY_VERSION, "facets": facets, "labels": {"author": labels},
+         "spellings": {"author": spelled}, "names": names,
+         "learned": learn_pairs(_translation_pairs(building, load.translations))},
+        ensure_ascii=False), encoding="utf-8")
+    write_vocabulary(building, load.vocabulary)
+    info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"), **info,
+            "seconds": round(time.perf_counter() - started, 2)}
+    (building / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
+    _swap(folder, building)
+    return info
+
+
+def _translation_pairs(building: Path, translations: list[tuple[str, str]]):
+    """(English terms, Russian terms) of each article and its translation, up to
+    ``MAX_LEARNING_PAIRS`` of them, read back from the stored articles."""
+    stored = open_stored(building)
+    try:
+        seen, pairs = set(), []
+        for article_id, other_id in translations:
+            key = frozenset((article_id, other_id))
+            if key in seen:
+                continue
+            seen.add(key)
+            rows = stored.execute("SELECT fields FROM articles WHERE article_id IN (?, ?)",
+                                  (article_id, other_id)).fetchall()
+            texts = {}
+            for (fields,) in rows:
+                found = json.loads(fields)
+                texts[found.get("lang")] = text_terms(f"{found.get('title', '')}\n"
+                                                      f"{found.get('body', '')}")
+            if set(texts) == {"en", "ru"}:
+                pairs.append((texts["en"], texts["ru"]))
+                if len(pairs) >= MAX_LEARNING_PAIRS:
+                    break
+        return pairs
     finally:
-        for shard in shards:
-            shard.close()
-    stored.close()
-    info = {"articles": len(seen), "by_language": dict(by_language), "problems": problems,
-            "shards": len(shards), "sources": sources, "mode": "update", "added": added,
-            "changed": changed, "removed": len(gone), "set": earlier.get("set", "a")}
-    write_vocabulary(building, vocabulary)
-    return _finish(folder, building, numbering, spellings, info, started)
+        stored.close()
 
 
-def _earlier_numbering(data: Path) -> Numbering:
+def _live_set(data: Path) -> str | None:
+    """The table set the current build's ``build.json`` names (None before any build)."""
+    try:
+        return json.loads((data / BUILD_INFO).read_text(encoding="utf-8")).get("set", "a")
+    except FileNotFoundError:
+        return None
+
+
+def _swap(folder: Path, building: Path) -> None:
+    """Put the new side files in place of the old ones (two renames)."""
+    data = folder / DATA_FOLDER
+    old = folder / f"{DATA_FOLDER}-old"
+    shutil.rmtree(old, ignore_errors=True)
+    if data.exists():
+        data.rename(old)
+    building.rename(data)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _earlier_numbering(data: Path, author_key: AuthorKeys) -> Numbering:
     """The numbering of the current build's dictionary, to continue: author ids are
     kept by name key, as the build numbers them."""
     dictionary = read_dictionary(data)
     ids = {facet: dict(values) for facet, values in dictionary["facets"].items()
            if facet != "author"}
     author_ids = dictionary["facets"].get("author", {})
-    ids["author"] = {_author_key(spelling): author_ids[value]
+    ids["author"] = {author_key(spelling): author_ids[value]
                      for spelling, value in dictionary["spellings"].get("author", {}).items()}
     return Numbering(ids)
 
-
-def _delete(shards: list, docs: list[int], table: str) -> None:
-    """``DELETE`` documents by id from the shard each one hashes to."""
-    by_shard: dict[int, list[int]] = defaultdict(list)
-    for doc in docs:
-        by_shard[shard_of(doc, len(shards))].append(doc)
-    for n, found in by_shard.items():
-        for start in range(0, len(found), BATCH):
-            chunk = found[start:start + BATCH]
-            shards[n].cursor().execute(
-                f"DELETE FROM {table} WHERE id IN ({', '.join(map(str, chunk))})")

@@ -28,7 +28,7 @@ DICTIONARY = "dictionary.json"
 DICTIONARY_VERSION = 1
 STORED = "stored.sqlite"  # article JSON by document id, for hits and the article view
 BUILD_INFO = "build.json"
-VOCABULARY = "vocabulary.txt"  # every indexed term, one a line: for "did you mean"
+VOCABULARY = "vocabulary.json"  # each field's indexed terms: for "did you mean"
 SAFE_TERM = re.compile(r"[0-9a-zа-я]{1,40}")
 DIGEST_PREFIX = "zq"
 # Facet → the attribute that holds its value ids (year is the year itself).
@@ -63,18 +63,19 @@ def shard_of(doc_id: int, shards: int) -> int:
     return doc_id % shards
 
 
-def read_vocabulary(data: Path) -> list[str]:
-    """The build's indexed terms (none for a build made before it kept them)."""
+def read_vocabulary(data: Path) -> dict[str, list[str]]:
+    """The build's indexed terms by field (none for a build made before it kept them)."""
     try:
-        return (data / VOCABULARY).read_text(encoding="utf-8").split()
+        return json.loads((data / VOCABULARY).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return []
+        return {}
 
 
-def write_vocabulary(data: Path, terms: set[str]) -> None:
-    """Keep the terms a person could type (not the digests of others)."""
-    words = sorted(t for t in terms if not t.startswith(DIGEST_PREFIX))
-    (data / VOCABULARY).write_text("\n".join(words), encoding="utf-8")
+def write_vocabulary(data: Path, by_field: dict[str, set[str]]) -> None:
+    """Keep each field's terms a person could type (not the digests of others)."""
+    (data / VOCABULARY).write_text(json.dumps(
+        {field: sorted(t for t in terms if not t.startswith(DIGEST_PREFIX))
+         for field, terms in by_field.items()}, ensure_ascii=False), encoding="utf-8")
 
 
 def read_dictionary(data: Path) -> dict:

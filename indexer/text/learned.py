@@ -25,6 +25,7 @@ from collections.abc import Iterable
 
 from .analysis import STOP_WORDS, analyze
 
+MAX_LEARNING_PAIRS = 2000  # translation pairs a build learns from, at most
 MIN_PAIRS = 40
 MIN_TOGETHER = 5
 MIN_DICE = 0.7

@@ -1,0 +1,179 @@
+"""What an article becomes in the cluster: its analyzed terms, its row, its stored JSON.
+
+The heavy part, the analysis (``analyzed``), runs in worker processes block by
+block (``in_blocks``); the rest runs in the build's own process, which numbers
+the facet values (``Numbering``: Sphinx 2.2 keeps multi-valued attributes as
+integers only) and counts the spellings of authors' names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import multiprocessing
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+
+from ..model import Article
+from ..text.names import full_name_key
+from ..text.regions import group_of
+from .sphinx_config import MULTI_ATTRS, TEXT_FIELDS
+from .sphinx_terms import document_id, text_terms
+
+COLUMNS = ("id", *TEXT_FIELDS, "lang", "day", "year", "month", "undated", *MULTI_ATTRS,
+           "article_id")
+ANALYSIS_BLOCK = 2000  # articles read ahead for the analysis workers
+ANALYSIS_CHUNK = 50  # articles per task of a worker
+
+
+class Numbering:
+    """Facet values → small integer ids (Sphinx's multi-valued attributes)."""
+
+    def __init__(self, ids: dict[str, dict[str, int]] | None = None):
+        self.ids: dict[str, dict[str, int]] = defaultdict(dict, {f: dict(t) for f, t in
+                                                                 (ids or {}).items()})
+        # An update continues an earlier numbering: ids are never given twice.
+        self.next = {f: max(t.values(), default=0) + 1 for f, t in self.ids.items()}
+
+    def __call__(self, facet: str, values: Iterable[str]) -> tuple[int, ...]:
+        table = self.ids[facet]
+        return tuple(self._id(facet, table, v) for v in dict.fromkeys(values) if v)
+
+    def _id(self, facet: str, table: dict[str, int], value: str) -> int:
+        if value not in table:
+            table[value] = self.next.get(facet, 1)
+            self.next[facet] = table[value] + 1
+        return table[value]
+
+
+class AuthorKeys:
+    """The key an author's spelling is counted under: its name key (one for
+    "Tokayev" and «Токаев»), or the first name's of its ``--aliases`` group."""
+
+    def __init__(self, groups: Iterable[list[str]] = ()):
+        self.joined: dict[str, str] = {}
+        for group in groups:
+            keys = [_name_key(name) for name in group]
+            self.joined.update((key, keys[0]) for key in keys[1:])
+
+    def __call__(self, name: str) -> str:
+        key = _name_key(name)
+        return self.joined.get(key, key)
+
+
+def _name_key(name: str) -> str:
+    return full_name_key(name) or name
+
+
+def author_spellings(article: Article) -> list[str]:
+    """The article's author names as the author facet counts them."""
+    return [a.replace(",", " ").strip() for a in article.authors]
+
+
+def content_hash(fields_json: str) -> str:
+    """What ``--update`` compares to tell a changed article from an unchanged one."""
+    return hashlib.blake2b(fields_json.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def analyzed(article: Article) -> tuple[str, str, str, str]:
+    """The article's title, body, author and exact-form terms, as Sphinx gets them:
+    the heavy part of a build, done in worker processes (``in_blocks``)."""
+    return (text_terms(article.title), text_terms(article.body),
+            text_terms(" ".join(article.authors), surface=True),
+            text_terms(f"{article.title}\n{article.body}", surface=True))
+
+
+def in_blocks(items: Iterable, workers: int) -> Iterator[tuple[object, tuple | None]]:
+    """(item, its ``analyzed`` terms, or None for what is not an article), in order.
+
+    With ``workers`` > 1 the corpus is read in blocks and each block analyzed by
+    a pool of processes while the next one is read, so memory holds two blocks,
+    never the corpus.
+    """
+    if workers <= 1:
+        for item in items:
+            yield item, analyzed(item) if isinstance(item, Article) else None
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        block, pending = [], None
+        for item in itertools.chain(items, [None]):
+            if item is not None:
+                block.append(item)
+                if len(block) < ANALYSIS_BLOCK:
+                    continue
+            articles = [i for i in block if isinstance(i, Article)]
+            ready = pool.map_async(analyzed, articles, chunksize=ANALYSIS_CHUNK)
+            if pending is not None:
+                yield from _paired(*pending)
+            pending, block = (block, ready), []
+        if pending is not None:
+            yield from _paired(*pending)
+
+
+def _paired(block: list, ready) -> Iterator[tuple[object, tuple | None]]:
+    terms = iter(ready.get())
+    for item in block:
+        yield item, next(terms) if isinstance(item, Article) else None
+
+
+def article_row(article: Article, numbering: Numbering, author_key: AuthorKeys,
+                terms: tuple[str, str, str, str] | None = None) -> tuple:
+    """The values of one article's row, in ``COLUMNS`` order (``terms`` from
+    ``analyzed``, when they were made already)."""
+    title, body, author, exact = terms or analyzed(article)
+    date = article.date
+    return (
+        document_id(article.id), title, body, author, exact,
+        numbering("lang", [article.lang])[0],
+        date.toordinal() if date else 0,
+        date.year if date else 0,
+        date.year * 12 + date.month - 1 if date else 0,
+        0 if date else 1,
+        numbering("region", article.regions),
+        numbering("region_group", [g for g in map(group_of, article.regions) if g]),
+        numbering("author", [author_key(a) for a in author_spellings(article) if a]),
+        numbering("topic", [t.replace(",", " ").strip() for t in article.topics]),
+        article.id,
+    )
+
+
+def stored_fields(article: Article) -> dict:
+    """What a hit and the article view read: the Whoosh engine's stored fields."""
+    return {"id": article.id, "lang": article.lang, "title": article.title,
+            "body": article.body, "url": article.url, "authors": list(article.authors),
+            "published": article.date.isoformat() if article.date else None,
+            "regions": list(article.regions), "region_source": article.region_source,
+            "topics": list(article.topics), "source": article.source,
+            "translation": article.translation}
+
+
+def author_values(numbering: Numbering, spellings: Counter, author_key: AuthorKeys,
+                  aliases: Iterable[list[str]] = ()) -> tuple[dict, dict, dict]:
+    """(value → id, value → labels, spelling → value): each key's value is its
+    most used spelling, Latin before Cyrillic on a tie (as ``merge_spellings``);
+    the names of an alias group no article holds are spellings of it too. A
+    name no article holds any more (after an update) is left out."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for spelling in spellings:
+        by_key[author_key(spelling)].append(spelling)
+    ids, labels, spelled = {}, {}, {}
+    for key, number in numbering.ids["author"].items():
+        if not by_key[key]:
+            continue
+        members = sorted(by_key[key], key=lambda s: (-spellings[s], _cyrillic(s), s))
+        value = members[0]
+        ids[value] = number
+        latin = [m for m in members if not _cyrillic(m)]
+        cyrillic = [m for m in members if _cyrillic(m)]
+        labels[value] = {"en": (latin or cyrillic)[0], "ru": (cyrillic or latin)[0]}
+        spelled.update((m, value) for m in members)
+    for group in aliases:
+        value = next((spelled[n] for n in group if n in spelled), None)
+        if value is not None:
+            for name in group:
+                spelled.setdefault(name, value)
+    return ids, labels, spelled
+
+
+def _cyrillic(name: str) -> bool:
+    return any("а" <= ch.lower() <= "я" or ch in "ёЁ" for ch in name)
