@@ -527,3 +527,12 @@ def test_own_glossary_and_aliases_on_the_cluster(corpus, sphinx_cluster, tmp_pat
         whoosh.close()
         sphinx.close()
         SphinxEngine().build([corpus], folder, batch=16)  # as the module's other tests expect it
+
+
+def test_prefixes_and_wildcards_mark_the_same_words_on_both_engines(engines):
+    """The article view marks what a pattern matched: the same words on both."""
+    whoosh, sphinx = engines
+    for text, least in (("выбор*", 1), ("re*", 2), ("ст*ль", 1), ("harvest OR урож*", 2)):
+        ours = whoosh.match_terms(whoosh.parse(text, cross=False), patterns=True)
+        theirs = sphinx.match_terms(sphinx.parse(text, cross=False), patterns=True)
+        assert theirs == ours and len(ours) >= least, text

@@ -17,27 +17,32 @@ with a warning in ``SHOW META``: every search checks it and raises
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
+import itertools
 import json
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from whoosh import query
 
 from ..errors import IndexFormatError
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
-from .schema import UNDATED
+from .schema import SEARCH_FIELDS, UNDATED
 from .spelling import by_first_letter, similar_terms
 from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, rt_index
 from .sphinx_link import ClusterError, ClusterLink
+from .sphinx_stored import StoredArticles
 from .sphinx_terms import (
     BUILD_INFO,
     DATA_FOLDER,
     FACET_ATTRS,
-    open_stored,
     read_dictionary,
     read_vocabulary,
 )
@@ -122,18 +127,18 @@ class SphinxGeneration:
         self.names = {facet: {i: v for v, i in ids.items()} for facet, ids in self.values.items()}
         self.labels = dictionary.get("labels", {})
         self.spellings = dictionary.get("spellings", {}).get("author", {})
-        self.stored_db = open_stored(data)
+        self.articles = StoredArticles(data)
         self.data = data
         try:
             self.link = ClusterLink(cluster, rt_index(self.info.get("set", "a")))
         except ClusterError:
-            self.stored_db.close()
+            self.articles.close()
             raise
         self._run_batch = self.link.run_batch
 
     def close(self) -> None:
         self.link.close()
-        self.stored_db.close()
+        self.articles.close()
 
     @functools.cached_property
     def _parser(self):
@@ -327,42 +332,28 @@ class SphinxGeneration:
     # -- stored fields -----------------------------------------------------------------
 
     def stored(self, docs: Sequence[int]) -> list[dict]:
-        docs = list(docs)
-        found = {}
-        for start in range(0, len(docs), 500):
-            chunk = docs[start:start + 500]
-            rows = self.stored_db.execute(
-                f"SELECT doc, fields FROM articles WHERE doc IN ({','.join('?' * len(chunk))})",
-                chunk)
-            found.update(rows)
-        missing = [doc for doc in docs if doc not in found]
-        if missing:
-            found.update(self._landed_since(missing))
-        return [_with_copies(json.loads(found[doc])) if doc in found else _gone(doc)
-                for doc in docs]
-
-    def _landed_since(self, docs: list[int]) -> dict[int, str]:
-        """Articles an ``--update`` put in the live tables after this generation
-        opened: read from the side file it swapped in."""
-        latest = open_stored(self.data)
-        try:
-            marks = ",".join("?" * len(docs))
-            return dict(latest.execute(f"SELECT doc, fields FROM articles WHERE doc IN ({marks})",
-                                       docs))
-        finally:
-            latest.close()
+        return self.articles.stored(docs)
 
     def find(self, article_id: str) -> dict | None:
-        row = self.stored_db.execute("SELECT fields FROM articles WHERE article_id = ?",
-                                     (article_id,)).fetchone()
-        return None if row is None else _with_copies(json.loads(row[0]))
+        return self.articles.find(article_id)
 
     def match_terms(self, plan: SphinxPlan | None, patterns: bool = False) -> frozenset[str]:
+        """The query's terms in the text fields; with ``patterns``, prefixes and
+        wildcards expanded against the build's vocabulary too (for the article view)."""
         if plan is None:
             return frozenset()
-        # A prefix's or wildcard's expansions are not marked yet (CALL KEYWORDS
-        # per pattern would give them): the article view marks the plain words.
-        return plan.marks
+        if not patterns:
+            return plan.marks
+        words = set()
+        for leaf in plan.query.leaves():
+            if isinstance(leaf, (query.Prefix, query.Wildcard)):
+                if leaf.fieldname in SEARCH_FIELDS:
+                    words.update(_expanded(leaf, self._terms.get(leaf.fieldname, [])))
+                continue
+            words.update(text.decode("utf-8") if isinstance(text, bytes) else text
+                         for fieldname, text in leaf.iter_all_terms()
+                         if fieldname in SEARCH_FIELDS)
+        return frozenset(words)
 
     def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
         return self.labels.get(facet, {})
@@ -373,24 +364,31 @@ class SphinxGeneration:
         return similar_terms(word, self._vocabulary, limit, self.link.document_frequencies)
 
     @functools.cached_property
+    def _terms(self) -> dict[str, list[str]]:
+        """Each field's vocabulary, sorted (``vocabulary.json``)."""
+        return read_vocabulary(self.data)
+
+    @functools.cached_property
     def _vocabulary(self) -> dict[str, list[str]]:
-        return by_first_letter(t for terms in read_vocabulary(self.data).values() for t in terms)
+        return by_first_letter(t for terms in self._terms.values() for t in terms)
+
+def _expanded(pattern, terms: list[str]) -> list[str]:
+    """The terms of a sorted vocabulary a prefix or ``*`` wildcard matches."""
+    if isinstance(pattern, query.Prefix):
+        start = bisect.bisect_left(terms, pattern.text)
+        found = []
+        for term in itertools.islice(terms, start, None):
+            if not term.startswith(pattern.text):
+                break
+            found.append(term)
+        return found
+    shape = re.compile(".*".join(map(re.escape, pattern.text.split("*"))))
+    return [term for term in terms if shape.fullmatch(term)]
+
 
 def _pairs(rows) -> list[tuple[int, int]]:
     """(value id, documents) of a GROUP BY's rows."""
     return [(int(v), int(n)) for v, n, *_ in rows]
-
-
-def _gone(doc: int) -> dict:
-    """A document an update removed while a search was listing it."""
-    return _with_copies({"id": f"removed-{doc}", "title": "", "body": "", "authors": [],
-                         "regions": [], "topics": []})
-
-
-def _with_copies(fields: dict) -> dict:
-    # Copies are not found by this engine's build yet: every article stands alone.
-    fields["copies"], fields["copy_of"] = [], None
-    return fields
 
 
 def _name_key(name: str) -> str:

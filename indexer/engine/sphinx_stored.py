@@ -1,0 +1,71 @@
+"""The stored articles of a cluster build: what hits and the article view show.
+
+Sphinx 2.2 keeps no text we could show, so a build writes each article's JSON
+into ``data/stored.sqlite`` beside the cluster's configuration. A generation
+reads the file it opened with; an ``--update`` swaps in a new one while
+searches run, and their hits may then name articles the update added (read
+from the new file) or removed (shown as removed, never a ``KeyError``).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from .sphinx_terms import open_stored
+
+CHUNK = 500  # documents per SELECT … IN (…)
+
+
+class StoredArticles:
+    """The article JSON of one build, by Sphinx document id and by article id."""
+
+    def __init__(self, data: Path):
+        self.data = data
+        self.db = open_stored(data)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def stored(self, docs: Sequence[int]) -> list[dict]:
+        """The stored fields of ``docs``, in their order."""
+        docs = list(docs)
+        found = dict(self._rows(self.db, docs))
+        missing = [doc for doc in docs if doc not in found]
+        if missing:
+            found.update(self._landed_since(missing))
+        return [_alone(json.loads(found[doc])) if doc in found else _gone(doc) for doc in docs]
+
+    def find(self, article_id: str) -> dict | None:
+        row = self.db.execute("SELECT fields FROM articles WHERE article_id = ?",
+                              (article_id,)).fetchone()
+        return None if row is None else _alone(json.loads(row[0]))
+
+    def _landed_since(self, docs: list[int]) -> dict[int, str]:
+        """Articles an ``--update`` put in the live tables after this build was
+        opened: read from the side file it swapped in."""
+        latest = open_stored(self.data)
+        try:
+            return dict(self._rows(latest, docs))
+        finally:
+            latest.close()
+
+    @staticmethod
+    def _rows(db, docs: list[int]):
+        for start in range(0, len(docs), CHUNK):
+            chunk = docs[start:start + CHUNK]
+            yield from db.execute(f"SELECT doc, fields FROM articles WHERE doc IN "
+                                  f"({','.join('?' * len(chunk))})", chunk)
+
+
+def _gone(doc: int) -> dict:
+    """A document an update removed while a search was listing it."""
+    return _alone({"id": f"removed-{doc}", "title": "", "body": "", "authors": [],
+                   "regions": [], "topics": []})
+
+
+def _alone(fields: dict) -> dict:
+    # Copies are not found by this engine's build yet: every article stands alone.
+    fields["copies"], fields["copy_of"] = [], None
+    return fields
