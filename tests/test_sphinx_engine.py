@@ -536,3 +536,65 @@ def test_prefixes_and_wildcards_mark_the_same_words_on_both_engines(engines):
         ours = whoosh.match_terms(whoosh.parse(text, cross=False), patterns=True)
         theirs = sphinx.match_terms(sphinx.parse(text, cross=False), patterns=True)
         assert theirs == ours and len(ours) >= least, text
+
+
+def test_copies_show_once_on_both_engines_and_follow_an_update(corpus, sphinx_cluster,  # noqa: F811
+                                                               tmp_path):
+    """An AMP page and a refetch under another id are copies: both engines show the
+    canonical article once and list its copies; an update that removes one and
+    adds another moves the cluster's marks as a rebuild of the Whoosh index would."""
+    records = generated_corpus()
+    four, seven = (next(r for r in records if r["id"] == i) for i in ("gen-4", "gen-7"))
+    four["url"] = "https://news.example.org/a/4"
+    amp = {**four, "id": "gen-4-amp", "url": "https://news.example.org/a/4/amp"}
+    again = {**seven, "id": "gen-7-again"}
+    (tmp_path / "c").mkdir()
+    write_jsonl(tmp_path / "c" / "a.jsonl", [amp, *records, again])
+    folder = sphinx_cluster.folder
+
+    def both(index: str):
+        build_index([tmp_path / "c"], tmp_path / index, workers=1)
+        return WhooshDocsetsEngine().open(tmp_path / index,
+                                          WhooshDocsetsEngine().current(tmp_path / index)), \
+            SphinxEngine().open(folder, SphinxEngine().current(folder))
+
+    def agree(whoosh, sphinx):
+        for text in (four["title"].split()[0], seven["title"].split()[0], "выборы", "steel"):
+            ours = whoosh.search(whoosh.parse(text, cross=False), Filters(), "relevance", 0, 200)
+            theirs = sphinx.search(sphinx.parse(text, cross=False), Filters(), "relevance", 0, 200)
+            assert theirs.total == ours.total, text
+            assert set(ids(sphinx, [d for d, _ in theirs.page])) == \
+                set(ids(whoosh, [d for d, _ in ours.page])), text
+        for facet in ("region", "year", "author"):
+            assert {v: n for v, n in sphinx.facet_totals(facet).items() if n} == \
+                {v: n for v, n in whoosh.facet_totals(facet).items() if n}
+        for article_id in ("gen-4", "gen-4-amp", "gen-7", "gen-7-again"):
+            mine, theirs = sphinx.find(article_id), whoosh.find(article_id)
+            assert (mine is None) == (theirs is None), article_id
+            if mine is not None:
+                assert (mine["copies"], mine["copy_of"]) == (theirs["copies"], theirs["copy_of"])
+
+    try:
+        SphinxEngine().build([tmp_path / "c"], folder, batch=16)
+        whoosh, sphinx = both("w1")
+        try:
+            agree(whoosh, sphinx)
+            assert [c["id"] for c in sphinx.find("gen-4")["copies"]] == ["gen-4-amp"]
+            assert sphinx.find("gen-7-again")["copy_of"]["id"] == "gen-7"
+        finally:
+            whoosh.close()
+            sphinx.close()
+        eleven = next(r for r in records if r["id"] == "gen-11")
+        write_jsonl(tmp_path / "c" / "a.jsonl", [*records, again,
+                                                 {**eleven, "id": "gen-11-again"}])
+        SphinxEngine().update([tmp_path / "c"], folder)
+        whoosh, sphinx = both("w2")
+        try:
+            agree(whoosh, sphinx)
+            assert sphinx.find("gen-4")["copies"] == [] and sphinx.find("gen-4-amp") is None
+            assert sphinx.find("gen-11-again")["copy_of"]["id"] == "gen-11"
+        finally:
+            whoosh.close()
+            sphinx.close()
+    finally:
+        SphinxEngine().build([corpus], folder, batch=16)  # as the module's other tests expect it

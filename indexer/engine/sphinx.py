@@ -236,11 +236,12 @@ class SphinxGeneration:
         if plan is not None:
             wheres.append("MATCH(%s)")
             args.append(plan.match)
+        wheres.append("copy_of = 0")  # a copy is shown as its primary
         for select, where, values in conditions.values():
             selects += select
             wheres += where
             args += values
-        return selects, (" WHERE " + " AND ".join(wheres)) if wheres else "", args
+        return selects, " WHERE " + " AND ".join(wheres), args
 
     def _page_sql(self, plan, conditions: dict, sort: str, offset: int,
                   limit: int) -> tuple[str, list]:

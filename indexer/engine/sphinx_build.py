@@ -32,12 +32,15 @@ from ..text.analysis import STOP_WORDS
 from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
 from ..text.names import name_groups, read_aliases
 from . import sphinx_terms
+from .copies import Copy, find_copies
 from .own_files import own_files, place_own_files
+from .schema import COPY_CARD
 from .sphinx_config import TEXT_FIELDS, other_set, read_cluster, rt_index
 from .sphinx_rows import (
     COLUMNS,
     AuthorKeys,
     Numbering,
+    analyzed,
     article_row,
     author_spellings,
     author_values,
@@ -61,7 +64,7 @@ from .store import AUTHOR_ALIASES
 from .summary import BuildSummary
 
 BATCH = 200  # rows per REPLACE statement
-HASH_COLUMN = "content_hash"  # in stored.sqlite; a build without it cannot be updated
+HASH_COLUMN = sphinx_terms.HASH_COLUMN  # a build without it cannot be updated
 NAME_FIELDS = ("author", "exact")  # names across scripts are found among words as written
 
 
@@ -94,7 +97,7 @@ class _Load:
         self.spellings: Counter = Counter()
         self.vocabulary = vocabulary or {field: set() for field in TEXT_FIELDS}
         self.translations: list[tuple[str, str]] = []  # (article id, its translation's)
-        self.seen: set[str] = set()
+        self.seen: dict[str, int] = {}  # article id → the order it was read in
         self.problems, self.by_language = 0, Counter()
 
     def take(self, item) -> Article | None:
@@ -104,7 +107,7 @@ class _Load:
             return None
         if not isinstance(item, Article) or item.id in self.seen:
             return None
-        self.seen.add(item.id)
+        self.seen[item.id] = len(self.seen)
         self.by_language[item.lang] += 1
         self.spellings.update(a for a in author_spellings(item) if a)
         if item.translation:
@@ -113,11 +116,14 @@ class _Load:
 
     def add(self, article: Article, terms: tuple | None = None) -> None:
         """Store the article and send its row (in a batch) to its shard."""
+        terms = terms or analyzed(article)
         row = article_row(article, self.numbering, self.author_key, terms)
         fields = json.dumps(stored_fields(article), ensure_ascii=False)
+        card = COPY_CARD.pack(len(article.body.split())) + terms[4]
         self.stored.execute(f"INSERT OR REPLACE INTO articles (doc, article_id, fields, "
-                            f"{HASH_COLUMN}) VALUES (?, ?, ?, ?)",
-                            (row[0], article.id, fields, content_hash(fields)))
+                            f"{HASH_COLUMN}, card, lang, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (row[0], article.id, fields, content_hash(fields), card,
+                             article.lang, article.url or ""))
         for field, text in zip(TEXT_FIELDS, row[1:5]):
             self.vocabulary[field].update(text.split())
         n = shard_of(row[0], len(self.shards))
@@ -150,6 +156,39 @@ class _Load:
                 chunk = ", ".join(map(str, found[start:start + BATCH]))
                 self.shards[n].cursor().execute(f"DELETE FROM {self.table} WHERE id IN ({chunk})")
         self.stored.executemany("DELETE FROM articles WHERE doc = ?", [(d,) for d in docs])
+        self.stored.commit()
+
+    def mark_copies(self) -> None:
+        """Find the copies among every article held (``copies.find_copies``, in the
+        order they were read) and set each one's ``copy_of`` to its primary, which
+        searches then show alone; the side file lists them for the hits."""
+        docs, cards = {}, []
+        for doc, article_id, card, lang, url in self.stored.execute(
+                "SELECT doc, article_id, card, lang, url FROM articles"):
+            order = self.seen.get(article_id)
+            if order is not None and card and len(card) > COPY_CARD.size:
+                docs[order] = doc
+                (words,) = COPY_CARD.unpack_from(card)
+                cards.append(Copy(order, card[COPY_CARD.size:], words, url, lang))
+        found = {docs[c]: docs[p] for c, p in find_copies(cards).items()}
+        order_of = {doc: order for order, doc in docs.items()}
+        earlier = dict(self.stored.execute("SELECT copy, primary_doc FROM copies"))
+        # An update's REPLACE left a re-sent copy at 0: set every copy, not only the new.
+        changes = dict(found)
+        changes.update((doc, 0) for doc in earlier if doc not in found)
+        by_shard: dict[int, list[str]] = defaultdict(list)
+        for doc, primary in changes.items():
+            by_shard[shard_of(doc, len(self.shards))].append(
+                f"UPDATE {self.table} SET copy_of = {primary} WHERE id = {doc}")
+        for n, statements in by_shard.items():
+            for start in range(0, len(statements), BATCH):
+                with self.shards[n].cursor() as cursor:
+                    cursor.execute("; ".join(statements[start:start + BATCH]))
+                    while cursor.nextset():
+                        pass
+        self.stored.execute("DELETE FROM copies")
+        self.stored.executemany("INSERT INTO copies (copy, primary_doc, rank) VALUES (?, ?, ?)",
+                                [(c, p, order_of[c]) for c, p in found.items()])
         self.stored.commit()
 
     def close(self) -> None:
@@ -189,7 +228,6 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     building, notes = _prepare(folder, glossary, aliases, None)
     load = _Load(cluster, rt_index(target), building, Numbering(), batch)
     try:
-        load.stored.execute(f"ALTER TABLE articles ADD COLUMN {HASH_COLUMN} TEXT")
         for shard in load.shards:
             shard.cursor().execute(f"TRUNCATE RTINDEX {load.table}")
         for item, terms in in_blocks(read_corpus(sources), workers):
@@ -197,6 +235,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
             if article is not None:
                 load.add(article, terms)
         load.flush()
+        load.mark_copies()
     except BaseException:
         load.close()
         shutil.rmtree(building, ignore_errors=True)
@@ -238,7 +277,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
                  vocabulary)  # a removed article's words stay in it: harmless
     try:
         columns = [row[1] for row in load.stored.execute("PRAGMA table_info(articles)")]
-        if HASH_COLUMN not in columns:
+        if HASH_COLUMN not in columns or "card" not in columns:
             raise BuildError(f"the cluster in {folder} was built before updates were possible: "
                              "index the whole corpus again (without --update) once")
         load.numbering = _earlier_numbering(data, load.author_key)
@@ -259,6 +298,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
         load.flush()
         gone = [doc for article_id, (doc, _) in held.items() if article_id not in load.seen]
         load.delete(gone)
+        load.mark_copies()
     except BaseException:
         load.close()
         shutil.rmtree(building, ignore_errors=True)

@@ -155,6 +155,7 @@ def _rt_section(folder: Path, name: str) -> str:
     rt_attr_uint = month
     rt_attr_uint = undated
 {multi}
+    rt_attr_bigint = copy_of
     rt_attr_string = article_id
     rt_mem_limit = 256M
     global_idf = {folder}/{NEUTRAL_IDF}

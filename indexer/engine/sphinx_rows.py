@@ -17,11 +17,12 @@ from collections.abc import Iterable, Iterator
 from ..model import Article
 from ..text.names import full_name_key
 from ..text.regions import group_of
+from .copies import fingerprint
 from .sphinx_config import MULTI_ATTRS, TEXT_FIELDS
 from .sphinx_terms import document_id, text_terms
 
 COLUMNS = ("id", *TEXT_FIELDS, "lang", "day", "year", "month", "undated", *MULTI_ATTRS,
-           "article_id")
+           "copy_of", "article_id")
 ANALYSIS_BLOCK = 2000  # articles read ahead for the analysis workers
 ANALYSIS_CHUNK = 50  # articles per task of a worker
 
@@ -75,12 +76,14 @@ def content_hash(fields_json: str) -> str:
     return hashlib.blake2b(fields_json.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def analyzed(article: Article) -> tuple[str, str, str, str]:
-    """The article's title, body, author and exact-form terms, as Sphinx gets them:
-    the heavy part of a build, done in worker processes (``in_blocks``)."""
+def analyzed(article: Article) -> tuple[str, str, str, str, bytes]:
+    """The article's title, body, author and exact-form terms, as Sphinx gets them,
+    and its copy fingerprint: the heavy part of a build, done in worker processes
+    (``in_blocks``)."""
     return (text_terms(article.title), text_terms(article.body),
             text_terms(" ".join(article.authors), surface=True),
-            text_terms(f"{article.title}\n{article.body}", surface=True))
+            text_terms(f"{article.title}\n{article.body}", surface=True),
+            fingerprint(article.title, article.body))
 
 
 def in_blocks(items: Iterable, workers: int) -> Iterator[tuple[object, tuple | None]]:
@@ -117,10 +120,10 @@ def _paired(block: list, ready) -> Iterator[tuple[object, tuple | None]]:
 
 
 def article_row(article: Article, numbering: Numbering, author_key: AuthorKeys,
-                terms: tuple[str, str, str, str] | None = None) -> tuple:
+                terms: tuple) -> tuple:
     """The values of one article's row, in ``COLUMNS`` order (``terms`` from
-    ``analyzed``, when they were made already)."""
-    title, body, author, exact = terms or analyzed(article)
+    ``analyzed``); it is nobody's copy until the build has seen them all."""
+    title, body, author, exact = terms[:4]
     date = article.date
     return (
         document_id(article.id), title, body, author, exact,
@@ -133,6 +136,7 @@ def article_row(article: Article, numbering: Numbering, author_key: AuthorKeys,
         numbering("region_group", [g for g in map(group_of, article.regions) if g]),
         numbering("author", [author_key(a) for a in author_spellings(article) if a]),
         numbering("topic", [t.replace(",", " ").strip() for t in article.topics]),
+        0,
         article.id,
     )
 

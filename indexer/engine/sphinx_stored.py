@@ -35,12 +35,28 @@ class StoredArticles:
         missing = [doc for doc in docs if doc not in found]
         if missing:
             found.update(self._landed_since(missing))
-        return [_alone(json.loads(found[doc])) if doc in found else _gone(doc) for doc in docs]
+        return [self._with_copies(doc, json.loads(found[doc])) if doc in found else _gone(doc)
+                for doc in docs]
 
     def find(self, article_id: str) -> dict | None:
-        row = self.db.execute("SELECT fields FROM articles WHERE article_id = ?",
+        row = self.db.execute("SELECT doc, fields FROM articles WHERE article_id = ?",
                               (article_id,)).fetchone()
-        return None if row is None else _alone(json.loads(row[0]))
+        return None if row is None else self._with_copies(row[0], json.loads(row[1]))
+
+    def _with_copies(self, doc: int, fields: dict) -> dict:
+        """A document's stored fields, with its copies or the primary it is a copy of."""
+        fields["copies"] = [self._link(d) for (d,) in self.db.execute(
+            "SELECT copy FROM copies WHERE primary_doc = ? ORDER BY rank", (doc,))]
+        primary = self.db.execute("SELECT primary_doc FROM copies WHERE copy = ?",
+                                  (doc,)).fetchone()
+        fields["copy_of"] = self._link(primary[0]) if primary else None
+        return fields
+
+    def _link(self, doc: int) -> dict:
+        row = self.db.execute("SELECT article_id, url FROM articles WHERE doc = ?",
+                              (doc,)).fetchone()
+        return {"id": row[0], "url": row[1] or None} if row else {"id": f"removed-{doc}",
+                                                                   "url": None}
 
     def _landed_since(self, docs: list[int]) -> dict[int, str]:
         """Articles an ``--update`` put in the live tables after this build was
@@ -61,11 +77,5 @@ class StoredArticles:
 
 def _gone(doc: int) -> dict:
     """A document an update removed while a search was listing it."""
-    return _alone({"id": f"removed-{doc}", "title": "", "body": "", "authors": [],
-                   "regions": [], "topics": []})
-
-
-def _alone(fields: dict) -> dict:
-    # Copies are not found by this engine's build yet: every article stands alone.
-    fields["copies"], fields["copy_of"] = [], None
-    return fields
+    return {"id": f"removed-{doc}", "title": "", "body": "", "authors": [], "regions": [],
+            "topics": [], "copies": [], "copy_of": None}

@@ -27,6 +27,7 @@ DATA_FOLDER = "data"  # the cluster folder's side files of the current build
 DICTIONARY = "dictionary.json"
 DICTIONARY_VERSION = 1
 STORED = "stored.sqlite"  # article JSON by document id, for hits and the article view
+HASH_COLUMN = "content_hash"  # what --update compares; with the copy card, url and language
 BUILD_INFO = "build.json"
 VOCABULARY = "vocabulary.json"  # each field's indexed terms: for "did you mean"
 SAFE_TERM = re.compile(r"[0-9a-zа-я]{1,40}")
@@ -93,7 +94,11 @@ def open_stored(data: Path, write: bool = False) -> sqlite3.Connection:
     if write:
         db = sqlite3.connect(path)
         db.execute("CREATE TABLE IF NOT EXISTS articles (doc INTEGER PRIMARY KEY, "
-                   "article_id TEXT UNIQUE NOT NULL, fields TEXT NOT NULL)")
+                   f"article_id TEXT UNIQUE NOT NULL, fields TEXT NOT NULL, {HASH_COLUMN} TEXT, "
+                   "card BLOB, lang TEXT, url TEXT)")
+        db.execute("CREATE TABLE IF NOT EXISTS copies (copy INTEGER PRIMARY KEY, "
+                   "primary_doc INTEGER NOT NULL, rank INTEGER NOT NULL)")
+        db.execute("CREATE INDEX IF NOT EXISTS copies_by_primary ON copies (primary_doc)")
         return db
     return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
 
