@@ -598,3 +598,32 @@ def test_copies_show_once_on_both_engines_and_follow_an_update(corpus, sphinx_cl
             sphinx.close()
     finally:
         SphinxEngine().build([corpus], folder, batch=16)  # as the module's other tests expect it
+
+
+def test_a_build_of_an_older_format_is_refused_clearly(corpus, sphinx_cluster):  # noqa: F811
+    import json
+
+    from indexer.errors import BuildError, IndexFormatError
+
+    folder = sphinx_cluster.folder
+    info_file = folder / "data" / "build.json"
+    info = json.loads(info_file.read_text())
+    info_file.write_text(json.dumps({k: v for k, v in info.items() if k != "format"}))
+    try:
+        with pytest.raises(IndexFormatError, match="older kartoteka.*index the corpus"):
+            SphinxEngine().open(folder, SphinxEngine().current(folder))
+        with pytest.raises(BuildError, match="older kartoteka"):
+            SphinxEngine().update([corpus], folder)
+        shown = CliRunner().invoke(cli, ["search", "выборы", "--index", str(folder)])
+        assert shown.exit_code != 0 and "index the corpus into it again" in shown.output
+    finally:
+        SphinxEngine().build([corpus], folder, batch=16)
+
+
+def test_cluster_init_refuses_a_folder_of_an_older_layout(tmp_path):
+    import json
+
+    (tmp_path / "cluster.json").write_text(json.dumps({"version": 2, "folder": str(tmp_path),
+                                                       "front": ["127.0.0.1", 1], "shards": []}))
+    result = CliRunner().invoke(cli, ["cluster", "init", "--dir", str(tmp_path)])
+    assert result.exit_code == 1 and "older layout" in result.output

@@ -40,6 +40,7 @@ from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, 
 from .sphinx_link import ClusterError, ClusterLink
 from .sphinx_stored import StoredArticles
 from .sphinx_terms import (
+    BUILD_FORMAT,
     BUILD_INFO,
     DATA_FOLDER,
     FACET_ATTRS,
@@ -107,8 +108,8 @@ class SphinxEngine:
 
 
 class SphinxGeneration:
-    """The cluster's current build, open: one connection to the front, used by one
-    request at a time (a lock; a pool is future work)."""
+    """The cluster's current build, open: its side files, and connections to the
+    front (a pool, ``sphinx_link``) that requests share."""
 
     def __init__(self, folder: Path, key: str):
         self.key = key
@@ -119,6 +120,10 @@ class SphinxGeneration:
             raise IndexFormatError(str(error)) from None
         self.shards = cluster.shards
         self.info = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
+        if self.info.get("format") != BUILD_FORMAT:
+            raise IndexFormatError(f"the cluster in {folder} was built by an older kartoteka "
+                                   f"(build format {self.info.get('format', 1)}, this one reads "
+                                   f"{BUILD_FORMAT}): index the corpus into it again")
         # The table set this build filled: a later full build fills the other one,
         # so this generation's answers stay whole until it is closed.
         self.dist = dist_index(self.info.get("set", "a"))

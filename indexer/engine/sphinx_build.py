@@ -49,6 +49,7 @@ from .sphinx_rows import (
     stored_fields,
 )
 from .sphinx_terms import (
+    BUILD_FORMAT,
     BUILD_INFO,
     DATA_FOLDER,
     DICTIONARY,
@@ -269,6 +270,9 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     if not (data / BUILD_INFO).exists():
         raise BuildError(f"nothing is indexed in {folder} yet: index the corpus without --update")
     earlier = json.loads((data / BUILD_INFO).read_text(encoding="utf-8"))
+    if earlier.get("format") != BUILD_FORMAT:
+        raise BuildError(f"the cluster in {folder} was built by an older kartoteka: index the "
+                         "whole corpus again (without --update) once")
     sources = list(dict.fromkeys([*(s for s in earlier.get("sources", []) if Path(s).exists()),
                                   *(str(Path(s).resolve()) for s in sources)]))
     building, notes = _prepare(folder, glossary, aliases, data)
@@ -328,7 +332,8 @@ def _finish(folder: Path, building: Path, load: _Load, info: dict, started: floa
          "learned": learn_pairs(_translation_pairs(building, load.translations))},
         ensure_ascii=False), encoding="utf-8")
     write_vocabulary(building, load.vocabulary)
-    info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"), **info,
+    info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"),
+            "format": BUILD_FORMAT, **info,
             "seconds": round(time.perf_counter() - started, 2)}
     (building / BUILD_INFO).write_text(json.dumps(info, indent=2), encoding="utf-8")
     _swap(folder, building)

@@ -217,6 +217,13 @@ def init_cluster(folder: str | Path, shards: int, base_port: int = 9406,
     if shards < 1:
         raise ValueError("a cluster needs at least one shard")
     folder = Path(folder).resolve()
+    try:
+        read_cluster(folder)
+    except FileNotFoundError:
+        pass
+    except ValueError:  # its shards' tables have an older schema: they cannot be reused
+        raise ValueError(f"{folder} holds a cluster of an older layout: stop its searchd "
+                         "processes and remove the folder, or choose another one") from None
     ports = list(ports) if ports else [base_port + n for n in range(2 * shards + 1)]
     if len(ports) != 2 * shards + 1:
         raise ValueError(f"{shards} shards and a front need {2 * shards + 1} ports")

@@ -29,6 +29,7 @@ DICTIONARY_VERSION = 1
 STORED = "stored.sqlite"  # article JSON by document id, for hits and the article view
 HASH_COLUMN = "content_hash"  # what --update compares; with the copy card, url and language
 BUILD_INFO = "build.json"
+BUILD_FORMAT = 2  # 2: copies, names, learned pairs, vocabulary (docs/index-format.md)
 VOCABULARY = "vocabulary.json"  # each field's indexed terms: for "did you mean"
 SAFE_TERM = re.compile(r"[0-9a-zа-я]{1,40}")
 DIGEST_PREFIX = "zq"
