@@ -10,6 +10,10 @@ parsed by kartoteka's own parser (``sphinx_match``), so both engines search
 the same terms; its connections are ``sphinx_link``'s. The read path never
 imports the write path (``sphinx_build``).
 
+It ranks as the Whoosh engine does: BM25 field by field (the ranker below),
+each keyword weighted by its cluster-wide IDF and its word's tier (boosts,
+``sphinx_match``) over a neutral per-shard IDF (``sphinx_config``).
+
 A shard that does not answer makes the front return what the others found,
 with a warning in ``SHOW META``: every search checks it and raises
 ``ClusterError`` rather than present a partial total as complete.
@@ -274,8 +278,10 @@ class SphinxGeneration:
         score = "0"
         for (name, number), total in reversed(list(zip(FIELD_NUMBERS.items(), sums))):
             average = max(float(total or 0) / max(int(count), 1), 1.0)
-            norm = f"{BM25_K1}*({1 - BM25_B}+{BM25_B}*{name}_len/{average:.4f})"
-            field = f"{FIELD_BASE[name]}*tf_idf*{BM25_K1 + 1}/(hit_count+{norm})"
+            # weight·tf·idf·(k1+1) / (tf + k1·(1 − b + b·length/average)), constants folded
+            scale, fixed = FIELD_BASE[name] * (BM25_K1 + 1), BM25_K1 * (1 - BM25_B)
+            per_word = BM25_K1 * BM25_B / average
+            field = f"{scale:.6g}*tf_idf/(hit_count+{fixed:.6g}+{per_word:.6g}*{name}_len)"
             score = f"IF(user_weight={number}, {field}, {score})"
         return f"ranker=expr('{SCORE_SCALE}*sum({score})')"
 
