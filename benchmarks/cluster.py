@@ -32,6 +32,7 @@ from .systems import Kartoteka
 SEARCHD = os.environ.get("KARTOTEKA_SEARCHD") or shutil.which("searchd") or "/usr/bin/searchd"
 START_SECONDS = 20
 STOP_SECONDS = 20
+AGREEMENT_WORDS = 100  # single words (and half as many pairs) whose top tens are compared
 
 
 def free_ports(count: int) -> list[int]:
@@ -146,8 +147,10 @@ def _searches(system: Kartoteka, mix: list[dict], repeat: int) -> dict:
             "totals_no_cross": plain["totals"]}
 
 
-def measure_whoosh(corpus: Path, index_dir: Path, docs: int, mix: list[dict], repeat: int) -> dict:
-    """Build the Whoosh engine's index in this process and search it."""
+def measure_whoosh(corpus: Path, index_dir: Path, docs: int, mix: list[dict],
+                   repeat: int) -> tuple[dict, Kartoteka]:
+    """Build the Whoosh engine's index in this process and search it; (figures, the
+    open system, for ``agreement``)."""
     shutil.rmtree(index_dir, ignore_errors=True)
     started = time.perf_counter()
     build_index([corpus], index_dir)
@@ -156,7 +159,37 @@ def measure_whoosh(corpus: Path, index_dir: Path, docs: int, mix: list[dict], re
     system.open(index_dir)
     return {"index_s": round(seconds, 2), "docs_per_s": round(docs / seconds, 1),
             "index_mb": round(folder_bytes(current_generation(index_dir)) / 2 ** 20, 1),
-            **_searches(system, mix, repeat)}
+            **_searches(system, mix, repeat)}, system
+
+
+def term_queries(seed: int, count: int = AGREEMENT_WORDS) -> list[str]:
+    """Single words of both languages at every frequency, and pairs of them: the
+    term queries whose top ten the engines should share."""
+    import random
+
+    vocab = build_vocabularies(seed)
+    rng = random.Random(seed)
+    words = []
+    for lang in ("en", "ru"):
+        forms = [w for w in vocab[lang].forms[:20000] if w.isalpha() and len(w) > 3]
+        words += rng.sample(forms, count // 2)
+    return words + [f"{a} {b}" for a, b in zip(words[::2], words[1::2])]
+
+
+def agreement(ours: Kartoteka, theirs: Kartoteka, queries: list[str]) -> dict:
+    """How many of each query's top ten both engines rank there (as a share of the
+    ten, or of fewer when fewer match), with cross-language search on."""
+    from indexer import SearchRequest
+
+    shares = []
+    for text in queries:
+        found = [s.service.search(SearchRequest(query=text, per_page=10)) for s in (ours, theirs)]
+        ranked = min(10, found[0]["total"])
+        if ranked:
+            tops = [{hit["id"] for hit in f["hits"]} for f in found]
+            shares.append(len(tops[0] & tops[1]) / ranked)
+    return {"queries": len(shares), "mean_share": round(sum(shares) / max(len(shares), 1), 3),
+            "eight_of_ten_or_more": sum(share >= 0.8 for share in shares)}
 
 
 def _cluster_bytes(folder: Path) -> int:
@@ -166,8 +199,10 @@ def _cluster_bytes(folder: Path) -> int:
 
 
 def measure_sphinx(corpus: Path, folder: Path, docs: int, shards: int, mix: list[dict],
-                   repeat: int) -> dict:
-    """Start a cluster of ``shards`` shards in ``folder``, build it, search it, stop it."""
+                   repeat: int, whoosh: Kartoteka | None = None,
+                   queries: list[str] = ()) -> dict:
+    """Start a cluster of ``shards`` shards in ``folder``, build it, search it (and
+    compare its top tens with ``whoosh``'s on ``queries``), stop it."""
     if not Path(SEARCHD).exists():
         raise RuntimeError(f"searchd not found at {SEARCHD} (apt-get install sphinxsearch)")
     shutil.rmtree(folder, ignore_errors=True)
@@ -183,6 +218,8 @@ def measure_sphinx(corpus: Path, folder: Path, docs: int, shards: int, mix: list
         system.open(folder)
         searches = _searches(system, mix, repeat)
         rss = searchds.rss_mb()
+        if whoosh is not None:
+            searches["top_ten_agreement"] = agreement(whoosh, system, list(queries))
         system.service.close()
     finally:
         searchds.stop_all()
@@ -196,9 +233,14 @@ def run_cluster(docs: int, work: Path, shards: int, repeat: int, seed: int) -> d
     corpus = ensure_corpus(work, docs, seed)
     mix = query_mix(build_vocabularies(seed))
     print(f"whoosh: indexing and searching {docs} articles …", file=sys.stderr)
-    whoosh = measure_whoosh(corpus, work / f"index-{docs}-engine-whoosh", docs, mix, repeat)
+    whoosh, system = measure_whoosh(corpus, work / f"index-{docs}-engine-whoosh", docs, mix,
+                                    repeat)
     print(f"sphinx ({shards} shards): indexing and searching {docs} articles …", file=sys.stderr)
-    sphinx = measure_sphinx(corpus, work / f"cluster-{docs}-{shards}", docs, shards, mix, repeat)
+    try:
+        sphinx = measure_sphinx(corpus, work / f"cluster-{docs}-{shards}", docs, shards, mix,
+                                repeat, system, term_queries(seed))
+    finally:
+        system.service.close()
     return {"docs": docs, "seed": seed, "repeat": repeat, "queries": mix,
             "engines": {"whoosh": whoosh, "sphinx": sphinx},
             "sphinx_vs_whoosh": {
@@ -228,6 +270,11 @@ def format_cluster(report: dict) -> str:
     ratio = report["sphinx_vs_whoosh"]
     lines.append(f"sphinx vs whoosh: indexing rate ×{ratio['indexing_rate']}, "
                  f"index size ×{ratio['index_size']}")
+    agreed = engines["sphinx"].get("top_ten_agreement")
+    if agreed:
+        lines.append(f"top ten shared with the Whoosh engine: {agreed['mean_share']:.0%} on "
+                     f"average over {agreed['queries']} term queries, 8 or more of 10 for "
+                     f"{agreed['eight_of_ten_or_more']}")
     differ = [q for q, n in engines["whoosh"]["totals"].items() if engines["sphinx"]["totals"][q] != n]
     lines.append("totals: " + ("the same for every query" if not differ else
                  "differ for " + "; ".join(f"{q}: {engines['whoosh']['totals'][q]}/"
