@@ -85,7 +85,7 @@ def index_into_cluster(engine, sources, folder, update: bool, jobs: int | None =
     if update:
         click.echo(f"Added {info['added']}, changed {info['changed']}, "
                    f"removed {info['removed']}")
-    for note in info.get("notes", []):
+    for note in info.get("notes", []) + info.get("warnings", []):
         click.echo(note, err=True)
     if info.get("problems"):
         click.echo(f"{info['problems']} file(s) or record(s) could not be read and were "

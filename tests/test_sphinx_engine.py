@@ -627,3 +627,30 @@ def test_cluster_init_refuses_a_folder_of_an_older_layout(tmp_path):
                                                        "front": ["127.0.0.1", 1], "shards": []}))
     result = CliRunner().invoke(cli, ["cluster", "init", "--dir", str(tmp_path)])
     assert result.exit_code == 1 and "older layout" in result.output
+
+
+def test_a_shard_that_spills_to_disk_chunks_is_reported(tmp_path_factory):
+    """Past its RAM chunk a shard's articles rank without the cluster-wide IDF
+    (Sphinx 2.2): the build says so, naming the shard and what to do."""
+    from benchmarks.cluster import free_ports
+    from benchmarks.synthetic import ensure_corpus
+    from sphinx_cluster import RunningCluster, require_searchd
+
+    require_searchd()
+    folder = tmp_path_factory.mktemp("small-cluster")
+    made = CliRunner().invoke(cli, ["cluster", "init", "--shards", "1", "--dir", str(folder),
+                                    "--ports", ",".join(map(str, free_ports(3)))])
+    assert made.exit_code == 0, made.output
+    shard = folder / "shard-0" / "sphinx.conf"
+    shard.write_text(shard.read_text().replace("rt_mem_limit = 2048M", "rt_mem_limit = 128K"))
+    corpus = ensure_corpus(tmp_path_factory.mktemp("long"), 400, 7)
+    running = RunningCluster(folder)
+    try:
+        for config in running.cluster.configs():
+            running.start(config)
+        result = CliRunner().invoke(cli, ["index", str(corpus), "--index", str(folder)])
+        assert result.exit_code == 0, result.output
+        assert "shard 0 holds more articles than its RAM chunk" in result.output
+        assert "more shards" in result.output
+    finally:
+        running.stop_all()

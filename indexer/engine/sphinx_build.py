@@ -192,6 +192,22 @@ class _Load:
                                 [(c, p, order_of[c]) for c, p in found.items()])
         self.stored.commit()
 
+    def spilled(self) -> list[str]:
+        """A warning for each shard whose table keeps articles in disk chunks, where
+        Sphinx 2.2 ranks them without the cluster-wide IDF (``sphinx_config``)."""
+        warnings = []
+        for n, shard in enumerate(self.shards):
+            with shard.cursor() as cursor:
+                cursor.execute(f"SHOW INDEX {self.table} STATUS")
+                status = dict(cursor.fetchall())
+            chunks, limit = int(status.get("disk_chunks", 0)), int(status.get("mem_limit", 0))
+            if chunks:
+                warnings.append(f"shard {n} holds more articles than its RAM chunk "
+                                f"({limit // 2 ** 20} MB): {chunks} disk chunk(s), whose articles "
+                                "rank without the cluster-wide IDF; use more shards "
+                                "(kartoteka cluster init --shards) for a corpus this size")
+        return warnings
+
     def close(self) -> None:
         self.stored.close()
         for shard in self.shards:
@@ -237,6 +253,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
                 load.add(article, terms)
         load.flush()
         load.mark_copies()
+        warnings = load.spilled()
     except BaseException:
         load.close()
         shutil.rmtree(building, ignore_errors=True)
@@ -246,7 +263,8 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
         shutil.rmtree(building, ignore_errors=True)
         raise BuildError("no articles found in the sources; the cluster was left as it was")
     info = {"articles": len(load.seen), "by_language": dict(load.by_language),
-            "problems": load.problems, "notes": notes, "shards": len(cluster.shards),
+            "problems": load.problems, "notes": notes, "warnings": warnings,
+            "shards": len(cluster.shards),
             "sources": [str(Path(s).resolve()) for s in sources], "set": target}
     return _finish(folder, building, load, info, started)
 
@@ -303,14 +321,15 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
         gone = [doc for article_id, (doc, _) in held.items() if article_id not in load.seen]
         load.delete(gone)
         load.mark_copies()
+        warnings = load.spilled()
     except BaseException:
         load.close()
         shutil.rmtree(building, ignore_errors=True)
         raise
     load.close()
     info = {"articles": len(load.seen), "by_language": dict(load.by_language),
-            "problems": load.problems, "notes": notes, "shards": len(cluster.shards),
-            "sources": sources, "mode": "update", "added": added, "changed": changed,
+            "problems": load.problems, "notes": notes, "warnings": warnings,
+            "shards": len(cluster.shards), "sources": sources, "mode": "update", "added": added, "changed": changed,
             "removed": len(gone), "set": earlier.get("set", "a")}
     return _finish(folder, building, load, info, started)
 

@@ -64,6 +64,11 @@ MULTI_ATTRS = ("regions", "region_groups", "authors", "topics")
 # is encoded by ``sphinx_terms`` into these, so nothing else needs listing.
 CHARSET_TABLE = "0..9, a..z, U+430..U+44F, U+451"
 AGENT_TIMEOUT_MS = 2000
+# The most Sphinx 2.2 lets a real-time table keep in its RAM chunk. Articles past it
+# go to disk chunks, where Sphinx 2.2 gives every keyword an IDF of 0 under a global
+# IDF file, so a shard should hold no more than fits (about 200,000 articles of a
+# thousand words); the build warns when one spills (``sphinx_build``).
+RT_MEM_LIMIT = "2048M"
 
 
 @dataclass(frozen=True)
@@ -157,7 +162,7 @@ def _rt_section(folder: Path, name: str) -> str:
 {multi}
     rt_attr_bigint = copy_of
     rt_attr_string = article_id
-    rt_mem_limit = 256M
+    rt_mem_limit = {RT_MEM_LIMIT}
     global_idf = {folder}/{NEUTRAL_IDF}
     dict = keywords
     morphology = none

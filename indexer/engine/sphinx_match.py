@@ -20,6 +20,7 @@ from __future__ import annotations
 from whoosh import query
 
 from ..errors import QueryError
+from .docsets import BM25_K1
 from .query import EXACT_WEIGHT
 from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
 from .sphinx_terms import encode_term
@@ -27,6 +28,9 @@ from .sphinx_terms import encode_term
 SPHINX_FIELDS = (*SEARCH_FIELDS, EXACT_FIELD)
 FIELD_BASE = {**FIELD_BOOSTS, EXACT_FIELD: EXACT_WEIGHT}  # what the ranker weighs each field by
 TIER_STEP = 100.0  # an earlier tier of a word weighs this many times the next
+# WEIGHT() is a 32-bit integer (the ranker's score times ``sphinx.SCORE_SCALE``, 1000):
+# the boosts are scaled so that no score can pass this, whatever the query.
+SCORE_CEILING = 1e5
 
 
 def keywords(q) -> set[str]:
@@ -58,7 +62,15 @@ def keyword_boosts(q, idf: dict[str, float] | None = None) -> dict[str, float]:
                 walk(child, tier)
 
     walk(q, 1.0)
-    return boosts
+    return _within_ceiling(boosts)
+
+
+def _within_ceiling(boosts: dict[str, float]) -> dict[str, float]:
+    """The boosts scaled to bring the most a document could score to ``SCORE_CEILING``:
+    every keyword in every field, its IDF at most ½ of its boost (the neutral IDF),
+    its BM25 fraction under 1. Order is unchanged; only magnitudes."""
+    most = sum(FIELD_BASE.values()) * (BM25_K1 + 1) * 0.5 * sum(boosts.values())
+    return {k: v * SCORE_CEILING / most for k, v in boosts.items()} if most else boosts
 
 
 def to_match(q, idf: dict[str, float] | None = None) -> str:
