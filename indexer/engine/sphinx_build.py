@@ -16,6 +16,7 @@ names that set; an update changes the live set in place, by document id.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -100,6 +101,7 @@ class _Load:
         self.translations: list[tuple[str, str]] = []  # (article id, its translation's)
         self.seen: dict[str, int] = {}  # article id → the order it was read in
         self.problems, self.by_language = 0, Counter()
+        self.warnings: list[str] = []
 
     def take(self, item) -> Article | None:
         """The item when it is an article not seen before (counted); None otherwise."""
@@ -243,28 +245,18 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     folder = Path(cluster.folder)
     target = other_set(_live_set(folder / DATA_FOLDER))
     building, notes = _prepare(folder, glossary, aliases, None)
-    load = _Load(cluster, rt_index(target), building, Numbering(), batch)
-    try:
+    with _loading(_Load(cluster, rt_index(target), building, Numbering(), batch),
+                  building) as load:
         for shard in load.shards:
             shard.cursor().execute(f"TRUNCATE RTINDEX {load.table}")
         for item, terms in in_blocks(read_corpus(sources), workers):
             article = load.take(item)
             if article is not None:
                 load.add(article, terms)
+        if not load.seen:
+            raise BuildError("no articles found in the sources; the cluster was left as it was")
         load.flush()
-        load.mark_copies()
-        warnings = load.spilled()
-    except BaseException:
-        load.close()
-        shutil.rmtree(building, ignore_errors=True)
-        raise
-    load.close()
-    if not load.seen:
-        shutil.rmtree(building, ignore_errors=True)
-        raise BuildError("no articles found in the sources; the cluster was left as it was")
-    info = {"articles": len(load.seen), "by_language": dict(load.by_language),
-            "problems": load.problems, "notes": notes, "warnings": warnings,
-            "shards": len(cluster.shards),
+    info = {**_summary(load, notes, cluster),
             "sources": [str(Path(s).resolve()) for s in sources], "set": target}
     return _finish(folder, building, load, info, started)
 
@@ -297,7 +289,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     vocabulary = {f: set(terms) for f, terms in read_vocabulary(data).items()}
     load = _Load(cluster, rt_index(earlier.get("set", "a")), building, Numbering(), batch,
                  vocabulary)  # a removed article's words stay in it: harmless
-    try:
+    with _loading(load, building):
         columns = [row[1] for row in load.stored.execute("PRAGMA table_info(articles)")]
         if HASH_COLUMN not in columns or "card" not in columns:
             raise BuildError(f"the cluster in {folder} was built before updates were possible: "
@@ -320,18 +312,33 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
         load.flush()
         gone = [doc for article_id, (doc, _) in held.items() if article_id not in load.seen]
         load.delete(gone)
+    info = {**_summary(load, notes, cluster), "sources": sources, "mode": "update",
+            "added": added, "changed": changed, "removed": len(gone),
+            "set": earlier.get("set", "a")}
+    return _finish(folder, building, load, info, started)
+
+
+@contextlib.contextmanager
+def _loading(load: _Load, building: Path):
+    """A build's or update's work on ``load``, then its copies and its shards' spill
+    check; whatever fails, the connections are closed, and on failure the half
+    written side files removed (the live ones were never touched)."""
+    try:
+        yield load
         load.mark_copies()
-        warnings = load.spilled()
+        load.warnings = load.spilled()
     except BaseException:
         load.close()
         shutil.rmtree(building, ignore_errors=True)
         raise
     load.close()
-    info = {"articles": len(load.seen), "by_language": dict(load.by_language),
-            "problems": load.problems, "notes": notes, "warnings": warnings,
-            "shards": len(cluster.shards), "sources": sources, "mode": "update", "added": added, "changed": changed,
-            "removed": len(gone), "set": earlier.get("set", "a")}
-    return _finish(folder, building, load, info, started)
+
+
+def _summary(load: _Load, notes: list[str], cluster) -> dict:
+    """What ``build.json`` says of a build or an update alike."""
+    return {"articles": len(load.seen), "by_language": dict(load.by_language),
+            "problems": load.problems, "notes": notes, "warnings": load.warnings,
+            "shards": len(cluster.shards)}
 
 
 def _finish(folder: Path, building: Path, load: _Load, info: dict, started: float) -> dict:
