@@ -207,7 +207,8 @@ class _Load:
                 warnings.append(f"shard {n} holds more articles than its RAM chunk "
                                 f"({limit // 2 ** 20} MB): {chunks} disk chunk(s), whose articles "
                                 "rank without the cluster-wide IDF; use more shards "
-                                "(kartoteka cluster init --shards) for a corpus this size")
+                                "(kartoteka cluster init --shards) for a corpus this size, "
+                                "or a larger rt_mem_limit in the shards' configurations")
         return warnings
 
     def close(self) -> None:

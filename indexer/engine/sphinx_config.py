@@ -64,10 +64,11 @@ MULTI_ATTRS = ("regions", "region_groups", "authors", "topics")
 # is encoded by ``sphinx_terms`` into these, so nothing else needs listing.
 CHARSET_TABLE = "0..9, a..z, U+430..U+44F, U+451"
 AGENT_TIMEOUT_MS = 2000
-# The most Sphinx 2.2 lets a real-time table keep in its RAM chunk. Articles past it
-# go to disk chunks, where Sphinx 2.2 gives every keyword an IDF of 0 under a global
-# IDF file, so a shard should hold no more than fits (about 200,000 articles of a
-# thousand words); the build warns when one spills (``sphinx_build``).
+# What a real-time table may keep in its RAM chunk. Articles past it go to disk
+# chunks, where Sphinx 2.2 gives every keyword an IDF of 0 under a global IDF file,
+# so a shard should hold no more than fits: 2048M holds about 200,000 articles of a
+# thousand words (raise it in a shard's configuration when its machine has the
+# memory; Sphinx 2.2.11 accepts 8192M). The build warns when one spills.
 RT_MEM_LIMIT = "2048M"
 
 
