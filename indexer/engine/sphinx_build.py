@@ -1,6 +1,6 @@
 """The Sphinx engine's write path: analyze articles and send them to the shards.
 
-kartoteka analyzes each article (``sphinx_rows``) and sends the terms with the
+kartoteka analyzes each article (``sphinx_rows``) and sends (``sphinx_load``) the terms with the
 facet attributes to the shard its document id hashes to, in batched
 ``REPLACE INTO`` statements. Beside the cluster's configuration, the build
 keeps what Sphinx 2.2 cannot, written into a fresh folder and swapped in
@@ -22,28 +22,20 @@ import json
 import os
 import shutil
 import time
-from collections import Counter, defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import BuildError
 from ..ingest.corpus import read_corpus
-from ..model import Article, CorpusError
 from ..text.analysis import STOP_WORDS
 from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
-from ..text.names import name_groups, read_aliases
-from . import sphinx_terms
-from .copies import Copy, find_copies
+from ..text.names import name_groups
 from .own_files import own_files, place_own_files
-from .schema import COPY_CARD
-from .sphinx_config import TEXT_FIELDS, other_set, read_cluster, rt_index
+from .sphinx_config import other_set, read_cluster, rt_index
+from .sphinx_load import BATCH, HASH_COLUMN, Load
 from .sphinx_rows import (
-    COLUMNS,
     AuthorKeys,
     Numbering,
-    analyzed,
-    article_row,
-    author_spellings,
     author_values,
     content_hash,
     in_blocks,
@@ -59,162 +51,11 @@ from .sphinx_terms import (
     open_stored,
     read_dictionary,
     read_vocabulary,
-    shard_of,
     write_vocabulary,
 )
-from .store import AUTHOR_ALIASES
 from .summary import BuildSummary
 
-BATCH = 200  # rows per REPLACE statement
-HASH_COLUMN = sphinx_terms.HASH_COLUMN  # a build without it cannot be updated
 NAME_FIELDS = ("author", "exact")  # names across scripts are found among words as written
-
-
-def connect(host: str, port: int):
-    """A SphinxQL connection to a shard; ``BuildError`` when it does not answer."""
-    try:
-        return sphinx_terms.connect(host, port)
-    except sphinx_terms.Unreachable as error:
-        raise BuildError(str(error)) from None
-
-
-class _Load:
-    """One build's or update's work in progress: rows on their way to the shards,
-    the stored articles, and what the side files will say."""
-
-    def __init__(self, cluster, table: str, building: Path, numbering: Numbering,
-                 batch: int, vocabulary: dict[str, set[str]] | None = None):
-        self.table, self.batch, self.numbering = table, batch, numbering
-        aliases = building / AUTHOR_ALIASES
-        self.aliases = read_aliases(aliases)[0] if aliases.exists() else []
-        self.author_key = AuthorKeys(self.aliases)
-        self.stored = open_stored(building, write=True)
-        self.shards: list = []
-        try:
-            self.shards = [connect(host, port) for host, port, _ in cluster.shards]
-        except BuildError:
-            self.close()
-            raise
-        self.pending: list[list[tuple]] = [[] for _ in self.shards]
-        self.spellings: Counter = Counter()
-        self.vocabulary = vocabulary or {field: set() for field in TEXT_FIELDS}
-        self.translations: list[tuple[str, str]] = []  # (article id, its translation's)
-        self.seen: dict[str, int] = {}  # article id → the order it was read in
-        self.problems, self.by_language = 0, Counter()
-        self.warnings: list[str] = []
-
-    def take(self, item) -> Article | None:
-        """The item when it is an article not seen before (counted); None otherwise."""
-        if isinstance(item, CorpusError):
-            self.problems += 1
-            return None
-        if not isinstance(item, Article) or item.id in self.seen:
-            return None
-        self.seen[item.id] = len(self.seen)
-        self.by_language[item.lang] += 1
-        self.spellings.update(a for a in author_spellings(item) if a)
-        if item.translation:
-            self.translations.append((item.id, item.translation))
-        return item
-
-    def add(self, article: Article, terms: tuple | None = None) -> None:
-        """Store the article and send its row (in a batch) to its shard."""
-        terms = terms or analyzed(article)
-        row = article_row(article, self.numbering, self.author_key, terms)
-        fields = json.dumps(stored_fields(article), ensure_ascii=False)
-        card = COPY_CARD.pack(len(article.body.split())) + terms[4]
-        self.stored.execute(f"INSERT OR REPLACE INTO articles (doc, article_id, fields, "
-                            f"{HASH_COLUMN}, card, lang, url) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (row[0], article.id, fields, content_hash(fields), card,
-                             article.lang, article.url or ""))
-        for field, text in zip(TEXT_FIELDS, row[1:5]):
-            self.vocabulary[field].update(text.split())
-        n = shard_of(row[0], len(self.shards))
-        self.pending[n].append(row)
-        if len(self.pending[n]) >= self.batch:
-            self._send(n)
-
-    def flush(self) -> None:
-        for n in range(len(self.shards)):
-            self._send(n)
-        self.stored.commit()
-
-    def _send(self, n: int) -> None:
-        """One batched ``REPLACE INTO`` of shard ``n``'s pending rows."""
-        rows = self.pending[n]
-        if rows:
-            marks = ", ".join(["(" + ", ".join(["%s"] * len(COLUMNS)) + ")"] * len(rows))
-            self.shards[n].cursor().execute(
-                f"REPLACE INTO {self.table} ({', '.join(COLUMNS)}) VALUES {marks}",
-                [value for row in rows for value in row])
-            rows.clear()
-
-    def delete(self, docs: list[int]) -> None:
-        """``DELETE`` documents by id from the shard each one hashes to."""
-        by_shard: dict[int, list[int]] = defaultdict(list)
-        for doc in docs:
-            by_shard[shard_of(doc, len(self.shards))].append(doc)
-        for n, found in by_shard.items():
-            for start in range(0, len(found), BATCH):
-                chunk = ", ".join(map(str, found[start:start + BATCH]))
-                self.shards[n].cursor().execute(f"DELETE FROM {self.table} WHERE id IN ({chunk})")
-        self.stored.executemany("DELETE FROM articles WHERE doc = ?", [(d,) for d in docs])
-        self.stored.commit()
-
-    def mark_copies(self) -> None:
-        """Find the copies among every article held (``copies.find_copies``, in the
-        order they were read) and set each one's ``copy_of`` to its primary, which
-        searches then show alone; the side file lists them for the hits."""
-        docs, cards = {}, []
-        for doc, article_id, card, lang, url in self.stored.execute(
-                "SELECT doc, article_id, card, lang, url FROM articles"):
-            order = self.seen.get(article_id)
-            if order is not None and card and len(card) > COPY_CARD.size:
-                docs[order] = doc
-                (words,) = COPY_CARD.unpack_from(card)
-                cards.append(Copy(order, card[COPY_CARD.size:], words, url, lang))
-        found = {docs[c]: docs[p] for c, p in find_copies(cards).items()}
-        order_of = {doc: order for order, doc in docs.items()}
-        earlier = dict(self.stored.execute("SELECT copy, primary_doc FROM copies"))
-        # An update's REPLACE left a re-sent copy at 0: set every copy, not only the new.
-        changes = dict(found)
-        changes.update((doc, 0) for doc in earlier if doc not in found)
-        by_shard: dict[int, list[str]] = defaultdict(list)
-        for doc, primary in changes.items():
-            by_shard[shard_of(doc, len(self.shards))].append(
-                f"UPDATE {self.table} SET copy_of = {primary} WHERE id = {doc}")
-        for n, statements in by_shard.items():
-            for start in range(0, len(statements), BATCH):
-                with self.shards[n].cursor() as cursor:
-                    cursor.execute("; ".join(statements[start:start + BATCH]))
-                    while cursor.nextset():
-                        pass
-        self.stored.execute("DELETE FROM copies")
-        self.stored.executemany("INSERT INTO copies (copy, primary_doc, rank) VALUES (?, ?, ?)",
-                                [(c, p, order_of[c]) for c, p in found.items()])
-        self.stored.commit()
-
-    def spilled(self) -> list[str]:
-        """A warning for each shard whose table keeps articles in disk chunks, where
-        Sphinx 2.2 ranks them without the cluster-wide IDF (``sphinx_config``)."""
-        warnings = []
-        for n, shard in enumerate(self.shards):
-            with shard.cursor() as cursor:
-                cursor.execute(f"SHOW INDEX {self.table} STATUS")
-                status = dict(cursor.fetchall())
-            chunks, limit = int(status.get("disk_chunks", 0)), int(status.get("mem_limit", 0))
-            if chunks:
-                warnings.append(f"shard {n} holds more articles than its RAM chunk "
-                                f"({limit // 2 ** 20} MB): {chunks} disk chunk(s), whose articles "
-                                "rank without the cluster-wide IDF; use more shards "
-                                "(kartoteka cluster init --shards) for a corpus this size, "
-                                "or a larger rt_mem_limit in the shards' configurations")
-        return warnings
-
-    def close(self) -> None:
-        self.stored.close()
-        for shard in self.shards:
-            shard.close()
 
 
 def _prepare(folder: Path, glossary, aliases, copy_from: Path | None) -> tuple[Path, list]:
@@ -246,7 +87,7 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
     folder = Path(cluster.folder)
     target = other_set(_live_set(folder / DATA_FOLDER))
     building, notes = _prepare(folder, glossary, aliases, None)
-    with _loading(_Load(cluster, rt_index(target), building, Numbering(), batch),
+    with _loading(Load(cluster, rt_index(target), building, Numbering(), batch),
                   building) as load:
         for shard in load.shards:
             shard.cursor().execute(f"TRUNCATE RTINDEX {load.table}")
@@ -288,7 +129,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
                                   *(str(Path(s).resolve()) for s in sources)]))
     building, notes = _prepare(folder, glossary, aliases, data)
     vocabulary = {f: set(terms) for f, terms in read_vocabulary(data).items()}
-    load = _Load(cluster, rt_index(earlier.get("set", "a")), building, Numbering(), batch,
+    load = Load(cluster, rt_index(earlier.get("set", "a")), building, Numbering(), batch,
                  vocabulary)  # a removed article's words stay in it: harmless
     with _loading(load, building):
         columns = [row[1] for row in load.stored.execute("PRAGMA table_info(articles)")]
@@ -320,7 +161,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
 
 
 @contextlib.contextmanager
-def _loading(load: _Load, building: Path):
+def _loading(load: Load, building: Path):
     """A build's or update's work on ``load``, then its copies and its shards' spill
     check; whatever fails, the connections are closed, and on failure the half
     written side files removed (the live ones were never touched)."""
@@ -335,14 +176,14 @@ def _loading(load: _Load, building: Path):
     load.close()
 
 
-def _summary(load: _Load, notes: list[str], cluster) -> dict:
+def _summary(load: Load, notes: list[str], cluster) -> dict:
     """What ``build.json`` says of a build or an update alike."""
     return {"articles": len(load.seen), "by_language": dict(load.by_language),
             "problems": load.problems, "notes": notes, "warnings": load.warnings,
             "shards": len(cluster.shards)}
 
 
-def _finish(folder: Path, building: Path, load: _Load, info: dict, started: float) -> dict:
+def _finish(folder: Path, building: Path, load: Load, info: dict, started: float) -> dict:
     """Write the dictionary, vocabulary and ``build.json`` into ``building`` and swap it in."""
     ids, labels, spelled = author_values(load.numbering, load.spellings, load.author_key,
                                          load.aliases)
