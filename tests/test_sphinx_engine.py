@@ -124,6 +124,22 @@ def test_terms_are_sent_as_the_analyzer_made_them():
     assert encode_term("მთავრობა") == encode_term("მთავრობა") != encode_term("თბილისი")
 
 
+def test_a_word_searched_in_several_fields_is_sent_once():
+    """Sphinx reads a keyword's postings once per mention: an OR names each keyword,
+    phrase or pattern once with all its fields (the totals and rankings that this
+    must not change are compared with the Whoosh engine's below)."""
+    from whoosh import query
+
+    from indexer.engine.sphinx_match import to_match
+
+    either = query.Or([query.Term("title", "выбор"), query.Term("body", "выбор"),
+                       query.Or([query.Term("author", "выбор"), query.Term("body", "мэр")]),
+                       query.Prefix("title", "мэр"), query.Prefix("body", "мэр")])
+    match = to_match(either)
+    assert match.count("выбор") == 1 and "@(title,body,author) выбор" in match
+    assert "@(title,body) мэр*" in match and "(@body мэр^" in match
+
+
 def test_the_sphinx_engine_keeps_the_contract(engines):
     _, sphinx = engines
     assert isinstance(SphinxEngine(), Engine) and isinstance(sphinx, Generation)

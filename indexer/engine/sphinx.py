@@ -262,7 +262,7 @@ class SphinxGeneration:
             order = "undated ASC, day " + ("ASC" if sort == "oldest" else "DESC") + ", id ASC"
         sql = (f"SELECT {', '.join(['id', 'WEIGHT() AS w', *selects])} FROM {self.dist}{where}"
                f" ORDER BY {order} LIMIT {int(offset)}, {int(limit)}"
-               f" OPTION max_matches={max(MIN_MATCHES, offset + limit)}, {self._ranker}, "
+               f" OPTION max_matches={offset + limit}, {self._ranker}, "
                f"{FIELD_WEIGHTS}, {IDF}")
         return sql, args
 
