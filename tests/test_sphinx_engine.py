@@ -222,6 +222,46 @@ def test_term_queries_rank_eight_of_the_top_ten_as_the_whoosh_engine(engines):
     assert sum(a for a, _ in either) >= 0.9 * sum(n for _, n in either)
 
 
+def test_the_heavy_field_shortcut_changes_no_page(engines, monkeypatch):
+    """A common word's page may come from the articles with a query keyword in
+    their title or authors (``sphinx_match.heavy_field_shortcut``): every other
+    article scores below the shortcut's bound, the narrowed query scores each
+    article as the whole query does, and a page taken that way is the page of
+    the whole ranking, with the same total and facet counts."""
+    from dataclasses import replace
+
+    from indexer.engine import sphinx as engine
+
+    _, sphinx = engines
+    monkeypatch.setattr(engine, "SHORTCUT_FROM", 0)  # every word counts as common here
+    words = corpus_words()
+    rng = random.Random(11)
+    taken = taken_filtered = 0
+    for text in words + [" ".join(rng.sample(words, 2)) for _ in range(40)]:
+        plan = sphinx.parse(text)
+        if plan.shortcut is None:
+            continue
+        whole = replace(plan, shortcut=None)
+        scores = dict(sphinx.search(whole, Filters(), "relevance", 0, 500).page)
+        narrowed = sphinx.search(replace(whole, match=plan.shortcut.match), Filters(),
+                                 "relevance", 0, 500).page
+        assert all(scores[doc] == weight for doc, weight in narrowed)
+        bound = engine.SCORE_SCALE * plan.shortcut.bound
+        assert all(w < bound for doc, w in scores.items() if doc not in dict(narrowed))
+        shortcut_taken = 0
+        for offset in (0, 3):
+            shortcut_taken += sphinx._shortcut_page(plan, {}, offset, 3) is not None
+            assert (sphinx.search(plan, Filters(), "relevance", offset, 3)
+                    == sphinx.search(whole, Filters(), "relevance", offset, 3))
+        taken += shortcut_taken
+        for filters in FILTERS[1:] if shortcut_taken else ():  # the total from a facet
+            conditions = sphinx.facet_values.conditions(filters)
+            taken_filtered += sphinx._shortcut_page(plan, conditions, 0, 3) is not None
+            assert (sphinx.search(plan, filters, "relevance", 0, 3)
+                    == sphinx.search(whole, filters, "relevance", 0, 3))
+    assert taken >= 20 and taken_filtered >= 20
+
+
 def test_a_words_best_reading_ranks_above_its_other_readings_on_both_engines(engines):
     """«стали» is a form of стать (became, the more probable) and of сталь (steel):
     articles with the form itself or a form of стать come before those with only

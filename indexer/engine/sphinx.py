@@ -22,7 +22,6 @@ with a warning in ``SHOW META``: every search checks it and raises
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import functools
 import itertools
 import json
@@ -35,13 +34,13 @@ from pathlib import Path
 from whoosh import query
 
 from ..errors import IndexFormatError
-from ..text.analysis import fold_yo
-from ..text.names import full_name_key
 from .contract import FACETS, Filters, Results
-from .schema import SEARCH_FIELDS, UNDATED
+from .schema import SEARCH_FIELDS
 from .spelling import by_first_letter, similar_terms
 from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, rt_index
+from .sphinx_facets import FacetValues
 from .sphinx_link import ClusterError, ClusterLink
+from .sphinx_match import Shortcut
 from .sphinx_stored import StoredArticles
 from .sphinx_terms import (
     BUILD_FORMAT,
@@ -62,6 +61,8 @@ SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic", "lang": "lang", "year": "date"}  # the filter each facet ignores
 MIN_MATCHES = 1000
+SHORTCUT_FROM = 10_000  # below it, ranking every match costs a few milliseconds
+BOUND_MARGIN = 1.01  # Sphinx scores in 32-bit floats
 ORDER_BATCH = 1000
 
 
@@ -77,6 +78,7 @@ class SphinxPlan:
     marks: frozenset[str]
     expansions: list = field(default_factory=list)
     readings: dict = field(default_factory=dict)  # an ambiguous word → its normal forms
+    shortcut: Shortcut | None = None  # a cheaper way to the top of its ranking
 
 
 class SphinxEngine:
@@ -132,10 +134,8 @@ class SphinxGeneration:
         # so this generation's answers stay whole until it is closed.
         self.dist = dist_index(self.info.get("set", "a"))
         self.dictionary = dictionary = read_dictionary(data)
-        self.values: dict[str, dict[str, int]] = dictionary["facets"]
-        self.names = {facet: {i: v for v, i in ids.items()} for facet, ids in self.values.items()}
+        self.facet_values = FacetValues(dictionary)
         self.labels = dictionary.get("labels", {})
-        self.spellings = dictionary.get("spellings", {}).get("author", {})
         self.articles = StoredArticles(data)
         self.data = data
         try:
@@ -172,7 +172,7 @@ class SphinxGeneration:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression."""
         from .expand import expand
         from .query import parse_query, readings_of
-        from .sphinx_match import keywords, marked_terms, to_match
+        from .sphinx_match import heavy_field_shortcut, keywords, marked_terms, to_match
 
         schema, parser = self._parser
         q = parse_query(schema, text, parser)
@@ -181,13 +181,19 @@ class SphinxGeneration:
         expansions = []
         if cross:
             q, expansions = expand(q, self._cross_sources)
-        return SphinxPlan(q, to_match(q, self._idf_boosts(keywords(q))), marked_terms(q),
-                          expansions, readings_of(q))
+        words = sorted(keywords(q))
+        idf, shortcut = self._idf_boosts(words), None
+        if max(self.link.document_frequencies(words).values(), default=0) >= SHORTCUT_FROM:
+            fewest = self.link.fewest_on_a_shard(words)  # where its IDF is highest
+            shortcut = heavy_field_shortcut(q, idf, {w: neutral_idf(n) for w, n in fewest.items()
+                                                     if n})
+        return SphinxPlan(q, to_match(q, idf), marked_terms(q), expansions, readings_of(q),
+                          shortcut)
 
-    def _idf_boosts(self, words: set[str]) -> dict[str, float]:
+    def _idf_boosts(self, words: list[str]) -> dict[str, float]:
         """Each keyword's cluster-wide IDF (the Whoosh engine's formula) over the IDF
         Sphinx will give it on a shard under the neutral file (``sphinx_config``)."""
-        docs = self.link.document_frequencies(sorted(words))
+        docs = self.link.document_frequencies(words)
         total, shards = max(int(self.info.get("articles", 1)), 1), len(self.shards)
         return {word: (math.log(total / (docs[word] + 1)) + 1) / neutral_idf(docs[word] / shards)
                 for word in words}
@@ -199,26 +205,44 @@ class SphinxGeneration:
         """Two batches at once on two connections: the ranked page, and every
         facet's counts (unranked, so Sphinx matches once for all of them; in the
         page's batch they cost twice as much, measured at 50,000 articles)."""
-        conditions = self._conditions(filters)
+        conditions = self.facet_values.conditions(filters)
         statements = []
         for facet in FACETS:
             ignored = FACET_FILTERS[facet]
             others = {k: v for k, v in conditions.items() if k != ignored}
             statements.append(self._count_sql(plan, others, facet))
         counting = self.link.in_background(self._run_batch, statements)  # at the same time
+        ranked = sort == "relevance" and plan is not None
+        # The total comes from a facet no filter narrows when the page does not give it.
+        whole = [f for f in ("lang", "year") if FACET_FILTERS[f] not in conditions]
         try:
-            (page_rows, meta), = self._run_batch([self._page_sql(plan, conditions, sort,
-                                                                 offset, limit)])
+            page_rows, total = None, None
+            if ranked and plan.shortcut is not None and whole:
+                page_rows = self._shortcut_page(plan, conditions, offset, limit)
+            if page_rows is None:
+                (page_rows, meta), = self._run_batch([self._page_sql(plan, conditions, sort,
+                                                                     offset, limit)])
+                total = int(meta["total_found"])
         finally:
-            counted = counting.result()
-        page = [(int(doc), float(weight) if sort == "relevance" and plan is not None else None)
-                for doc, weight, *_ in page_rows]
-        facets = {facet: self._facet_values(facet, _pairs(rows))
-                  for facet, (rows, _) in zip(FACETS, counted)}
-        return Results(int(meta["total_found"]), page, facets)
+            counted = dict(zip(FACETS, (_pairs(rows) for rows, _ in counting.result())))
+        if total is None:
+            total = sum(n for _, n in counted[whole[0]])
+        page = [(int(doc), float(weight) if ranked else None) for doc, weight, *_ in page_rows]
+        facets = {facet: self.facet_values.counts(facet, counted[facet]) for facet in FACETS}
+        return Results(total, page, facets)
+
+    def _shortcut_page(self, plan: SphinxPlan, conditions: dict, offset: int,
+                       limit: int) -> tuple | None:
+        """The page of the narrowed query (``sphinx_match.heavy_field_shortcut``) when it
+        is the whole query's page (it ends above what any other article scores);
+        None when every match must be ranked."""
+        (rows, _), = self._run_batch([self._page_sql(plan, conditions, "relevance", offset,
+                                                     limit, plan.shortcut.match)])
+        bound = SCORE_SCALE * plan.shortcut.bound * BOUND_MARGIN
+        return rows if limit and len(rows) == limit and float(rows[-1][1]) > bound else None
 
     def order(self, plan: SphinxPlan | None, filters: Filters, sort: str) -> list[int]:
-        conditions, docs = self._conditions(filters), []
+        conditions, docs = self.facet_values.conditions(filters), []
         while True:
             rows = self._run_batch([self._page_sql(plan, conditions, sort, len(docs),
                                                    ORDER_BATCH)])[0][0]
@@ -227,7 +251,7 @@ class SphinxGeneration:
                 return docs
 
     def date_counts(self, plan: SphinxPlan | None, filters: Filters, by: str) -> dict[str, int]:
-        conditions = self._conditions(filters)
+        conditions = self.facet_values.conditions(filters)
         conditions["dated"] = ([], ["undated = 0"], [])
         by = "month" if by == "month" else "year"
         counted = dict(_pairs(self._run_batch([self._count_sql(plan, conditions, by)])[0][0]))
@@ -237,14 +261,15 @@ class SphinxGeneration:
 
     def facet_totals(self, facet: str) -> dict[str, int]:
         rows = self._run_batch([self._count_sql(None, {}, facet)])[0][0]
-        return self._facet_values(facet, _pairs(rows))
+        return self.facet_values.counts(facet, _pairs(rows))
 
-    def _where(self, plan, conditions: dict) -> tuple[list, list, list]:
-        """(select expressions, WHERE parts, arguments) of a query and filters."""
+    def _where(self, plan, conditions: dict, match: str | None = None) -> tuple[list, list, list]:
+        """(select expressions, WHERE parts, arguments) of a query (or its ``match``
+        instead) and filters."""
         selects, wheres, args = [], [], []
         if plan is not None:
             wheres.append("MATCH(%s)")
-            args.append(plan.match)
+            args.append(match or plan.match)
         wheres.append("copy_of = 0")  # a copy is shown as its primary
         for select, where, values in conditions.values():
             selects += select
@@ -252,10 +277,10 @@ class SphinxGeneration:
             args += values
         return selects, " WHERE " + " AND ".join(wheres), args
 
-    def _page_sql(self, plan, conditions: dict, sort: str, offset: int,
-                  limit: int) -> tuple[str, list]:
+    def _page_sql(self, plan, conditions: dict, sort: str, offset: int, limit: int,
+                  match: str | None = None) -> tuple[str, list]:
         """The statement of one page of (document, weight) of a query and filters."""
-        selects, where, args = self._where(plan, conditions)
+        selects, where, args = self._where(plan, conditions, match)
         if sort == "relevance" and plan is not None:
             order = "w DESC, id ASC"
         else:
@@ -296,50 +321,11 @@ class SphinxGeneration:
         attr = facet if facet == "month" else FACET_ATTRS[facet]
         # As few groups as there can be: a sorter of max_matches groups is
         # allocated on every shard (100,000 for years cost 30 ms a search).
-        cap = DATE_GROUPS.get(attr) or len(self.values.get(facet, ())) + 1
+        cap = DATE_GROUPS.get(attr) or self.facet_values.count(facet) + 1
         sql = (f"SELECT {', '.join(['groupby() AS v', 'COUNT(*) AS n', *selects])}"
                f" FROM {self.dist}{where} GROUP BY {attr} ORDER BY v ASC LIMIT {cap}"
                f" OPTION max_matches={max(MIN_MATCHES, cap)}, ranker=none")
         return sql, args
-
-    def _facet_values(self, facet: str, counted: list[tuple[int, int]]) -> dict[str, int]:
-        """Counts by value, every value of the facet listed, in label order."""
-        if facet == "year":
-            found = {(str(v) if v else UNDATED): n for v, n in counted}
-            return dict(sorted(found.items(), key=lambda kv: kv[0].casefold()))
-        names = self.names[facet]
-        counts = {names[v]: n for v, n in counted if v in names}
-        return {value: counts.get(value, 0)
-                for value in sorted(self.values[facet], key=str.casefold)}
-
-    def _conditions(self, filters: Filters) -> dict[str, tuple[list, list, list]]:
-        """Each filtered dimension as (select expressions, WHERE parts, arguments)."""
-        found = {}
-        for dimension, values in (("region", filters.regions), ("author", filters.authors),
-                                  ("lang", filters.langs), ("topic", filters.topics)):
-            if values:
-                ids = [self._value_id(dimension, v) for v in values]
-                found[dimension] = ([], [f"{FACET_ATTRS[dimension]} IN ({', '.join(map(str, ids))})"], [])
-        if filters.dated or filters.undated:
-            start = int(filters.date_start or 1)
-            end = int(filters.date_end or dt.date.max.toordinal())
-            in_range = f"IF(day >= {start}, IF(day <= {end}, 1, 0), 0)"
-            if filters.dated and filters.undated:
-                found["date"] = ([f"IF(undated = 1, 1, {in_range}) AS datefit"],
-                                 ["datefit = 1"], [])
-            elif filters.dated:
-                found["date"] = ([], ["undated = 0", f"day >= {start}", f"day <= {end}"], [])
-            else:
-                found["date"] = ([], ["undated = 1"], [])
-        return found
-
-    def _value_id(self, dimension: str, value: str) -> int:
-        """A filter value's id (0, which no document holds, when the index has none);
-        an author under any spelling of their name."""
-        if dimension == "author":
-            by_key = {full_name_key(s) or _name_key(s): v for s, v in self.spellings.items()}
-            value = by_key.get(full_name_key(value) or _name_key(value), value)
-        return self.values[dimension].get(value, 0)
 
     # -- stored fields -----------------------------------------------------------------
 
@@ -402,6 +388,3 @@ def _pairs(rows) -> list[tuple[int, int]]:
     """(value id, documents) of a GROUP BY's rows."""
     return [(int(v), int(n)) for v, n, *_ in rows]
 
-
-def _name_key(name: str) -> str:
-    return " ".join(fold_yo(name).casefold().split())

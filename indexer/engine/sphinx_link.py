@@ -35,7 +35,7 @@ class ClusterLink:
         self.idle: list = []  # connections to the front, one per request at a time
         self.shard_lock = threading.Lock()
         self.shards: list = []
-        self.frequencies: dict[str, int] = {}
+        self.frequencies: dict[str, tuple[int, int]] = {}  # see ``_counted``
         self.workers = concurrent.futures.ThreadPoolExecutor(max_workers=POOL_SIZE)
         try:
             self.idle.append(connect(*cluster.front))
@@ -93,11 +93,20 @@ class ClusterLink:
     def document_frequencies(self, words: list[str]) -> dict[str, int]:
         """How many articles hold each keyword, summed over the shards (``CALL
         KEYWORDS`` on each); remembered for this build (an update opens a new one)."""
+        return {w: total for w, (total, _) in self._counted(words).items()}
+
+    def fewest_on_a_shard(self, words: list[str]) -> dict[str, int]:
+        """Each keyword's fewest articles on a shard that holds it (where Sphinx
+        gives it the highest IDF); 0 for a keyword no shard holds."""
+        return {w: fewest for w, (_, fewest) in self._counted(words).items()}
+
+    def _counted(self, words: list[str]) -> dict[str, tuple[int, int]]:
+        """(articles in all, fewest on a shard that holds it) of each keyword."""
         import pymysql
 
         missing = [w for w in words if w not in self.frequencies]
         if missing:
-            found = dict.fromkeys(missing, 0)
+            found = {w: [] for w in missing}
             with self.shard_lock:
                 try:
                     if not self.shards:
@@ -107,15 +116,16 @@ class ClusterLink:
                         with shard.cursor() as cursor:
                             cursor.execute("CALL KEYWORDS(%s, %s, 1)",
                                            (" ".join(missing), self.table))
-                            for row in cursor.fetchall():
-                                if row[2] in found:
-                                    found[row[2]] += int(row[3])
+                            counts = {row[2]: int(row[3]) for row in cursor.fetchall()}
+                        for word, per_shard in found.items():
+                            per_shard.append(counts.get(word, 0))
                 except (Unreachable, pymysql.err.MySQLError) as error:
                     message = error if isinstance(error, Unreachable) else error.args[-1]
                     raise ClusterError(f"a shard of the search cluster failed: {message}") from None
                 if len(self.frequencies) > FREQUENCIES_KEPT:
                     self.frequencies.clear()
-                self.frequencies.update(found)
+                self.frequencies.update(
+                    (w, (sum(n), min((c for c in n if c), default=0))) for w, n in found.items())
         return {w: self.frequencies[w] for w in words}
 
     def _borrow(self):
