@@ -259,7 +259,20 @@ def test_the_heavy_field_shortcut_changes_no_page(engines, monkeypatch):
             taken_filtered += sphinx._shortcut_page(plan, conditions, 0, 3) is not None
             assert (sphinx.search(plan, filters, "relevance", 0, 3)
                     == sphinx.search(whole, filters, "relevance", 0, 3))
-    assert taken >= 20 and taken_filtered >= 20
+    assert taken >= 20 and taken_filtered >= 20 and sphinx._shortcut_scores is True
+
+    # A server that scored the narrowed query otherwise would be caught on the first
+    # shortcut and the whole query ranked instead (here: the narrowed query unboosted).
+    import re
+
+    from indexer.engine.sphinx_match import Shortcut
+
+    monkeypatch.setattr(sphinx, "_shortcut_scores", None)
+    plan = sphinx.parse("стали")
+    odd = replace(plan, shortcut=Shortcut(re.sub(r"\^[\d.e+]+", "", plan.shortcut.match), 0.0))
+    assert (sphinx.search(odd, Filters(), "relevance", 0, 3)
+            == sphinx.search(replace(plan, shortcut=None), Filters(), "relevance", 0, 3))
+    assert sphinx._shortcut_scores is False
 
 
 def test_a_words_best_reading_ranks_above_its_other_readings_on_both_engines(engines):
