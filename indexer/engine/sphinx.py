@@ -63,7 +63,8 @@ FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author
 MIN_MATCHES = 1000
 SHORTCUT_FROM = 10_000  # below it, ranking every match costs a few milliseconds
 BOUND_MARGIN = 1.01  # Sphinx scores in 32-bit floats
-ORDER_BATCH = 1000
+ORDER_FIRST = 1000  # an export's first statement: most result sets end within it
+ORDER_BATCH = 100_000  # then: each shard keeps this many (offset + batch) matches at once
 
 
 DATE_GROUPS = {"year": 1000, "month": 12 * 200}  # years, and months of two centuries
@@ -259,13 +260,17 @@ class SphinxGeneration:
         return rows if self._shortcut_scores else None
 
     def order(self, plan: SphinxPlan | None, filters: Filters, sort: str) -> list[int]:
-        conditions, docs = self.facet_values.conditions(filters), []
+        """Every match in order: a first thousand, then up to ``ORDER_BATCH`` a statement.
+        Sphinx ranks every match again for each statement, so a thousand at a time
+        took 5.6 s for 79,000 matches at 200,000 articles; this takes 0.3 s."""
+        conditions, docs, batch = self.facet_values.conditions(filters), [], ORDER_FIRST
         while True:
             rows = self._run_batch([self._page_sql(plan, conditions, sort, len(docs),
-                                                   ORDER_BATCH)])[0][0]
+                                                   batch)])[0][0]
             docs += [int(doc) for doc, *_ in rows]
-            if len(rows) < ORDER_BATCH:
+            if len(rows) < batch:
                 return docs
+            batch = ORDER_BATCH
 
     def date_counts(self, plan: SphinxPlan | None, filters: Filters, by: str) -> dict[str, int]:
         conditions = self.facet_values.conditions(filters)
