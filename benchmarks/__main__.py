@@ -1,6 +1,6 @@
 """``python -m benchmarks run --docs 10000``: kartoteka against plain Whoosh and SQLite FTS5.
 ``python -m benchmarks load --docs 10000``: 20 clients against one server, an update midway
-(``--workers 2``: two server processes).
+(``--workers 2``: two server processes; ``--shards 3``: serving a Sphinx cluster).
 ``python -m benchmarks cluster --docs 10000``: the Whoosh engine and a 3-shard Sphinx cluster
 side by side.
 ``python -m benchmarks realworld``: page extraction scored on real pages with gold data.
@@ -173,6 +173,9 @@ def main(argv=None) -> int:
     load.add_argument("--threads", type=int, default=4, help="server threads (of each worker)")
     load.add_argument("--workers", type=int, default=1,
                       help="server processes (kartoteka serve --workers)")
+    load.add_argument("--shards", type=int, default=0,
+                      help="serve a Sphinx cluster of this many shards (started and stopped "
+                           "here; searchd needed) instead of the Whoosh engine")
     load.add_argument("--work", type=Path, default=Path("benchmark-work"))
     load.add_argument("--out", type=Path, default=Path("load-report.json"))
     real = sub.add_parser("realworld", help="score page extraction on real pages with gold data")
@@ -207,7 +210,7 @@ def main(argv=None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     if args.command == "load":
         report = run_load(args.docs, args.work, args.clients, args.seconds, args.rebuild_at,
-                          args.threads, args.workers)
+                          args.threads, args.workers, args.shards)
         report["machine"] = machine()
         args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
         print(format_load(report))

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import subprocess
 import threading
 import time
@@ -114,10 +115,29 @@ def _worker_of(url: str) -> str:
 
 
 def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: float,
-             threads: int = 4, workers: int = 1) -> dict:
-    """Build an index, serve it, load it, land an update midway; the figures."""
+             threads: int = 4, workers: int = 1, shards: int = 0) -> dict:
+    """Build an index (with ``shards``, in a Sphinx cluster started here and stopped
+    again), serve it, load it, land an update midway; the figures."""
+    if not shards:
+        return _load(docs, work, work / f"load-index-{docs}", clients, seconds, rebuild_at,
+                     threads, workers) | {"engine": "whoosh"}
+    from .cluster import Searchds, free_ports
+    from indexer.engine.sphinx_config import init_cluster
+
+    folder = work / f"load-cluster-{docs}-{shards}"
+    shutil.rmtree(folder, ignore_errors=True)
+    searchds = Searchds(init_cluster(folder, shards, ports=free_ports(2 * shards + 1)))
+    try:
+        searchds.start_all()
+        return _load(docs, work, folder, clients, seconds, rebuild_at, threads, workers) | {
+            "engine": f"sphinx, {shards} shards", "searchd_rss_mb": searchds.rss_mb()}
+    finally:
+        searchds.stop_all()
+
+
+def _load(docs: int, work: Path, index_dir: Path, clients: int, seconds: float,
+          rebuild_at: float, threads: int, workers: int) -> dict:
     corpus = ensure_corpus(work, docs, SEED)
-    index_dir = work / f"load-index-{docs}"
     extra = work / "load-extra"
     extra.mkdir(parents=True, exist_ok=True)
     (extra / "marker.jsonl").unlink(missing_ok=True)
@@ -216,7 +236,8 @@ def format_load(report: dict) -> str:
     lat, rebuild = report["latency_ms"], report["rebuild"]
     lines = [
         (f"load: {report['clients']} clients for {report['seconds']} s on a "
-         f"{report['docs']}-article index ({report.get('server_workers', 1)} server processes of "
+         f"{report['docs']}-article index ({report.get('engine', 'whoosh')}; "
+         f"{report.get('server_workers', 1)} server processes of "
          f"{report['server_threads']} threads; the clients used "
          f"{report.get('client_cpu_s', '?')} s of CPU)"),
         f"  requests {report['requests']}, throughput {report['throughput_per_s']}/s, "

@@ -37,3 +37,28 @@ def test_a_small_cluster_run_reports_both_engines_and_stops_its_searchd(tmp_path
     assert all(mb > 0 for mb in sphinx["searchd_rss_mb"].values())
     assert len(started) == 4 and not any(cluster.alive(pid) for pid in started)
     assert "search p95 (ms)" in capsys.readouterr().out
+
+
+def test_the_load_run_on_a_cluster_answers_everything_and_stops_its_searchd(tmp_path,
+                                                                            monkeypatch):
+    """``benchmarks load --shards 3``: researchers' requests against a served cluster
+    while an update lands, no error, and every searchd it started stopped again."""
+    require_searchd()
+    started = []
+    original = cluster.Searchds.start_all
+
+    def recording_start(self):
+        try:
+            original(self)
+        finally:
+            started.extend(self.pids.values())
+
+    monkeypatch.setattr(cluster.Searchds, "start_all", recording_start)
+    out = tmp_path / "load.json"
+    code = main(["load", "--docs", "150", "--clients", "4", "--seconds", "3", "--rebuild-at",
+                 "1", "--shards", "3", "--work", str(tmp_path / "work"), "--out", str(out)])
+    report = json.loads(out.read_text())
+    assert code == 0 and report["errors"] == 0 and report["rebuild"]["ok"], report
+    assert report["engine"] == "sphinx, 3 shards" and report["requests"] > 0
+    assert set(report["searchd_rss_mb"]) == {"shard-0", "shard-1", "shard-2", "front"}
+    assert len(started) == 4 and not any(cluster.alive(pid) for pid in started)
