@@ -374,6 +374,15 @@ def test_the_cli_and_the_web_app_run_on_the_cluster_folder(engines, corpus,
     article = client.get(f"/article/{shown['hits'][0]['id']}?q=выборы")
     assert article.status_code == 200 and b"<mark>" in article.data
     assert client.get("/api/search?q=nothingsuchqqq").get_json()["total"] == 0  # did you mean
+    exported = client.get("/export.csv?q=выборы&cross=0").data.decode("utf-8-sig").splitlines()
+    assert len(exported) == shown["total"] + 1  # the header, then every hit
+    from indexer.search.timeline import timeline
+
+    drawn = client.get("/api/timeline?q=выборы&q=election&by=month&split=lang").get_json()
+    assert drawn == {"norm": "count", **timeline(whoosh, ["выборы", "election"], Filters(),
+                                                 "month", True, True)}
+    kwic = client.get("/kwic?q=выборы")
+    assert kwic.status_code == 200 and b"<mark>" in kwic.data
 
 
 def test_an_update_replaces_adds_and_deletes_by_id(corpus, sphinx_cluster,  # noqa: F811
