@@ -23,7 +23,7 @@ from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
 from .expand import CrossSources, expand
 from .query import KartotekaParser, parse_query
-from .schema import SEARCH_FIELDS, UNDATED
+from .schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED
 from .settings import EngineSettings
 from .spelling import by_first_letter, similar_terms
 from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_info
@@ -196,7 +196,8 @@ class WhooshDocsetsGeneration:
         return similar_terms(word, self._vocabulary, limit, self._document_frequencies)
 
     def _document_frequencies(self, terms: list[str]) -> dict[str, int]:
-        return {term: max((len(p.ids) for p in (self.docsets.term(f, term) for f in SEARCH_FIELDS)
+        fields = (*SEARCH_FIELDS, EXACT_FIELD)  # words as written too: they are offered
+        return {term: max((len(p.ids) for p in (self.docsets.term(f, term) for f in fields)
                            if p is not None), default=0) for term in terms}
 
     def _filter_bits(self, filters: Filters) -> dict[str, int]:

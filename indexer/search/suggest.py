@@ -14,8 +14,10 @@ Three repairs, tried in order, the first that finds hits kept:
    ``cross=0``, or one filtered to the other language, finds nothing as typed.
 
 Only plain queries are repaired: words, no operators, fields, phrases,
-wildcards or parentheses. A replacement word is an index term, that is a
-normal form (a Russian lemma, an English stem).
+wildcards or parentheses. A replacement word is an index term: the words
+close to the word as typed are looked for first among the words as written
+(so "peoplle" gives "people", not the stem "peopl"), then among the normal
+forms (a Russian lemma, an English stem).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ def respell(text: str, similar_words: Callable[[str, int], list[str]]) -> list[s
         word = match.group().lower().replace("’", "'")
         if len(word) < MIN_WORD:
             continue
-        forms = dict.fromkeys((*normal_forms(word), word))
+        forms = dict.fromkeys((word, *normal_forms(word)))  # as typed first: words, not stems
         close: dict[str, None] = {}
         known = False
         for form in forms:
