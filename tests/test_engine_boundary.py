@@ -78,7 +78,7 @@ def test_the_whoosh_engine_keeps_the_contract(small_index):
 
         query = generation.parse("выборы", cross=False)
         results = generation.search(query, Filters(), "relevance", 0, 10)
-        assert results.total == len(generation.order(query, Filters(), "relevance")) == 2
+        assert results.total == 2 and generation.order(query, Filters(), "relevance") == results.page
         assert {s["id"] for s in generation.stored([d for d, _ in results.page])} == {
             "osh-mayor", "bishkek-vote"}
         assert generation.find("osh-mayor")["title"] == "Новый мэр Оша"

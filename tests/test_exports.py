@@ -204,3 +204,16 @@ def test_provenance_says_which_order_was_really_used(client, index_dir):
 ])
 def test_a_cell_never_starts_a_formula(value, cell):
     assert csv_cell(value) == cell
+
+
+def test_snippets_and_scores_are_those_of_the_search_pages(client):
+    """An export with snippets and scores gives each hit as the search gives it, in
+    the same order (made from one ordering of every hit, not page after page)."""
+    from indexer.search.exports import _plain
+
+    query = "q=Tbilisi+OR+election+OR+выборы"
+    _, records = jsonl_records(client.get(f"/export.jsonl?{query}&columns=snippet,score").data)
+    hits = client.get(f"/api/search?{query}&per_page=100").get_json()["hits"]
+    assert len(records) == len(hits) > 3
+    assert [(r["id"], r["score"], r["snippet"]) for r in records] == [
+        (h["id"], h["score"], _plain(h["snippet"])) for h in hits]

@@ -79,8 +79,11 @@ class Generation(Protocol):
         """Match, filter, count, order and cut one page; ``sort`` is one of
         ``relevance``, ``newest``, ``oldest`` (relevance with no query means newest)."""
 
-    def order(self, query: object | None, filters: Filters, sort: str) -> list[int]:
-        """Every matching document in the requested order (for exports)."""
+    def order(self, query: object | None, filters: Filters,
+              sort: str) -> list[tuple[int, float | None]]:
+        """Every matching document in the requested order (for exports and the
+        concordance), with its score as a search page gives it (``None`` when
+        sorted by date or without a query)."""
 
     def stored(self, docs: Sequence[int]) -> list[dict]:
         """The stored fields of documents (``id``, ``title``, ``body``, ``authors``,

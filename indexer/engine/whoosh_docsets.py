@@ -120,10 +120,11 @@ class WhooshDocsetsGeneration:
         page = self._ordered(plan, final, filters, sort, offset, limit) if offset < total else []
         return Results(total, page, self._facet_counts(matched, by_dimension))
 
-    def order(self, plan: Plan | None, filters: Filters, sort: str) -> list[int]:
+    def order(self, plan: Plan | None, filters: Filters,
+              sort: str) -> list[tuple[int, float | None]]:
         matched = self.docsets.collapse(plan.match) if plan is not None else self.docsets.all
         final = _all_but(self._filter_bits(filters), None, matched)
-        return [d for d, _ in self._ordered(plan, final, filters, sort, 0, final.bit_count())]
+        return list(self._ordered(plan, final, filters, sort, 0, final.bit_count()))
 
     def stored(self, docs: Sequence[int]) -> list[dict]:
         return [self._with_copies(d) for d in docs]

@@ -26,12 +26,12 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from .. import __version__
 from ..errors import QueryError
 from ..text.regions import region_slug
-from .service import MAX_PER_PAGE, SearchRequest, SearchService
+from .service import SearchRequest, SearchService
 
 DEFAULT_COLUMNS = ("id", "title", "authors", "date", "lang", "regions", "topics", "url", "source")
 # body: the whole text; snippet: the page's snippet as plain text; score: the
@@ -91,17 +91,14 @@ def open_export(service: SearchService, request: SearchRequest,
     """Start exporting every hit of ``request``; ``QueryError`` for a request or
     a column the service cannot take (raised here, before anything is written).
 
-    Snippets and scores come from the search itself, a page of
-    ``MAX_PER_PAGE`` at a time (the bulk export does not make them), so a
-    rebuild landing mid-export can shift the later pages.
+    The matching articles are found at once, in one order; snippets and
+    scores, when asked for, are made batch by batch as a search page makes them.
     """
     chosen = export_columns(columns)
     exported_at = dt.datetime.now(dt.UTC)
     record = provenance(service, request, chosen, exported_at)  # before the rows hold the index
-    if {"snippet", "score"} & set(chosen):
-        record["total"], hits = _searched_hits(service, request)
-    else:
-        record["total"], hits = service.export(request)
+    snippets = bool({"snippet", "score"} & set(chosen))
+    record["total"], hits = service.export(request, snippets=snippets)
     return Export(chosen, record["total"], _rows(service, hits, chosen), record, request,
                   exported_at)
 
@@ -204,21 +201,6 @@ def slug(text: str, limit: int) -> str:
 def _filter_value(name: str, value: str) -> str:
     """A region as its slug, whichever name it was given by; other values as given."""
     return (region_slug(value) or value) if name == "region" else value
-
-
-def _searched_hits(service: SearchService, request: SearchRequest) -> tuple[int, Iterator[dict]]:
-    """``(total, hits)`` with snippets and scores, page after page of the search."""
-    first = service.search(replace(request, page=1, per_page=MAX_PER_PAGE))
-
-    def hits() -> Iterator[dict]:
-        page = first
-        while True:
-            yield from page["hits"]
-            if len(page["hits"]) < MAX_PER_PAGE:
-                return
-            page = service.search(replace(request, page=page["page"] + 1, per_page=MAX_PER_PAGE))
-
-    return first["total"], hits()
 
 
 def _rows(service: SearchService, hits: Iterator[dict], columns: tuple[str, ...]):

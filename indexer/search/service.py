@@ -187,7 +187,7 @@ class SearchService:
             lease = self._current()
             generation = lease.generation
             plan = generation.parse(request.query, cross=request.cross)
-            docs = generation.order(plan, _filters(request), request.sort)
+            docs = [doc for doc, _ in generation.order(plan, _filters(request), request.sort)]
             terms = generation.match_terms(plan, patterns=True)
             lease.users += 1
         lines, complete = [], True
@@ -216,8 +216,9 @@ class SearchService:
             totals = self._current().generation.facet_totals("year")
             return dict(sorted(totals.items(), key=_year_order))
 
-    def export(self, request: SearchRequest, batch: int = 200):
-        """``(total, rows)``: every hit of a request in its order, without snippets.
+    def export(self, request: SearchRequest, batch: int = 200, snippets: bool = False):
+        """``(total, rows)``: every hit of a request in its order; with ``snippets``,
+        each with its snippet and score as a search page gives them.
 
         The matching documents are found at once; ``rows`` is a generator that
         reads their stored fields in batches, so a long export does not hold
@@ -227,18 +228,23 @@ class SearchService:
         with self._lock:
             lease = self._current()
             generation = lease.generation
-            order = generation.order(generation.parse(request.query, cross=request.cross),
-                                     _filters(request),
-                                     request.sort)
+            query = generation.parse(request.query, cross=request.cross)
+            order = generation.order(query, _filters(request), request.sort)
             lease.users += 1
-        return len(order), self._export_rows(lease, order, batch)
+        scored = query is not None and request.sort == "relevance"
+        return len(order), self._export_rows(lease, order, batch, query, scored, snippets)
 
-    def _export_rows(self, lease: _Lease, order: list[int], batch: int):
+    def _export_rows(self, lease: _Lease, order: list, batch: int, query, scored: bool,
+                     snippets: bool):
         try:
             for start in range(0, len(order), batch):
+                part = order[start:start + batch]
                 with self._lock:
-                    rows = [_hit_data(fields, snippet="", score=None)
-                            for fields in lease.generation.stored(order[start:start + batch])]
+                    if snippets:
+                        rows = _hits(lease.generation, query, part, scored)
+                    else:
+                        rows = [_hit_data(fields, snippet="", score=None) for fields in
+                                lease.generation.stored([doc for doc, _ in part])]
                 yield from rows
         finally:
             with self._lock:
