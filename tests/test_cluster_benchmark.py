@@ -2,25 +2,32 @@
 
 import json
 
+import pytest
 from sphinx_cluster import require_searchd
 
 from benchmarks import cluster
 from benchmarks.__main__ import main
 
 
-def test_a_small_cluster_run_reports_both_engines_and_stops_its_searchd(tmp_path, monkeypatch,
-                                                                      capsys):
+@pytest.fixture
+def started(monkeypatch) -> list[int]:
+    """The pids of every searchd the harness starts (recorded even if starting fails)."""
     require_searchd()
-    started = []
+    pids = []
     original = cluster.Searchds.start_all
 
     def recording_start(self):
         try:
             original(self)
         finally:
-            started.extend(self.pids.values())
+            pids.extend(self.pids.values())
 
     monkeypatch.setattr(cluster.Searchds, "start_all", recording_start)
+    return pids
+
+
+def test_a_small_cluster_run_reports_both_engines_and_stops_its_searchd(tmp_path, started,
+                                                                      capsys):
     out = tmp_path / "cluster.json"
     assert main(["cluster", "--docs", "200", "--repeat", "1", "--work", str(tmp_path / "work"),
                  "--out", str(out)]) == 0
@@ -39,21 +46,9 @@ def test_a_small_cluster_run_reports_both_engines_and_stops_its_searchd(tmp_path
     assert "search p95 (ms)" in capsys.readouterr().out
 
 
-def test_the_load_run_on_a_cluster_answers_everything_and_stops_its_searchd(tmp_path,
-                                                                            monkeypatch):
+def test_the_load_run_on_a_cluster_answers_everything_and_stops_its_searchd(tmp_path, started):
     """``benchmarks load --shards 3``: researchers' requests against a served cluster
     while an update lands, no error, and every searchd it started stopped again."""
-    require_searchd()
-    started = []
-    original = cluster.Searchds.start_all
-
-    def recording_start(self):
-        try:
-            original(self)
-        finally:
-            started.extend(self.pids.values())
-
-    monkeypatch.setattr(cluster.Searchds, "start_all", recording_start)
     out = tmp_path / "load.json"
     code = main(["load", "--docs", "150", "--clients", "4", "--seconds", "3", "--rebuild-at",
                  "1", "--shards", "3", "--work", str(tmp_path / "work"), "--out", str(out)])
