@@ -250,3 +250,14 @@ def test_a_region_name_also_finds_its_names_in_the_other_language(small_service)
     assert {"Кыргызстан", "Киргизия"} <= set(expansion["added"])
     # Inside NOT the other names are excluded too.
     assert small_service.search(SearchRequest("мэр NOT Kyrgyzstan"))["total"] == 0
+
+
+def test_a_word_searched_in_the_title_is_not_found_in_the_text_alone(small_service):
+    """``title:elections`` finds no article that has the word only in its text."""
+    def total(text):
+        return small_service.search(SearchRequest(query=text, cross=False))["total"]
+
+    assert total("elections") >= 1 and total("title:elections") == 0
+    assert total("body:elections") == total("elections")
+    with pytest.raises(QueryError, match="'year:' cannot be searched in the query"):
+        small_service.search(SearchRequest(query="elections year:2019"))

@@ -107,6 +107,15 @@ class KartotekaParser(QueryParser):
         self.add_plugin(FieldAliasPlugin({"title": ["заголовок"],
                                           "author": ["автор", "authors", "by"]}))
 
+    def _text_field(self, fieldname: str) -> str:
+        """``fieldname`` when its words can be searched; else ``QueryError`` saying
+        what can (a region, a year, a language are filters, not words)."""
+        if isinstance(self.schema[fieldname] if fieldname in self.schema else None, TEXT):
+            return fieldname
+        raise QueryError(f"'{fieldname}:' cannot be searched in the query: search title:, "
+                         "author: or body:, and narrow by region, author, language, year or "
+                         "topic with the filters")
+
     def _positions(self, fieldname: str, text: str) -> list[list[str]]:
         analyzer = self.schema[fieldname].analyzer
         positions: dict[int, list[str]] = {}
@@ -129,14 +138,7 @@ class KartotekaParser(QueryParser):
 
     def term_query(self, fieldname, text, termclass, boost=1.0, tokenize=True,
                    removestops=True):
-        if fieldname is None:
-            fields = SEARCH_FIELDS
-        else:
-            field = self.schema[fieldname] if fieldname in self.schema else None
-            if not isinstance(field, TEXT):
-                return super().term_query(fieldname, text, termclass, boost, tokenize,
-                                          removestops)
-            fields = (fieldname,)
+        fields = SEARCH_FIELDS if fieldname is None else (self._text_field(fieldname),)
         if not tokenize:
             return _any([self._pattern_query(f, text, termclass, boost * FIELD_BOOSTS.get(f, 1))
                          for f in fields])
@@ -160,7 +162,9 @@ class KartotekaParser(QueryParser):
                 elif len(analyzed[f]) == 1:
                     best += [query.Term(f, a, boost=weight) for a in analyzed[f][0]]
             surface = self._positions(EXACT_FIELD, text)
-            if len(surface) == 1:
+            # The form as written ranks first; the exact field holds the title and the
+            # body together, so only a word searched in both may match there.
+            if len(surface) == 1 and set(MORPH_FIELDS) <= set(fields):
                 best.append(query.Term(EXACT_FIELD, surface[0][0], boost=boost * EXACT_WEIGHT))
             tiers = [query.Or(best)] + ([query.Or(other)] if other else [])
             return Tiered(tiers, word=text, readings=readings)
@@ -178,7 +182,7 @@ class KartotekaParser(QueryParser):
 
     def phrase_query(self, fieldname, text, slop, boost):
         """A quoted phrase: its words in order, each in any of its forms."""
-        fields = SEARCH_FIELDS if fieldname is None else (fieldname,)
+        fields = SEARCH_FIELDS if fieldname is None else (self._text_field(fieldname),)
         parts = []
         for f in fields:
             positions = self._positions(f, text)
