@@ -140,6 +140,18 @@ def test_a_word_searched_in_several_fields_is_sent_once():
     assert "@(title,body) мэр*" in match and "(@body мэр^" in match
 
 
+def test_a_phrase_too_ambiguous_for_the_cluster_is_refused_clearly(engines):
+    """Each ambiguous word of a phrase doubles the phrases sent (Sphinx has no OR
+    inside one): past ``MAX_PHRASE_CHOICES`` the cluster says so, never a 500."""
+    from indexer.engine.query import QueryError
+
+    whoosh, sphinx = engines
+    text = '"' + " ".join(["стали"] * 7) + '"'  # 2 readings each: 128 phrases
+    assert whoosh.search(whoosh.parse(text), Filters(), "relevance", 0, 10).total == 0
+    with pytest.raises(QueryError, match="too many readings"):
+        sphinx.parse(text)
+
+
 def test_the_sphinx_engine_keeps_the_contract(engines):
     _, sphinx = engines
     assert isinstance(SphinxEngine(), Engine) and isinstance(sphinx, Generation)
@@ -149,7 +161,8 @@ def test_the_sphinx_engine_keeps_the_contract(engines):
 
 QUERIES = ["выборы", "выборах", "стали", "Кыргызстане", "election", "elections", "steel",
            "выборы мэра", "steel OR wheat", "Georgia", "урожай OR хлеб", "выборы -мэра",
-           '"экспорт стали"', "title:выборы", "=выборах", "Бакыт Осмонов"]
+           '"экспорт стали"', "title:выборы", "=выборах", "Бакыт Осмонов",
+           '"листовой стали"', '"стали депутатом"']  # a phrase in another form
 FILTERS = [Filters(), Filters(regions=("kyrgyzstan", "georgia")), Filters(langs=("ru",)),
            Filters(authors=("Levan Beridze",)), Filters(topics=("economy",)),
            Filters(date_start=dt.date(2012, 1, 1).toordinal(),

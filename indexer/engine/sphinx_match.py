@@ -17,6 +17,8 @@ boost can only say what is the same in every field.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from dataclasses import dataclass
 
@@ -36,6 +38,7 @@ TIER_STEP = 100.0  # an earlier tier of a word weighs this many times the next
 # WEIGHT() is a 32-bit integer (the ranker's score times ``sphinx.SCORE_SCALE``, 1000):
 # the boosts are scaled so that no score can pass this, whatever the query.
 SCORE_CEILING = 1e5
+MAX_PHRASE_CHOICES = 64  # phrases one quoted phrase may become (a choice of forms each)
 HEAVY_FIELDS = ("title", "author")  # the fields weighed most (2.5 and 2; the body 1)
 
 
@@ -150,7 +153,7 @@ def to_match(q, idf: dict[str, float] | None = None) -> str:
 
 def _field(fieldname: str) -> str:
     if fieldname not in SPHINX_FIELDS:
-        raise NotImplementedError(f"Sphinx engine: searching the field {fieldname!r}")
+        raise QueryError(f"the search cluster cannot search the field {fieldname!r}")
     return fieldname
 
 
@@ -182,7 +185,7 @@ def _spell(q, boosts: dict[str, float]) -> str:
         return "(" + " ".join(positive + [p for p in parts if p.startswith("-")]) + ")"
     if _is_either(q):
         return _either(q, boosts)
-    raise NotImplementedError(f"Sphinx engine: the query part {type(q).__name__} ({q})")
+    raise QueryError(f"the search cluster cannot run this part of the query: {q}")
 
 
 def _is_either(q) -> bool:
@@ -221,24 +224,29 @@ def _either(q, boosts: dict[str, float]) -> str:
 
 
 def _sequence(q: query.Sequence) -> str:
-    """Words in order, each any of its forms: a phrase with OR groups.
+    """Words in order, each any of its forms: one phrase per choice of forms, ORed.
 
-    The document holds each word's readings one after another, so this is exact
-    when a query word has the same readings as the text's word (the same form),
-    and may miss a phrase typed in another form with other readings.
+    Sphinx 2.2 has no OR inside a phrase (it reads ``"(a|b) c"`` as other words),
+    hence a phrase per choice, at most ``MAX_PHRASE_CHOICES``. The document holds
+    each word's readings one after another, so this is exact when the text's
+    words have one reading each, and may miss a phrase whose inner words have
+    several (a reading not next to the word before or after).
     """
     fields, words = set(), []
     for part in q.subqueries:
         terms = [part] if isinstance(part, query.Term) else list(part.subqueries)
         if not all(isinstance(t, query.Term) for t in terms):
-            raise NotImplementedError(f"Sphinx engine: the phrase part {part}")
+            raise QueryError(f"the search cluster cannot search this inside a phrase: {part}")
         fields.update(t.fieldname for t in terms)
-        alternatives = [encode_term(t.text) for t in terms]
-        words.append(alternatives[0] if len(alternatives) == 1
-                     else "(" + "|".join(alternatives) + ")")
+        words.append(list(dict.fromkeys(encode_term(t.text) for t in terms)))
     if len(fields) != 1:
-        raise NotImplementedError(f"Sphinx engine: a phrase over several fields ({q})")
-    return f'(@{_field(fields.pop())} "{" ".join(words)}")'
+        raise QueryError(f"the search cluster cannot search a phrase over several fields ({q})")
+    if math.prod(len(w) for w in words) > MAX_PHRASE_CHOICES:
+        raise QueryError("the phrase has too many readings for the search cluster: quote "
+                         "fewer words, or write the ambiguous ones as =form")
+    limit = _field(fields.pop())
+    return "(" + " | ".join(f'(@{limit} "{" ".join(choice)}")'
+                            for choice in itertools.product(*words)) + ")"
 
 
 def marked_terms(q) -> frozenset[str]:
