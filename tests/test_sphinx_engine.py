@@ -162,7 +162,7 @@ def test_the_sphinx_engine_keeps_the_contract(engines):
 QUERIES = ["выборы", "выборах", "стали", "Кыргызстане", "election", "elections", "steel",
            "выборы мэра", "steel OR wheat", "Georgia", "урожай OR хлеб", "выборы -мэра",
            '"экспорт стали"', "title:выборы", "=выборах", "Бакыт Осмонов",
-           '"листовой стали"', '"стали депутатом"']  # a phrase in another form
+           '"листовой стали"', '"стали депутатом"', '"говорит о цене"']  # phrases in other forms
 FILTERS = [Filters(), Filters(regions=("kyrgyzstan", "georgia")), Filters(langs=("ru",)),
            Filters(authors=("Levan Beridze",)), Filters(topics=("economy",)),
            Filters(date_start=dt.date(2012, 1, 1).toordinal(),

@@ -17,6 +17,7 @@ boost can only say what is the same in every field.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -25,11 +26,12 @@ from dataclasses import dataclass
 from whoosh import query
 
 from ..errors import QueryError
+from ..text.analysis import CYRILLIC, russian_forms
 from .docsets import BM25_K1
-from .query import EXACT_WEIGHT
+from .query import EXACT_WEIGHT, MORPH_FIELDS
 from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
 from .sphinx_config import neutral_idf
-from .sphinx_terms import encode_term
+from .sphinx_terms import encode_term, text_terms
 
 SPHINX_FIELDS = (*SEARCH_FIELDS, EXACT_FIELD)
 FIELD_LIMITED = re.compile(r"\(@(?P<field>\w+) (?P<what>[^()]*)\)")  # one field, no group
@@ -167,8 +169,7 @@ def _spell(q, boosts: dict[str, float]) -> str:
     if isinstance(q, query.Term):
         return f"(@{_field(q.fieldname)} {_keyword(q.text, boosts)})"
     if isinstance(q, query.Phrase):
-        words = " ".join(encode_term(w) for w in q.words)
-        return f'(@{_field(q.fieldname)} "{words}")'
+        return _phrase(q.fieldname, [(w,) for w in q.words], q)
     if isinstance(q, query.Sequence):
         return _sequence(q)
     if isinstance(q, query.Prefix):
@@ -207,11 +208,15 @@ def _either(q, boosts: dict[str, float]) -> str:
             pending[:0] = child.subqueries
             continue
         spelled = _spell(child, boosts)
-        limited = FIELD_LIMITED.fullmatch(spelled)
-        if limited:
-            fields.setdefault(limited["what"], []).append(limited["field"])
-        else:
-            fields.setdefault(spelled, [])
+        alternatives = spelled[1:-1].split(" | ") if spelled.startswith("((") else [spelled]
+        if not all(FIELD_LIMITED.fullmatch(a) for a in alternatives):
+            alternatives = [spelled]  # a group of another kind, kept whole
+        for alternative in alternatives:
+            limited = FIELD_LIMITED.fullmatch(alternative)
+            if limited:
+                fields.setdefault(limited["what"], []).append(limited["field"])
+            else:
+                fields.setdefault(alternative, [])
     parts = []
     for what, names in fields.items():
         names = list(dict.fromkeys(names))
@@ -224,13 +229,16 @@ def _either(q, boosts: dict[str, float]) -> str:
 
 
 def _sequence(q: query.Sequence) -> str:
-    """Words in order, each any of its forms: one phrase per choice of forms, ORed.
+    """Words in order, each in any of its forms: one phrase per way the text may
+    hold them, ORed.
 
-    Sphinx 2.2 has no OR inside a phrase (it reads ``"(a|b) c"`` as other words),
-    hence a phrase per choice, at most ``MAX_PHRASE_CHOICES``. The document holds
-    each word's readings one after another, so this is exact when the text's
-    words have one reading each, and may miss a phrase whose inner words have
-    several (a reading not next to the word before or after).
+    Sphinx keeps no two terms at one position, so a text word's readings lie one
+    after another (``sphinx_terms.text_terms``: «говорят» is ``говорить
+    говорят``), and Sphinx 2.2 has no OR inside a phrase. So each word becomes
+    the term sequences (``_layouts``) of the forms that hold one of its
+    readings, and the phrase one phrase per choice of them; past
+    ``MAX_PHRASE_CHOICES``, one per choice of readings (which may miss a text
+    word with several readings), and past that too, a ``QueryError``.
     """
     fields, words = set(), []
     for part in q.subqueries:
@@ -238,15 +246,38 @@ def _sequence(q: query.Sequence) -> str:
         if not all(isinstance(t, query.Term) for t in terms):
             raise QueryError(f"the search cluster cannot search this inside a phrase: {part}")
         fields.update(t.fieldname for t in terms)
-        words.append(list(dict.fromkeys(encode_term(t.text) for t in terms)))
+        words.append(tuple(dict.fromkeys(t.text for t in terms)))
     if len(fields) != 1:
         raise QueryError(f"the search cluster cannot search a phrase over several fields ({q})")
-    if math.prod(len(w) for w in words) > MAX_PHRASE_CHOICES:
+    return _phrase(fields.pop(), words, q)
+
+
+def _phrase(fieldname: str, words: list[tuple[str, ...]], q) -> str:
+    """The phrases of ``words`` (each its readings) in a field (``_sequence``)."""
+    limit = _field(fieldname)
+    choices = [_layouts(w) if limit in MORPH_FIELDS else [(encode_term(r),) for r in w]
+               for w in words]
+    if math.prod(len(c) for c in choices) > MAX_PHRASE_CHOICES:
+        choices = [[(encode_term(reading),) for reading in w] for w in words]
+    if math.prod(len(c) for c in choices) > MAX_PHRASE_CHOICES:
         raise QueryError("the phrase has too many readings for the search cluster: quote "
                          "fewer words, or write the ambiguous ones as =form")
-    limit = _field(fields.pop())
-    return "(" + " | ".join(f'(@{limit} "{" ".join(choice)}")'
-                            for choice in itertools.product(*words)) + ")"
+    return "(" + " | ".join(f'(@{limit} "{" ".join(t for terms in choice for t in terms)}")'
+                            for choice in itertools.product(*choices)) + ")"
+
+
+@functools.lru_cache(maxsize=20_000)
+def _layouts(readings: tuple[str, ...]) -> list[tuple[str, ...]]:
+    """The term sequences a text word with one of ``readings`` may have in the
+    index: each reading alone, and the terms of every Russian form that holds one."""
+    wanted = {encode_term(r) for r in readings}
+    found = dict.fromkeys((term,) for term in sorted(wanted))
+    for reading in readings:
+        for form in russian_forms(reading) if CYRILLIC.search(reading) else ():
+            terms = tuple(text_terms(form).split())
+            if wanted & set(terms):
+                found[terms] = None
+    return list(found)
 
 
 def marked_terms(q) -> frozenset[str]:

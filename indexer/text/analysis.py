@@ -92,6 +92,17 @@ def russian_normal_forms(word: str) -> tuple[str, ...]:
     return tuple(forms) or (fold_yo(word),)
 
 
+@functools.lru_cache(maxsize=LEMMA_CACHE_SIZE // 100)
+def russian_forms(normal_form: str) -> tuple[str, ...]:
+    """Every form of the Russian words with this normal form (their lexemes), ё
+    folded: how a text word read as ``normal_form`` may be written."""
+    forms: dict[str, None] = {}
+    for parse in morph_analyzer().parse(normal_form):
+        if fold_yo(parse.normal_form) == normal_form:
+            forms.update(dict.fromkeys(fold_yo(f.word) for f in parse.lexeme))
+    return tuple(forms)
+
+
 @functools.lru_cache(maxsize=LEMMA_CACHE_SIZE)
 def english_stem(word: str) -> str:
     """The Porter2 stem of a lower-case English word, without possessive ’s."""
