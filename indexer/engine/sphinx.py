@@ -21,12 +21,9 @@ with a warning in ``SHOW META``: every search checks it and raises
 
 from __future__ import annotations
 
-import bisect
 import functools
-import itertools
 import json
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,7 +37,7 @@ from .spelling import by_first_letter, similar_terms
 from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, rt_index
 from .sphinx_facets import FacetValues
 from .sphinx_link import ClusterError, ClusterLink
-from .sphinx_match import Shortcut
+from .sphinx_match import Shortcut, expanded
 from .sphinx_stored import StoredArticles
 from .sphinx_terms import (
     BUILD_FORMAT,
@@ -236,8 +233,16 @@ class SphinxGeneration:
         if total is None:
             total = sum(n for _, n in counted[whole[0]])
         page = [(int(doc), float(weight) if ranked else None) for doc, weight, *_ in page_rows]
-        facets = {facet: self.facet_values.counts(facet, counted[facet]) for facet in FACETS}
+        facets = {facet: self.facet_values.counts(facet, counted[facet], self._years)
+                  for facet in FACETS}
         return Results(total, page, facets)
+
+    @functools.cached_property
+    def _years(self) -> list[int]:
+        """Every year of the build (0: undated): the year facet lists them all, as on
+        the Whoosh engine, where a search's counts name only the years it found."""
+        rows = self._run_batch([self._count_sql(None, {}, "year")])[0][0]
+        return [year for year, _ in _pairs(rows)]
 
     def _shortcut_page(self, plan: SphinxPlan, conditions: dict, offset: int,
                        limit: int) -> tuple | None:
@@ -370,7 +375,7 @@ class SphinxGeneration:
         for leaf in plan.query.leaves():
             if isinstance(leaf, (query.Prefix, query.Wildcard)):
                 if leaf.fieldname in SEARCH_FIELDS:
-                    words.update(_expanded(leaf, self._terms.get(leaf.fieldname, [])))
+                    words.update(expanded(leaf, self._terms.get(leaf.fieldname, [])))
                 continue
             words.update(text.decode("utf-8") if isinstance(text, bytes) else text
                          for fieldname, text in leaf.iter_all_terms()
@@ -393,20 +398,6 @@ class SphinxGeneration:
     @functools.cached_property
     def _vocabulary(self) -> dict[str, list[str]]:
         return by_first_letter(t for terms in self._terms.values() for t in terms)
-
-def _expanded(pattern, terms: list[str]) -> list[str]:
-    """The terms of a sorted vocabulary a prefix or ``*`` wildcard matches."""
-    if isinstance(pattern, query.Prefix):
-        start = bisect.bisect_left(terms, pattern.text)
-        found = []
-        for term in itertools.islice(terms, start, None):
-            if not term.startswith(pattern.text):
-                break
-            found.append(term)
-        return found
-    shape = re.compile(".*".join(map(re.escape, pattern.text.split("*"))))
-    return [term for term in terms if shape.fullmatch(term)]
-
 
 def _pairs(rows) -> list[tuple[int, int]]:
     """(value id, documents) of a GROUP BY's rows."""

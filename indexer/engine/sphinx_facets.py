@@ -8,6 +8,7 @@ and are named again. An author is found under any spelling of their name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
@@ -28,10 +29,13 @@ class FacetValues:
         """How many values the facet has."""
         return len(self.values.get(facet, ()))
 
-    def counts(self, facet: str, counted: list[tuple[int, int]]) -> dict[str, int]:
-        """Counts by value, every value of the facet listed, in label order."""
+    def counts(self, facet: str, counted: list[tuple[int, int]],
+               years: Iterable[int] = ()) -> dict[str, int]:
+        """Counts by value, every value of the facet listed, in label order (for
+        years, every one of ``years``, the build's, 0 for undated)."""
         if facet == "year":
-            found = {(str(v) if v else UNDATED): n for v, n in counted}
+            found = {(str(v) if v else UNDATED): 0 for v in years}
+            found.update({(str(v) if v else UNDATED): n for v, n in counted})
             return dict(sorted(found.items(), key=lambda kv: kv[0].casefold()))
         names = self.names[facet]
         counts = {names[v]: n for v, n in counted if v in names}

@@ -17,6 +17,7 @@ boost can only say what is the same in every field.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import itertools
 import math
@@ -278,6 +279,21 @@ def _layouts(readings: tuple[str, ...]) -> list[tuple[str, ...]]:
             if wanted & set(terms):
                 found[terms] = None
     return list(found)
+
+
+def expanded(pattern, terms: list[str]) -> list[str]:
+    """The terms of a sorted vocabulary a prefix or ``*`` wildcard matches (the
+    words the article view marks for it)."""
+    if isinstance(pattern, query.Prefix):
+        start = bisect.bisect_left(terms, pattern.text)
+        found = []
+        for term in itertools.islice(terms, start, None):
+            if not term.startswith(pattern.text):
+                break
+            found.append(term)
+        return found
+    shape = re.compile(".*".join(map(re.escape, pattern.text.split("*"))))
+    return [term for term in terms if shape.fullmatch(term)]
 
 
 def marked_terms(q) -> frozenset[str]:
