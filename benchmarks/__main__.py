@@ -3,6 +3,8 @@
 (``--workers 2``: two server processes; ``--shards 3``: serving a Sphinx cluster).
 ``python -m benchmarks cluster --docs 10000``: the Whoosh engine and a 3-shard Sphinx cluster
 side by side.
+``python -m benchmarks differential --docs 10000``: after ``cluster``, both engines on random
+searches, every difference listed.
 ``python -m benchmarks realworld``: page extraction scored on real pages with gold data.
 
 Prints tables and writes a JSON report. Figures, not tests.
@@ -20,6 +22,7 @@ import urllib.request
 from pathlib import Path
 
 from .cluster import format_cluster, run_cluster
+from .differential import format_differential, run_differential
 from .load import format_load, run_load
 from .measure import (
     free_port,
@@ -192,6 +195,13 @@ def main(argv=None) -> int:
     cluster.add_argument("--work", type=Path, default=Path("benchmark-work"))
     cluster.add_argument("--out", type=Path, default=Path("cluster-report.json"))
     cluster.add_argument("--repeat", type=int, default=10, help="runs of each query")
+    differ = sub.add_parser("differential", help="both engines on random searches (after "
+                                                 "`cluster` of the same size)")
+    differ.add_argument("--docs", type=int, default=10000, help="corpus size")
+    differ.add_argument("--shards", type=int, default=3)
+    differ.add_argument("--searches", type=int, default=200)
+    differ.add_argument("--work", type=Path, default=Path("benchmark-work"))
+    differ.add_argument("--out", type=Path, default=Path("differential-report.json"))
     index = sub.add_parser("_index", help=argparse.SUPPRESS)
     index.add_argument("system", choices=("whoosh", "fts5"))
     index.add_argument("corpus", type=Path)
@@ -216,6 +226,11 @@ def main(argv=None) -> int:
         print(format_load(report))
         print(f"report written to {args.out}")
         return 0 if report["errors"] == 0 and report["rebuild"]["ok"] else 1
+    if args.command == "differential":
+        report = run_differential(args.docs, args.work, args.shards, args.searches, SEED)
+        args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(format_differential(report))
+        return 1 if report["differences"] else 0
     if args.command == "cluster":
         report = {"machine": machine(),
                   **run_cluster(args.docs, args.work, args.shards, args.repeat, SEED)}

@@ -57,3 +57,19 @@ def test_the_load_run_on_a_cluster_answers_everything_and_stops_its_searchd(tmp_
     assert report["engine"] == "sphinx, 3 shards" and report["requests"] > 0
     assert set(report["searchd_rss_mb"]) == {"shard-0", "shard-1", "shard-2", "front"}
     assert len(started) == 4 and not any(cluster.alive(pid) for pid in started)
+
+
+def test_the_differential_run_finds_no_difference_and_stops_its_searchd(tmp_path, started):
+    """``benchmarks differential`` after ``cluster``: the same random searches on both
+    engines of that run answer alike, and its searchd are stopped again."""
+    work = str(tmp_path / "work")
+    assert main(["cluster", "--docs", "150", "--repeat", "1", "--work", work,
+                 "--out", str(tmp_path / "cluster.json")]) == 0
+    out = tmp_path / "differential.json"
+    code = main(["differential", "--docs", "150", "--searches", "60", "--work", work,
+                 "--out", str(out)])
+    report = json.loads(out.read_text())
+    assert report["searches"] == 60 and report["differences"] == [] and code == 0
+    assert len(started) == 8 and not any(cluster.alive(pid) for pid in started)
+    with pytest.raises(RuntimeError, match="run `python -m benchmarks cluster --docs 99`"):
+        main(["differential", "--docs", "99", "--work", work])
