@@ -629,12 +629,15 @@ def test_own_glossary_and_aliases_on_the_cluster(corpus, sphinx_cluster, tmp_pat
 
 
 def test_prefixes_and_wildcards_mark_the_same_words_on_both_engines(engines):
-    """The article view marks what a pattern matched: the same words on both."""
+    """The article view and the concordance mark what a pattern matched, and a form
+    searched exactly: the same words on both."""
     whoosh, sphinx = engines
-    for text, least in (("выбор*", 1), ("re*", 2), ("ст*ль", 1), ("harvest OR урож*", 2)):
+    for text, least in (("выбор*", 1), ("re*", 2), ("ст*ль", 1), ("harvest OR урож*", 2),
+                        ("=выборах стал*", 2)):
         ours = whoosh.match_terms(whoosh.parse(text, cross=False), patterns=True)
         theirs = sphinx.match_terms(sphinx.parse(text, cross=False), patterns=True)
         assert theirs == ours and len(ours) >= least, text
+        assert ("=выборах" in ours) == text.startswith("=")
 
 
 def test_copies_show_once_on_both_engines_and_follow_an_update(corpus, sphinx_cluster,  # noqa: F811

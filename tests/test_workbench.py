@@ -107,6 +107,9 @@ def test_the_concordance_shows_every_form_as_written_in_its_context(sample_servi
     assert keys == sorted(keys)
     with pytest.raises(QueryError, match="words"):
         sample_service.concordance(SearchRequest(""))
+    exact = sample_service.concordance(SearchRequest("=выборы", cross=False))
+    assert exact["lines"] and {line["match"].lower() for line in exact["lines"]} == {"выборы"}
+    assert len(exact["lines"]) < len(lines)  # that form only
 
 
 def test_the_concordance_page_and_its_csv(client):

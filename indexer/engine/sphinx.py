@@ -380,7 +380,7 @@ class SphinxGeneration:
             words.update(text.decode("utf-8") if isinstance(text, bytes) else text
                          for fieldname, text in leaf.iter_all_terms()
                          if fieldname in SEARCH_FIELDS)
-        return frozenset(words)
+        return frozenset(words) | plan.marks  # and "=form" for a form searched exactly
 
     def facet_labels(self, facet: str) -> dict[str, dict[str, str]]:
         return self.labels.get(facet, {})

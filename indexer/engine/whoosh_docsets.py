@@ -159,7 +159,7 @@ class WhooshDocsetsGeneration:
             for fieldname, text in leaf.expanded_terms(reader):
                 if fieldname in SEARCH_FIELDS:
                     words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
-        return frozenset(words)
+        return frozenset(words) | plan.marks  # and "=form" for a form searched exactly
 
     def date_counts(self, plan: Plan | None, filters: Filters, by: str) -> dict[str, int]:
         matched = self.docsets.collapse(plan.match) if plan is not None else self.docsets.all
