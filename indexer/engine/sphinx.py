@@ -217,6 +217,8 @@ class SphinxGeneration:
             self._count_sql(plan, {k: conditions[k] for k in kept}, f) for f in facets]))
             for kept, facets in alike.items()]
         ranked = sort == "relevance" and plan is not None
+        beyond = offset >= self._most  # a page past every article: only the total is asked
+        offset, limit = (0, 1) if beyond else (offset, limit)
         # The total comes from a facet no filter narrows when the page does not give it.
         whole = [f for f in ("lang", "year") if FACET_FILTERS[f] not in conditions]
         try:
@@ -232,10 +234,18 @@ class SphinxGeneration:
                        for facet, (rows, _) in zip(facets, batch.result())}
         if total is None:
             total = sum(n for _, n in counted[whole[0]])
-        page = [(int(doc), float(weight) if ranked else None) for doc, weight, *_ in page_rows]
+        page = [(int(doc), float(weight) if ranked else None)
+                for doc, weight, *_ in ([] if beyond else page_rows)]
         facets = {facet: self.facet_values.counts(facet, counted[facet], self._years)
                   for facet in FACETS}
         return Results(total, page, facets)
+
+    @functools.cached_property
+    def _most(self) -> int:
+        """The most matches a search can have: the build's articles, and room for what
+        an update adds while this build is open (each shard keeps max_matches of them,
+        so a page 100,000 deep would cost a sorter of two million)."""
+        return int(self.info.get("articles", 0)) * 2 + 1000
 
     @functools.cached_property
     def _years(self) -> list[int]:
@@ -316,7 +326,7 @@ class SphinxGeneration:
             order = "undated ASC, day " + ("ASC" if sort == "oldest" else "DESC") + ", id ASC"
         sql = (f"SELECT {', '.join(['id', 'WEIGHT() AS w', *selects])} FROM {self.dist}{where}"
                f" ORDER BY {order} LIMIT {int(offset)}, {int(limit)}"
-               f" OPTION max_matches={offset + limit}, {self._ranker}, "
+               f" OPTION max_matches={min(offset + limit, self._most)}, {self._ranker}, "
                f"{FIELD_WEIGHTS}, {IDF}")
         return sql, args
 
