@@ -26,7 +26,7 @@ _PUBLIC = {
     "build_index": "engine.build", "update_index": "engine.build", "BuildSummary": "engine.build",
     "default_index_dir": "engine.store", "current_generation": "engine.store",
     "BadRequest": "errors", "QueryError": "errors", "BuildError": "errors",
-    "IndexFormatError": "errors",
+    "IndexFormatError": "errors", "IndexUnavailable": "errors",
     "labelled_facets": "labels", "LANGUAGE_NAMES": "labels", "UNDATED_LABEL": "labels",
     "UNDATED": "engine.schema",
     "RU_MONTH_GENITIVE": "text.dates", "REGIONS": "text.regions", "region_slug": "text.regions", "GROUPS": "text.regions", "region_label": "text.regions",

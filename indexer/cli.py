@@ -27,7 +27,7 @@ from .cli_options import (
 from .cli_tools import kwic, timeline
 from .engine.build import BuildSummary, build_index, update_index
 from .engine.registry import engine_for
-from .errors import BuildError, IndexFormatError, QueryError
+from .errors import BuildError, IndexFormatError, IndexUnavailable, QueryError
 from .ingest.corpus import DEFAULT_MAX_BYTES
 from .labels import labelled_facets
 from .model import CorpusWarning, NoDate
@@ -231,7 +231,7 @@ def search(query, limit, page, as_json, index_dir, **options):
         result = service.search(request)
     except QueryError as error:
         raise BadQuery(str(error)) from None
-    except (FileNotFoundError, IndexFormatError) as error:
+    except (FileNotFoundError, IndexFormatError, IndexUnavailable) as error:
         raise click.ClickException(str(error)) from None
     result["facets"] = labelled_facets(result["facets"])
     if as_json:
@@ -309,7 +309,7 @@ def export(query, kind, columns, out, index_dir, **options):
         export = open_export(SearchService(_index_dir(index_dir)), request, columns)
     except QueryError as error:
         raise BadQuery(str(error)) from None
-    except (FileNotFoundError, IndexFormatError) as error:
+    except (FileNotFoundError, IndexFormatError, IndexUnavailable) as error:
         raise click.ClickException(str(error)) from None
     try:
         with click.open_file(out, "wb") as handle:  # "-": standard output

@@ -31,7 +31,7 @@ def _ask(index_dir, question):
         return question(service)
     except QueryError as error:
         raise BadQuery(str(error)) from None
-    except FileNotFoundError as error:
+    except (FileNotFoundError, IndexFormatError, IndexUnavailable) as error:
         raise click.ClickException(str(error)) from None
     finally:
         service.close()

@@ -15,6 +15,13 @@ class BuildError(Exception):
     """A build that could not produce an index; the old one is untouched."""
 
 
+class IndexUnavailable(Exception):
+    """An index that cannot answer in full just now: a search cluster whose front
+    or a shard is out of reach. Never a partial answer presented as whole: the
+    message names what failed and how to start it; the CLI exits with status 1,
+    the web app answers 503."""
+
+
 class IndexFormatError(Exception):
     """An index generation this kartoteka cannot read: written in another
     format (an older or newer kartoteka), or damaged. Never read anyway: the

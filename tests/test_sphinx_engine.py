@@ -365,6 +365,19 @@ def test_a_stopped_shard_is_never_a_complete_answer(engines, sphinx_cluster):  #
     try:
         with pytest.raises(ClusterError, match="in part|failed"):
             sphinx.search(plan, Filters(), "relevance", 0, 10)
+        # A person is told so: the command line in one line and status 1, the web
+        # app with 503 and the message, never a traceback or a bare 500.
+        from webapp import create_app
+
+        folder = str(sphinx_cluster.folder)
+        searched = CliRunner().invoke(cli, ["search", "выборы", "--index", folder])
+        assert searched.exit_code == 1 and "search cluster" in searched.output
+        assert "Traceback" not in searched.output
+        client = create_app({"INDEX_DIR": folder}).test_client()
+        for path in ("/api/search?q=выборы", "/?q=выборы&ui=ru", "/export.csv?q=выборы"):
+            answer = client.get(path)
+            assert answer.status_code == 503 and "search cluster" in answer.data.decode(), path
+        assert "Поисковый кластер" in client.get("/?q=выборы&ui=ru").data.decode()
     finally:
         sphinx_cluster.start(shard)
     assert sphinx.search(plan, Filters(), "relevance", 0, 10).total == whole

@@ -125,7 +125,7 @@ def test_the_concordance_page_and_its_csv(client):
 @pytest.mark.parametrize("args", [
     {"q": '"выборы'}, {"q": "выборы)"}, {"q": "a*"}, {"from": "2019-13"}, {"from": "20x"},
     {"from": "2020", "to": "2019"}, {"region": "Mars"}, {"page": "x"}, {"sort": "x"},
-    {"lang": "de"}, {"undated": "yes"}, {"page": "0"},
+    {"lang": "de"}, {"undated": "yes"}, {"page": "0"}, {"q": "year:2015"},
 ])
 def test_every_message_about_a_bad_search_is_in_russian_too(client, args):
     english = client.get("/api/search", query_string=args)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from indexer import IndexFormatError, SearchService, default_index_dir
+from indexer import IndexFormatError, IndexUnavailable, SearchService, default_index_dir
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'self'; img-src 'self' data:; style-src 'self'; "
@@ -41,6 +41,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     def index_of_another_format(error):
         """An index this kartoteka cannot read: say so and how to rebuild it."""
         return views.index_unreadable(error)
+
+    @app.errorhandler(IndexUnavailable)
+    def index_out_of_reach(error):
+        """A search cluster that cannot answer in full: say which part failed."""
+        return views.index_unreadable(error, "index_unavailable", str(error))
 
     @app.after_request
     def set_security_headers(response):

@@ -29,15 +29,17 @@ def service() -> SearchService:
     return current_app.extensions["kartoteka"]
 
 
-def index_unreadable(error: Exception):
-    """503 for an index written by another kartoteka (or damaged): JSON for the API
-    and exports, a page for people; the paths in the message stay in the log."""
+def index_unreadable(error: Exception, reason: str = "index_unreadable",
+                     detail: str = "kartoteka index SOURCE"):
+    """503 for an index written by another kartoteka (or damaged), or out of reach:
+    JSON for the API and exports, a page for people; an unreadable index's paths
+    stay in the log."""
     current_app.logger.error("%s", error)
     if request.path.startswith(("/api/", "/export")):
         return jsonify({"error": str(error)}), 503
     ui = ui_language(request.args.get("ui"))
-    return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui]["index_unreadable"],
-                           detail="kartoteka index SOURCE"), 503
+    return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui][reason],
+                           detail=detail), 503
 
 
 def _no_index(ui: str):

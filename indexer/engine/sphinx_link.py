@@ -13,7 +13,7 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 
-from ..errors import QueryError
+from ..errors import IndexUnavailable, QueryError
 from .sphinx_config import Cluster
 from .sphinx_terms import Unreachable, connect
 
@@ -21,7 +21,7 @@ POOL_SIZE = 8  # idle connections to the front kept open
 FREQUENCIES_KEPT = 100_000  # keywords' document counts remembered per build
 
 
-class ClusterError(Exception):
+class ClusterError(IndexUnavailable):
     """The cluster cannot answer in full (a shard down, the front unreachable);
     the message names what failed. Never a partial answer presented as whole."""
 
