@@ -15,7 +15,7 @@ from .cli_options import (
     index_option,
     search_options,
 )
-from .errors import QueryError
+from .errors import IndexFormatError, IndexUnavailable, QueryError
 from .search.concordance import SORTS as KWIC_ORDERS
 from .search.exports import neutralized
 from .search.service import SearchService
