@@ -183,21 +183,22 @@ class SphinxGeneration:
         if cross:
             q, expansions = expand(q, self._cross_sources)
         words = sorted(keywords(q))
-        idf, shortcut = self._idf_boosts(words), None
-        if max(self.link.document_frequencies(words).values(), default=0) >= SHORTCUT_FROM:
-            fewest = self.link.fewest_on_a_shard(words)  # where its IDF is highest
-            shortcut = heavy_field_shortcut(q, idf, {w: neutral_idf(n) for w, n in fewest.items()
-                                                     if n})
-        return SphinxPlan(q, to_match(q, idf), marked_terms(q), expansions, readings_of(q),
-                          shortcut)
-
-    def _idf_boosts(self, words: list[str]) -> dict[str, float]:
-        """Each keyword's cluster-wide IDF (the Whoosh engine's formula) over the IDF
-        Sphinx will give it on a shard under the neutral file (``sphinx_config``)."""
         docs = self.link.document_frequencies(words)
+        idf = self._idf_boosts(docs)
+        match, shortcut = to_match(q, idf), None
+        if max(docs.values(), default=0) >= SHORTCUT_FROM:
+            fewest = self.link.fewest_on_a_shard(words)  # where its IDF is highest
+            shortcut = heavy_field_shortcut(q, match, idf, {w: neutral_idf(n)
+                                                            for w, n in fewest.items() if n})
+        return SphinxPlan(q, match, marked_terms(q), expansions, readings_of(q), shortcut)
+
+    def _idf_boosts(self, docs: dict[str, int]) -> dict[str, float]:
+        """Each keyword's cluster-wide IDF (the Whoosh engine's formula, from its
+        articles in ``docs``) over the IDF Sphinx will give it on a shard under the
+        neutral file (``sphinx_config``)."""
         total, shards = max(int(self.info.get("articles", 1)), 1), len(self.shards)
         return {word: (math.log(total / (docs[word] + 1)) + 1) / neutral_idf(docs[word] / shards)
-                for word in words}
+                for word in docs}
 
     # -- searching -------------------------------------------------------------------
 
@@ -268,9 +269,8 @@ class SphinxGeneration:
             return None
         if self._shortcut_scores is None:  # once per build: does this server score alike?
             ids = ", ".join(str(int(doc)) for doc, *_ in rows)
-            sql, args = self._page_sql(plan, conditions, "relevance", 0, limit)
-            (whole, _), = self._run_batch([(sql.replace(" WHERE ", f" WHERE id IN ({ids}) AND ",
-                                                        1), args)])
+            these = {**conditions, "shown": ([], [f"id IN ({ids})"], [])}
+            (whole, _), = self._run_batch([self._page_sql(plan, these, "relevance", 0, limit)])
             self._shortcut_scores = sorted(map(tuple, rows)) == sorted(map(tuple, whole))
         return rows if self._shortcut_scores else None
 

@@ -35,7 +35,6 @@ from .sphinx_config import neutral_idf
 from .sphinx_terms import encode_term, text_terms
 
 SPHINX_FIELDS = (*SEARCH_FIELDS, EXACT_FIELD)
-FIELD_LIMITED = re.compile(r"\(@(?P<field>\w+) (?P<what>[^()]*)\)")  # one field, no group
 FIELD_BASE = {**FIELD_BOOSTS, EXACT_FIELD: EXACT_WEIGHT}  # what the ranker weighs each field by
 TIER_STEP = 100.0  # an earlier tier of a word weighs this many times the next
 # WEIGHT() is a 32-bit integer (the ranker's score times ``sphinx.SCORE_SCALE``, 1000):
@@ -86,9 +85,10 @@ class Shortcut:
     bound: float
 
 
-def heavy_field_shortcut(q, idf: dict[str, float] | None = None,
+def heavy_field_shortcut(q, match: str, idf: dict[str, float] | None = None,
                          highest: dict[str, float] | None = None) -> Shortcut | None:
-    """A cheaper way to the top of a ranking, when the query is plain keywords.
+    """A cheaper way to the top of a ranking, when the query is plain keywords
+    (``match``: its MATCH text, ``to_match(q, idf)``).
 
     An article with no query keyword in its title or authors scores less than
     ``bound``: each field's part of the ranker is below its weight times
@@ -113,7 +113,7 @@ def heavy_field_shortcut(q, idf: dict[str, float] | None = None,
         if name not in HEAVY_FIELDS and held:
             bound += FIELD_BASE[name] * (BM25_K1 + 1) * max(held)
     clause = " | ".join(_keyword(text, boosts) for text in heavy)
-    return Shortcut(f"({to_match(q, idf)}) (@({','.join(HEAVY_FIELDS)}) ({clause}))", bound)
+    return Shortcut(f"({match}) (@({','.join(HEAVY_FIELDS)}) ({clause}))", bound)
 
 
 def _positive_keywords(q) -> dict[str, set[str]] | None:
@@ -167,16 +167,9 @@ def _keyword(text: str, boosts: dict[str, float]) -> str:
 
 
 def _spell(q, boosts: dict[str, float]) -> str:
-    if isinstance(q, query.Term):
-        return f"(@{_field(q.fieldname)} {_keyword(q.text, boosts)})"
-    if isinstance(q, query.Phrase):
-        return _phrase(q.fieldname, [(w,) for w in q.words], q)
-    if isinstance(q, query.Sequence):
-        return _sequence(q)
-    if isinstance(q, query.Prefix):
-        return f"(@{_field(q.fieldname)} {encode_term(q.text)}*)"
-    if isinstance(q, query.Wildcard):
-        return f"(@{_field(q.fieldname)} {q.text})"
+    limited = _limited(q, boosts)
+    if limited is not None:
+        return _alternatives(limited, grouped=len(limited) > 1)
     if isinstance(q, query.AndNot):
         return f"({_spell(q.a, boosts)} -{_spell(q.b, boosts)})"
     if isinstance(q, query.Not):
@@ -201,35 +194,48 @@ def _either(q, boosts: dict[str, float]) -> str:
     in title and body (measured: a two-word Russian query at 200,000 articles from
     59 to 46 ms), and matches and ranks the same (the ranker's factors are per
     field, the boost per keyword)."""
-    fields: dict[str, list[str]] = {}  # a keyword, phrase or pattern → its fields
+    found: list[tuple[str | None, str]] = []
     pending = list(q.subqueries)
     while pending:
         child = pending.pop(0)
         if _is_either(child):
             pending[:0] = child.subqueries
-            continue
-        spelled = _spell(child, boosts)
-        alternatives = spelled[1:-1].split(" | ") if spelled.startswith("((") else [spelled]
-        if not all(FIELD_LIMITED.fullmatch(a) for a in alternatives):
-            alternatives = [spelled]  # a group of another kind, kept whole
-        for alternative in alternatives:
-            limited = FIELD_LIMITED.fullmatch(alternative)
-            if limited:
-                fields.setdefault(limited["what"], []).append(limited["field"])
-            else:
-                fields.setdefault(alternative, [])
-    parts = []
-    for what, names in fields.items():
-        names = list(dict.fromkeys(names))
-        if not names:
-            parts.append(what)
         else:
-            limit = names[0] if len(names) == 1 else "(" + ",".join(names) + ")"
-            parts.append(f"(@{limit} {what})")
-    return "(" + " | ".join(parts) + ")"
+            found += _limited(child, boosts) or [(None, _spell(child, boosts))]
+    return _alternatives(found, grouped=True)
 
 
-def _sequence(q: query.Sequence) -> str:
+def _limited(q, boosts: dict[str, float]) -> list[tuple[str, str]] | None:
+    """A keyword, phrase or pattern as (field, what) pairs, any of them; None for a
+    query part of another kind."""
+    if isinstance(q, query.Term):
+        return [(_field(q.fieldname), _keyword(q.text, boosts))]
+    if isinstance(q, query.Phrase):
+        return _phrase(q.fieldname, [(w,) for w in q.words])
+    if isinstance(q, query.Sequence):
+        return _sequence(q)
+    if isinstance(q, query.Prefix):
+        return [(_field(q.fieldname), f"{encode_term(q.text)}*")]
+    if isinstance(q, query.Wildcard):
+        return [(_field(q.fieldname), q.text)]
+    return None
+
+
+def _alternatives(found: list[tuple[str | None, str]], grouped: bool) -> str:
+    """(field, what) pairs ORed, each ``what`` once with all its fields (a field of
+    None: MATCH text as it is)."""
+    fields: dict[str, list[str]] = {}
+    for name, what in found:
+        names = fields.setdefault(what, [])
+        if name is not None and name not in names:
+            names.append(name)
+    parts = [what if not names else
+             f"(@{names[0] if len(names) == 1 else '(' + ','.join(names) + ')'} {what})"
+             for what, names in fields.items()]
+    return "(" + " | ".join(parts) + ")" if grouped else parts[0]
+
+
+def _sequence(q: query.Sequence) -> list[tuple[str, str]]:
     """Words in order, each in any of its forms: one phrase per way the text may
     hold them, ORed.
 
@@ -250,10 +256,10 @@ def _sequence(q: query.Sequence) -> str:
         words.append(tuple(dict.fromkeys(t.text for t in terms)))
     if len(fields) != 1:
         raise QueryError(f"the search cluster cannot search a phrase over several fields ({q})")
-    return _phrase(fields.pop(), words, q)
+    return _phrase(fields.pop(), words)
 
 
-def _phrase(fieldname: str, words: list[tuple[str, ...]], q) -> str:
+def _phrase(fieldname: str, words: list[tuple[str, ...]]) -> list[tuple[str, str]]:
     """The phrases of ``words`` (each its readings) in a field (``_sequence``)."""
     limit = _field(fieldname)
     choices = [_layouts(w) if limit in MORPH_FIELDS else [(encode_term(r),) for r in w]
@@ -263,8 +269,8 @@ def _phrase(fieldname: str, words: list[tuple[str, ...]], q) -> str:
     if math.prod(len(c) for c in choices) > MAX_PHRASE_CHOICES:
         raise QueryError("the phrase has too many readings for the search cluster: quote "
                          "fewer words, or write the ambiguous ones as =form")
-    return "(" + " | ".join(f'(@{limit} "{" ".join(t for terms in choice for t in terms)}")'
-                            for choice in itertools.product(*choices)) + ")"
+    return [(limit, '"' + " ".join(t for terms in choice for t in terms) + '"')
+            for choice in itertools.product(*choices)]
 
 
 @functools.lru_cache(maxsize=20_000)
