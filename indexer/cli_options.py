@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from .engine.store import default_index_dir
+from .engine.query import MATCHES
 from .search.service import SORTS, SearchRequest
 
 
@@ -46,6 +47,12 @@ SEARCH_OPTIONS = (
     click.option("--no-cross", "no_cross", is_flag=True,
                  help="Search the words as typed only, not also their other-language "
                       "equivalents."),
+    click.option("--match", type=click.Choice(MATCHES), default=None,
+                 help="Which articles count: all (also other readings and translations), "
+                      "or only those one part finds (typed: the words as typed and their "
+                      "likely reading). Default: all for search and export, typed for "
+                      "timeline and kwic."),
+    click.option("--typed", is_flag=True, help="The same as --match typed."),
     click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True,
                  help="With no query words, relevance means newest first."),
 )
@@ -59,7 +66,11 @@ def search_options(command):
 
 
 def _request(query, regions, authors, lang, date_from, date_to, undated, no_cross, sort,
-             topics=(), **paging) -> SearchRequest:
+             topics=(), match=None, typed=False, default_match="all",
+             **paging) -> SearchRequest:
+    if typed and match not in (None, "typed"):
+        raise BadQuery(f"--typed and --match {match} ask for different counts: give one")
     return SearchRequest(query=query, regions=regions, authors=authors, topics=topics,
                          langs=(lang,) if lang else (), date_from=date_from, date_to=date_to,
-                         undated=undated, cross=not no_cross, sort=sort, **paging)
+                         undated=undated, cross=not no_cross, sort=sort,
+                         match="typed" if typed else match or default_match, **paging)

@@ -75,6 +75,7 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
     page["readings"] = [{"word": word, "forms": forms,
                          "url": query_string(with_changes(current, q=_exact(result["query"], word)))}
                         for word, forms in result.get("readings", {}).items()]
+    page["counted"] = counted_view(result, current, ui)
     page["cross"] = request.cross
     page["cross_url"] = query_string(with_changes(current, cross=None if not request.cross
                                                   else "0"))
@@ -82,6 +83,32 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
     page["suggestion"] = suggestion and dict(
         suggestion, url=query_string(with_changes(current, q=suggestion["query"])))
     return page
+
+
+def counted_view(result: dict, current: MultiDict, ui: str) -> dict | None:
+    """The total's parts as the page names them, each a link narrowing to it
+    (``match``); ``None`` when every article was found as typed."""
+    counted, match, t = result["counted"], result.get("match", "all"), TEXT[ui]
+    others = sorted({f for forms in result.get("readings", {}).values() for f in forms[1:]})
+    added = [w for e in result.get("expansions", []) for w in e["added"]]
+    labels = {"typed": t["counted_typed"],
+              "readings": t["counted_readings"].replace("{forms}", _quoted(others, ui)),
+              "translations": t["counted_translations"].replace(
+                  "{words}", ", ".join(dict.fromkeys(added)))}
+    parts = [{"kind": kind, "count": n, "label": labels[kind].format(n=n),
+              "current": match == kind,
+              "url": query_string(with_changes(current, match=kind))}
+             for kind, n in counted.items() if n or match == kind]
+    if match == "all" and [p["kind"] for p in parts] in ([], ["typed"]):
+        return None
+    return {"match": match, "parts": parts,
+            "all_url": query_string(with_changes(current, match=None)),
+            "only": t["counted_only_" + match] if match != "all" else None}
+
+
+def _quoted(words: list[str], ui: str) -> str:
+    opening, closing = ("«", "»") if ui == "ru" else ("“", "”")
+    return ", ".join(f"{opening}{w}{closing}" for w in words)
 
 
 def _switch_ui(current: MultiDict, ui: str) -> MultiDict:

@@ -3,7 +3,8 @@
 Every bit of state is a query parameter, so a search is a permalink:
 ``q``, repeated ``region``/``author``/``lang``/``topic``, ``from``, ``to``,
 ``undated=1`` (articles without a date; with ``from``/``to``, "or undated"),
-``sort``, ``page``, ``per_page``, ``chart`` (count or share) and ``ui`` (en or ru).
+``sort``, ``page``, ``per_page``, ``chart`` (count or share), ``match`` (which
+articles count: ``all``, ``typed``, ``readings``, ``translations``) and ``ui``.
 Beside a search's state, an article's link carries ``hit`` (its rank in that
 search, for previous/next), and a facet's "more" view reads ``find`` (its
 filter box) and ``order`` (``count`` or ``az``); neither is search state.
@@ -20,7 +21,7 @@ from indexer import QueryError, SearchRequest, region_slug
 
 MULTI = ("region", "author", "lang", "topic")
 STATE_KEYS = ("q", "region", "author", "lang", "topic", "from", "to", "undated", "sort", "page",
-              "per_page", "chart", "ui", "cross")
+              "per_page", "chart", "ui", "cross", "match")
 # Each repeated parameter and the SearchRequest field it fills; ``topic`` only
 # once the service can filter by topic.
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(SearchRequest)}
@@ -44,8 +45,9 @@ def _flag(args: MultiDict, key: str) -> bool:
     return value == "1"
 
 
-def search_request(args: MultiDict, per_page: int) -> SearchRequest:
-    """The SearchRequest that URL parameters describe; ``QueryError`` if unreadable."""
+def search_request(args: MultiDict, per_page: int, default_match: str = "all") -> SearchRequest:
+    """The SearchRequest that URL parameters describe; ``QueryError`` if unreadable.
+    ``match`` (which articles count) is ``default_match`` unless the URL says."""
     return SearchRequest(
         query=args.get("q", ""),
         **{field: tuple(v for v in args.getlist(key) if v) for key, field in MULTI_FIELDS.items()},
@@ -54,6 +56,7 @@ def search_request(args: MultiDict, per_page: int) -> SearchRequest:
         undated=_flag(args, "undated"),
         cross=_flag(args, "cross") or args.get("cross", "").strip() != "0",  # on unless 0
         sort=args.get("sort") or "relevance",
+        match=args.get("match", "").strip() or default_match,
         page=_int(args, "page", 1),
         per_page=_int(args, "per_page", per_page),
     )

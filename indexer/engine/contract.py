@@ -65,19 +65,25 @@ class Generation(Protocol):
     key: object  # what names this version: equal keys, same index
     info: dict  # how it was built (``build.json``): sources, counts, time, version
 
-    def parse(self, text: str, cross: bool = True) -> object | None:
+    def parse(self, text: str, cross: bool = True, match: str = "all") -> object | None:
         """The query in the engine's terms; ``None`` for an empty query.
 
         With ``cross``, words that name a region also search its other names in
         both languages; what was added is the result's ``expansions`` attribute
-        (``[{"word", "added", "why"}]``). Raises ``QueryError`` with a message a
-        person can act on.
+        (``[{"word", "added", "why"}]``). ``match`` (``query.MATCHES``) keeps
+        all of each word's tiers, or only the articles one kind of them finds
+        (``query.for_match``); ``kinds`` is the set of tier kinds the words
+        hold. Raises ``QueryError`` with a message a person can act on.
         """
 
     def search(self, query: object | None, filters: Filters, sort: str, offset: int,
                limit: int) -> Results:
         """Match, filter, count, order and cut one page; ``sort`` is one of
         ``relevance``, ``newest``, ``oldest`` (relevance with no query means newest)."""
+
+    def count(self, query: object | None, filters: Filters) -> int:
+        """How many documents match under the filters (copies counted once): the
+        ``total`` a search would give, without its page or facets."""
 
     def order(self, query: object | None, filters: Filters,
               sort: str) -> list[tuple[int, float | None]]:

@@ -45,6 +45,7 @@ class Plan:
     marks: frozenset[str]  # the title/body terms snippets mark ("=form" for exact forms)
     expansions: list = field(default_factory=list)  # what was added to the words typed
     readings: dict = field(default_factory=dict)  # an ambiguous word → its normal forms
+    kinds: frozenset = frozenset()  # the tier kinds its words to find hold (query.tier_kinds)
 
 
 class Evaluator:

@@ -62,7 +62,7 @@ def expand(q, sources: CrossSources):
         _glossary(node, added, sources.glossary)
         _learned(node, added, sources.learned)
         if added.queries:
-            node.subqueries.append(query.Or(added.queries))
+            node.add_tier(query.Or(added.queries), "translations")
             for why, shown in added.shown.items():
                 expansions.setdefault((node.word, why), [])
                 for text in shown:

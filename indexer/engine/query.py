@@ -17,6 +17,8 @@ Cross-language expansions are added later as one more tier (``expand.py``).
 
 from __future__ import annotations
 
+import copy
+
 from whoosh import query
 from whoosh.fields import TEXT
 from whoosh.qparser import (
@@ -40,6 +42,10 @@ MAX_NESTING = 10  # levels of parentheses
 EXACT_WEIGHT = 0.25  # the word's own form, on top of its reading's weight
 OTHER_READING_WEIGHT = 0.5  # a less probable reading, inside its tier
 MORPH_FIELDS = ("title", "body")  # fields indexed under normal forms
+# What a word's tiers hold: the word as typed or its likely reading; its other
+# readings; the other language's equivalents. ``MATCHES`` are the ways to count.
+TIER_KINDS = ("typed", "readings", "translations")
+MATCHES = ("all", *TIER_KINDS)
 
 
 class Tiered(CompoundQuery):
@@ -53,9 +59,16 @@ class Tiered(CompoundQuery):
     JOINT = " OR "
     intersect_merge = False
 
-    def __init__(self, tiers, word: str = "", readings=(), boost: float = 1.0):
+    def __init__(self, tiers, word: str = "", readings=(), boost: float = 1.0, kinds=()):
         super().__init__(tiers, boost=boost)
         self.word, self.readings = word, tuple(readings)
+        # What each tier holds, one of TIER_KINDS: what a count can say it counted.
+        self.kinds = list(kinds) or ["typed"] * len(tiers)
+
+    def add_tier(self, tier, kind: str) -> None:
+        """Append a later tier holding ``kind`` (``expand.py``: translations)."""
+        self.subqueries.append(tier)
+        self.kinds.append(kind)
 
     def normalize(self):
         # Not merged into a parent Or (it is no Or), and its tiers stay apart.
@@ -167,7 +180,8 @@ class KartotekaParser(QueryParser):
             if len(surface) == 1 and set(MORPH_FIELDS) <= set(fields):
                 best.append(query.Term(EXACT_FIELD, surface[0][0], boost=boost * EXACT_WEIGHT))
             tiers = [query.Or(best)] + ([query.Or(other)] if other else [])
-            return Tiered(tiers, word=text, readings=readings)
+            return Tiered(tiers, word=text, readings=readings,
+                          kinds=["typed", "readings"][:len(tiers)])
         parts = [self._sequence(f, analyzed[f], 1, boost * FIELD_BOOSTS.get(f, 1))
                  for f in fields if analyzed[f]]
         return _any(parts)
@@ -277,3 +291,58 @@ def _walk(q):
         child = getattr(q, name, None)
         if isinstance(child, query.Query):
             yield from _walk(child)
+
+
+def for_match(q, match: str):
+    """``q`` counted one way (``MATCHES``): ``all`` as it is; ``typed`` with each
+    word's first tier alone (its form as typed and likely reading); ``readings``
+    and ``translations`` only what the previous kinds did not already match.
+
+    Only words to find are narrowed: a word after NOT keeps every tier, so the
+    sets nest (typed ⊆ typed + readings ⊆ all) and the three parts add up to
+    the whole. Phrases, patterns and ``=form`` are counted as typed.
+    """
+    if q is None or match == "all":
+        return q
+    if match not in MATCHES:
+        raise QueryError(f"unknown match {match!r}: use one of {', '.join(MATCHES)}")
+    upto = TIER_KINDS.index(match)
+    within = _keep_tiers(q, TIER_KINDS[:upto + 1])
+    if match == "typed":
+        return within
+    return query.AndNot(within, _keep_tiers(q, TIER_KINDS[:upto]))
+
+
+def tier_kinds(q) -> frozenset[str]:
+    """The tier kinds the words to find hold: which parts a count can have."""
+    if isinstance(q, Tiered):
+        return frozenset(q.kinds)
+    if isinstance(q, query.Not):
+        return frozenset()
+    if isinstance(q, query.AndNot):
+        return tier_kinds(q.a)
+    found = frozenset()
+    for child in getattr(q, "subqueries", ()):
+        found |= tier_kinds(child)
+    return found
+
+
+def _keep_tiers(q, kinds):
+    """A copy of ``q`` whose positive words keep only the tiers of ``kinds``."""
+    q = copy.deepcopy(q)
+    _narrow(q, set(kinds))
+    return q
+
+
+def _narrow(q, kinds: set[str]) -> None:
+    if isinstance(q, Tiered):
+        kept = [(t, k) for t, k in zip(q.subqueries, q.kinds) if k in kinds]
+        q.subqueries, q.kinds = [t for t, _ in kept], [k for _, k in kept]
+        return
+    if isinstance(q, query.Not):
+        return
+    if isinstance(q, query.AndNot):
+        _narrow(q.a, kinds)
+        return
+    for child in getattr(q, "subqueries", ()):
+        _narrow(child, kinds)

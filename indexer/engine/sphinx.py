@@ -77,6 +77,7 @@ class SphinxPlan:
     expansions: list = field(default_factory=list)
     readings: dict = field(default_factory=dict)  # an ambiguous word → its normal forms
     shortcut: Shortcut | None = None  # a cheaper way to the top of its ranking
+    kinds: frozenset = frozenset()  # the tier kinds its words to find hold (query.tier_kinds)
 
 
 class SphinxEngine:
@@ -169,10 +170,11 @@ class SphinxGeneration:
                             glossary=Glossary.load([own]) if own.exists() else shipped_glossary(),
                             learned=self.dictionary.get("learned", {}))
 
-    def parse(self, text: str, cross: bool = True) -> SphinxPlan | None:
-        """The query parsed by kartoteka's parser and spelled as a MATCH expression."""
+    def parse(self, text: str, cross: bool = True, match: str = "all") -> SphinxPlan | None:
+        """The query parsed by kartoteka's parser and spelled as a MATCH expression;
+        ``match`` counts only some of a word's tiers (``query.for_match``)."""
         from .expand import expand
-        from .query import parse_query, readings_of
+        from .query import for_match, parse_query, readings_of, tier_kinds
         from .sphinx_match import heavy_field_shortcut, keywords, marked_terms, to_match
 
         schema, parser = self._parser
@@ -182,15 +184,18 @@ class SphinxGeneration:
         expansions = []
         if cross:
             q, expansions = expand(q, self._cross_sources)
+        kinds = tier_kinds(q)
+        q = for_match(q, match)
         words = sorted(keywords(q))
         docs = self.link.document_frequencies(words)
         idf = self._idf_boosts(docs)
-        match, shortcut = to_match(q, idf), None
+        spelled, shortcut = to_match(q, idf), None
         if max(docs.values(), default=0) >= SHORTCUT_FROM:
             fewest = self.link.fewest_on_a_shard(words)  # where its IDF is highest
-            shortcut = heavy_field_shortcut(q, match, idf, {w: neutral_idf(n)
+            shortcut = heavy_field_shortcut(q, spelled, idf, {w: neutral_idf(n)
                                                             for w, n in fewest.items() if n})
-        return SphinxPlan(q, match, marked_terms(q), expansions, readings_of(q), shortcut)
+        return SphinxPlan(q, spelled, marked_terms(q), expansions, readings_of(q), shortcut,
+                          kinds)
 
     def _idf_boosts(self, docs: dict[str, int]) -> dict[str, float]:
         """Each keyword's cluster-wide IDF (the Whoosh engine's formula, from its
@@ -273,6 +278,14 @@ class SphinxGeneration:
             (whole, _), = self._run_batch([self._page_sql(plan, these, "relevance", 0, limit)])
             self._shortcut_scores = sorted(map(tuple, rows)) == sorted(map(tuple, whole))
         return rows if self._shortcut_scores else None
+
+    def count(self, plan: SphinxPlan | None, filters: Filters) -> int:
+        """The matches' number, from one ungrouped COUNT (copies left out)."""
+        selects, where, args = self._where(plan, self.facet_values.conditions(filters))
+        sql = (f"SELECT {', '.join(['COUNT(*) AS n', *selects])} FROM {self.dist}{where}"
+               " OPTION ranker=none")
+        rows = self._run_batch([(sql, args)])[0][0]
+        return int(rows[0][0]) if rows else 0
 
     def order(self, plan: SphinxPlan | None, filters: Filters,
               sort: str) -> list[tuple[int, float | None]]:

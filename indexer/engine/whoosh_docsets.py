@@ -22,7 +22,7 @@ from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
 from .expand import CrossSources, expand
-from .query import KartotekaParser, parse_query
+from .query import KartotekaParser, for_match, parse_query, tier_kinds
 from .schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED
 from .settings import EngineSettings
 from .spelling import by_first_letter, similar_terms
@@ -97,18 +97,20 @@ class WhooshDocsetsGeneration:
         self.searcher.close()
         self.docsets.close()
 
-    def parse(self, text: str, cross: bool = True) -> Plan | None:
+    def parse(self, text: str, cross: bool = True, match: str = "all") -> Plan | None:
         """The query parsed and compiled into a plan: matched, ranked and marked
         from one walk of it, each prefix expanded once; with ``cross``, each
-        word also searched as its equivalents (``expand.py``)."""
+        word also searched as its equivalents (``expand.py``); ``match`` counts
+        only some of a word's tiers (``query.for_match``)."""
         query = parse_query(self.schema, text, self.parser)
         if query is None:
             return None
         expansions = []
         if cross:
             query, expansions = expand(query, self.cross_sources)
-        plan = self.evaluator.plan(query)
-        plan.expansions = expansions
+        kinds = tier_kinds(query)
+        plan = self.evaluator.plan(for_match(query, match))
+        plan.expansions, plan.kinds = expansions, kinds
         return plan
 
     def search(self, plan: Plan | None, filters: Filters, sort: str, offset: int,
@@ -119,6 +121,10 @@ class WhooshDocsetsGeneration:
         total = final.bit_count()
         page = self._ordered(plan, final, filters, sort, offset, limit) if offset < total else []
         return Results(total, page, self._facet_counts(matched, by_dimension))
+
+    def count(self, plan: Plan | None, filters: Filters) -> int:
+        matched = self.docsets.collapse(plan.match) if plan is not None else self.docsets.all
+        return _all_but(self._filter_bits(filters), None, matched).bit_count()
 
     def order(self, plan: Plan | None, filters: Filters,
               sort: str) -> list[tuple[int, float | None]]:

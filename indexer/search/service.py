@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.contract import Engine, Filters, Generation
+from ..engine.query import MATCHES, TIER_KINDS
 from ..engine.schema import UNDATED
 from ..errors import QueryError
 from ..model import LANGUAGES
@@ -65,6 +66,7 @@ class SearchRequest:
     date_to: str | None = None
     undated: bool = False  # articles without a date: alone, only them; with a range, or them
     cross: bool = True  # region names also searched under their names in the other language
+    match: str = "all"  # which of a word's tiers count: all, or only one part (MATCHES)
     sort: str = "relevance"
     page: int = 1
     per_page: int = 20
@@ -143,10 +145,10 @@ class SearchService:
         _check_request(request)
         with self._lock:
             generation = self._current().generation
-            query = generation.parse(request.query, cross=request.cross)
+            query = generation.parse(request.query, cross=request.cross, match=request.match)
             offset = (request.page - 1) * request.per_page
-            results = generation.search(query, _filters(request), request.sort, offset,
-                                        request.per_page)
+            filters = _filters(request)
+            results = generation.search(query, filters, request.sort, offset, request.per_page)
             scored = query is not None and request.sort == "relevance"
             suggestion = None
             if results.total == 0 and query is not None:
@@ -154,6 +156,8 @@ class SearchService:
             return {
                 "query": request.query,
                 "total": results.total,
+                "match": request.match,
+                "counted": _counted(generation, request, query, filters, results.total),
                 "page": request.page,
                 "per_page": request.per_page,
                 "hits": _hits(generation, query, results.page, scored),
@@ -186,7 +190,7 @@ class SearchService:
         with self._lock:
             lease = self._current()
             generation = lease.generation
-            plan = generation.parse(request.query, cross=request.cross)
+            plan = generation.parse(request.query, cross=request.cross, match=request.match)
             docs = [doc for doc, _ in generation.order(plan, _filters(request), request.sort)]
             terms = generation.match_terms(plan, patterns=True)
             lease.users += 1
@@ -207,8 +211,8 @@ class SearchService:
         key = sort_key(order)
         if key is not None:
             lines.sort(key=key)
-        return {"query": request.query, "articles": len(docs), "lines": lines,
-                "complete": complete}
+        return {"query": request.query, "match": request.match, "articles": len(docs),
+                "lines": lines, "complete": complete}
 
     def articles_per_year(self) -> dict[str, int]:
         """How many articles the whole index holds for each year, then ``undated``."""
@@ -228,7 +232,7 @@ class SearchService:
         with self._lock:
             lease = self._current()
             generation = lease.generation
-            query = generation.parse(request.query, cross=request.cross)
+            query = generation.parse(request.query, cross=request.cross, match=request.match)
             order = generation.order(query, _filters(request), request.sort)
             lease.users += 1
         scored = query is not None and request.sort == "relevance"
@@ -282,6 +286,8 @@ def _check_request(request: SearchRequest) -> None:
     for lang in request.langs:
         if lang not in LANGUAGES:
             raise QueryError(f"unknown language {lang!r}: use en or ru")
+    if request.match not in MATCHES:
+        raise QueryError(f"unknown match {request.match!r}: use one of {', '.join(MATCHES)}")
 
 
 def _filters(request: SearchRequest) -> Filters:
@@ -303,6 +309,27 @@ def _filters(request: SearchRequest) -> Filters:
                    topics=tuple(request.topics),
                    date_start=start.toordinal() if start else None,
                    date_end=end.toordinal() if end else None, undated=request.undated)
+
+
+def _counted(generation: Generation, request: SearchRequest, query, filters: Filters,
+              total: int) -> dict[str, int]:
+    """The total in its parts (``typed`` + ``readings`` + ``translations``): the
+    articles found by the words as typed or their likely reading, those found
+    only through another reading, and those only through the other language."""
+    parts = dict.fromkeys(TIER_KINDS, 0)
+    if request.match != "all":
+        parts[request.match] = total
+        return parts
+    held = query.kinds if query is not None else frozenset()
+    if not held - {"typed"}:
+        parts["typed"] = total
+        return parts
+    for kind in TIER_KINDS[:-1]:
+        if kind in held:
+            narrowed = generation.parse(request.query, cross=request.cross, match=kind)
+            parts[kind] = generation.count(narrowed, filters)
+    parts[TIER_KINDS[-1]] = total - sum(parts.values())
+    return parts
 
 
 def _suggestion(generation: Generation, request: SearchRequest) -> dict | None:
