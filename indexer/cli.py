@@ -33,7 +33,7 @@ from .labels import labelled_facets
 from .model import CorpusWarning, NoDate
 from .search.exports import OPTIONAL_COLUMNS, open_export, used_sort
 from .search.service import SearchService
-from .text.regions import GROUPS, REGIONS
+from .text.regions import GROUPS, REGIONS, region_label
 
 FACET_PREVIEW = 6
 MAX_PROBLEMS_SHOWN = 50
@@ -248,9 +248,7 @@ def _terminal_text(snippet: str) -> str:
 
 def _print_result(result: dict) -> None:
     total, page, per_page = result["total"], result["page"], result["per_page"]
-    pages = max(1, -(-total // per_page))
-    shown = f' for "{result["query"]}"' if result["query"] else ""
-    click.echo(f"{_count(total, 'article')}{shown} — page {page} of {pages}")
+    click.echo(_result_heading(result["query"], total, page, per_page))
     for expansion in result.get("expansions", []):
         click.echo(f"also searched {expansion['word']} as ({expansion['why']}): "
                    f"{', '.join(expansion['added'])} (--no-cross: the words as typed only)")
@@ -265,7 +263,8 @@ def _print_result(result: dict) -> None:
         click.echo(f"Did you mean: {suggestion['query']} ({_count(suggestion['total'], 'article')})")
     for number, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
         meta = " · ".join(filter(None, [hit["date"] or "no date", hit["lang"],
-                                        ", ".join(hit["authors"]), ", ".join(hit["regions"])]))
+                                        ", ".join(hit["authors"]),
+                                        ", ".join(map(region_label, hit["regions"]))]))
         click.echo(f"\n{number:>3}. {click.style(hit['title'] or '(no title)', bold=True)}")
         click.echo(f"     {meta}")
         click.echo(f"     {_terminal_text(hit['snippet'])}")
@@ -273,11 +272,32 @@ def _print_result(result: dict) -> None:
     if total:
         click.echo("")
         for name, entries in result["facets"].items():
-            top = [f"{e['label']} {e['count']}" for e in entries if e["count"]]
-            if name == "year":
-                top = top[-FACET_PREVIEW:]
-            more = " …" if len(top) > FACET_PREVIEW else ""
-            click.echo(f"{name:>12}: {', '.join(top[:FACET_PREVIEW])}{more}")
+            click.echo(_facet_line(name, entries))
+
+
+def _result_heading(query: str, total: int, page: int, per_page: int) -> str:
+    """"10 articles for "выборы" — page 1 of 1"; a page past the last says so
+    and names the last, a search with no hits has no pages to speak of."""
+    heading = _count(total, "article")
+    if query:  # a query with its own quotes ("на выборах мэра") is shown as typed
+        heading += f" for {query}" if '"' in query else f' for "{query}"'
+    pages = -(-total // per_page)
+    if not total:
+        return heading
+    if page > pages:
+        there = "there is 1 page" if pages == 1 else f"there are {pages} pages"
+        return f"{heading} — page {page} is past the end: {there} (the last: --page {pages})"
+    return f"{heading} — page {page} of {pages}"
+
+
+def _facet_line(name: str, entries: list[dict]) -> str:
+    """A facet's values with hits: every year, in year order; of the others the
+    first ``FACET_PREVIEW`` and how many more there are, never a silent cut."""
+    with_hits = [e for e in entries if e["count"]]
+    shown = with_hits if name == "year" else with_hits[:FACET_PREVIEW]
+    values = ", ".join(f"{e['label']} {e['count']}" for e in shown)
+    left = len(with_hits) - len(shown)
+    return f"{name:>12}: {values}" + (f" … {left} more" if left else "")
 
 
 @cli.command()
