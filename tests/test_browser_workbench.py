@@ -49,3 +49,27 @@ def test_the_concordance_lists_every_occurrence_and_sorts_by_neighbours(server, 
     firsts = [words[0].casefold() for words in rights if words]
     assert firsts == sorted(firsts)
     shot(page, "concordance-ru")
+
+
+def test_on_a_phone_the_whole_match_and_the_link_to_its_article_stay_in_view(server, browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(server + 'kwic?q="на выборах мэра" OR выборы&ui=ru')
+    marks = page.locator("table.kwic td.match mark")
+    assert marks.count() > 3
+    assert "на выборах мэра" in marks.all_inner_texts()
+    for i in range(marks.count()):
+        mark = marks.nth(i)
+        box = mark.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 390, mark.inner_text()
+        # Not cut by its cell: all of its text is drawn.
+        assert mark.evaluate("m => m.closest('td').scrollWidth <= m.closest('td').clientWidth")
+    link = page.locator("table.kwic a.article-link").first
+    assert link.is_visible()
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    shot(page, "concordance-phone")
+    link.click()
+    page.wait_for_selector("article mark, main mark")
+    assert "q=" in page.url
+    context.close()

@@ -781,3 +781,24 @@ def test_a_shard_that_spills_to_disk_chunks_is_reported(tmp_path_factory):
         assert "more shards" in result.output
     finally:
         running.stop_all()
+
+
+@pytest.mark.parametrize("text", ['"выборах мэра"', '"выборах мэра" OR мэр', "выбор*", "=выборах",
+                                  '"Kyrgyzstan holds" OR elections'])
+def test_the_concordance_has_the_same_lines_on_both_engines(engines, text):
+    """A phrase's occurrences are one line each on both engines: the phrases
+    come from the parsed tree both plans keep, not from either engine."""
+    from indexer.search.concordance import lines_of, query_marks
+
+    def lines(generation):
+        plan = generation.parse(text, cross=False)
+        marks = query_marks(plan.query, generation.match_terms(plan, patterns=True))
+        docs = [d for d, _ in generation.order(plan, Filters(), "newest")]
+        return sorted((line["id"], line["left"], line["match"], line["right"])
+                      for fields in generation.stored(docs) for line in lines_of(fields, marks))
+
+    whoosh, sphinx = engines
+    ours = lines(whoosh)
+    assert ours and lines(sphinx) == ours
+    if text.startswith('"'):
+        assert any(" " in match for _, _, match, _ in ours)

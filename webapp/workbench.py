@@ -190,6 +190,8 @@ def kwic_page():
             "other_ui_url": query_string(with_changes(current, ui="en" if ui == "ru" else "ru")),
             "hidden": [(k, v) for k, v in current.items(multi=True) if k not in ("q", "order")],
             "csv_url": url_for("workbench.kwic_csv") + query_string(current),
+            # An article opened from a line keeps the query, so its view marks it.
+            "article_args": query_string(with_changes(current, order=None)),
             "order_urls": {o: query_string(with_changes(current, order=o))
                            for o in ("text", "left", "right")},
             "search_url": url_for("views.search") + query_string(

@@ -3,17 +3,21 @@
 For each matching article, in the search's order, every word of its text
 that is a form of a query word (inflected forms too, shown as written) is a
 line: the context before it, the word, the context after it, and the
-article's id, date, language, title and link. Lines can be sorted by the
+article's id, date, language, title and link. A phrase's occurrence is one
+line with the whole phrase as its match (``phrases``), never a line per word;
+so is a word the analyzer splits ("Nagorno-Karabakh"). Lines never overlap. Lines can be sorted by the
 words just before or just after the match, as concordancers do, to see a
 word's company at a glance.
 """
 
 from __future__ import annotations
 
+from .phrases import QueryMarks, query_marks
 from .snippets import find_spans
 
 CONTEXT_CHARS = 70  # characters of context on each side, cut at a word
 SORTS = ("text", "left", "right")
+__all__ = ["lines_of", "query_marks", "sort_key", "SORTS"]
 WORD_CHARS = str.isalnum
 
 
@@ -35,11 +39,12 @@ def _right(text: str, end: int) -> str:
     return " ".join(right.split())
 
 
-def lines_of(fields: dict, terms: frozenset[str]) -> list[dict]:
-    """One article's concordance lines (its title, then its body)."""
+def lines_of(fields: dict, marks: QueryMarks) -> list[dict]:
+    """One article's concordance lines (its title, then its body): a line per
+    occurrence of a query word or phrase (``phrases.query_marks``)."""
     found = []
     for text in (fields.get("title", ""), fields.get("body", "")):
-        for start, end in find_spans(text, terms):
+        for start, end in find_spans(text, marks.words, phrases=marks.phrases):
             found.append({"left": _left(text, start), "match": text[start:end],
                           "right": _right(text, end), "id": fields["id"],
                           "date": fields.get("published"), "lang": fields.get("lang"),

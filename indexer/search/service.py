@@ -42,7 +42,7 @@ from ..model import LANGUAGES
 from ..text.dates import parse_date_bound
 from ..text.regions import GROUPS, REGIONS, expand_region_filter
 from .concordance import SORTS as CONCORDANCE_SORTS
-from .concordance import lines_of, sort_key
+from .concordance import lines_of, query_marks, sort_key
 from .snippets import find_spans, lead, make_snippet, marked_all
 from .suggest import suggest
 from .timeline import timeline
@@ -192,7 +192,7 @@ class SearchService:
             generation = lease.generation
             plan = generation.parse(request.query, cross=request.cross, match=request.match)
             docs = [doc for doc, _ in generation.order(plan, _filters(request), request.sort)]
-            terms = generation.match_terms(plan, patterns=True)
+            marks = query_marks(plan.query, generation.match_terms(plan, patterns=True))
             lease.users += 1
         lines, complete = [], True
         try:
@@ -200,7 +200,7 @@ class SearchService:
                 with self._lock:
                     stored = lease.generation.stored(docs[start:start + 100])
                 for fields in stored:
-                    lines += lines_of(fields, terms)
+                    lines += lines_of(fields, marks)
                 if len(lines) >= max_lines:
                     complete = len(lines) == max_lines and start + 100 >= len(docs)
                     lines = lines[:max_lines]

@@ -12,37 +12,92 @@ import heapq
 import html
 import re
 
-from ..text.analysis import fold_yo, normal_forms
+from ..text.analysis import WORD_PATTERN, fold_yo, normal_forms
+from .phrases import Phrase
 
 SNIPPET_CHARS = 240
 SNIPPET_SURROUND = 60  # characters of context before the first and after the last match
 PREFIX_LETTERS = 3  # inflected forms share at least this much with their index term
 WORD_TAIL = r"[^\W_]*(?:['’][^\W_]+)*"  # the rest of a word, as the tokenizer sees it
+_WORD = re.compile(WORD_PATTERN)
 
 
-def find_spans(text: str, terms: frozenset[str], limit: int | None = None) -> list[tuple[int, int]]:
-    """Where the query's words stand in a text, up to ``limit`` of them
-    (``terms`` are normal forms, and "=form" for a form searched exactly).
+def find_spans(text: str, terms: frozenset[str], limit: int | None = None,
+               phrases: tuple[Phrase, ...] = ()) -> list[tuple[int, int]]:
+    """Where the query's words stand in a text, in text order, up to ``limit`` of
+    them (``terms`` are normal forms, and "=form" for a form searched exactly).
+    Each occurrence of one of ``phrases`` is one span, from its first word to
+    its last; spans never overlap (a phrase's own words are not found again).
 
     Only words that start like one of the query's index terms are looked at
     (a regular expression finds them), then confirmed through the lemma
     cache; snippets stop once there are enough matches for two fragments.
     """
-    if not terms or not text:
+    if not text or not (terms or phrases):
         return []
     found = []
-    for match in _term_prefixes(terms).finditer(text):
-        word = match.group().lower()
-        if not terms.isdisjoint(normal_forms(word)) or "=" + fold_yo(word) in terms:
-            found.append(match.span())
-            if limit is not None and len(found) >= limit:
-                break
+    if terms:
+        for match in _term_prefixes(terms).finditer(text):
+            if _is_form(match.group(), terms):
+                found.append(match.span())
+                if limit is not None and len(found) >= limit and not phrases:
+                    break
+    if phrases:
+        found = _apart(found + _phrase_spans(text, phrases))
+    return found[:limit] if limit is not None else found
+
+
+def is_form(word: str, terms: frozenset[str]) -> bool:
+    """Whether ``word`` (as written) is a form of one of ``terms``: it starts
+    like one of them, and one of its normal forms is one (or it is a form
+    searched exactly, "=form")."""
+    return bool(terms) and _term_prefixes(terms).match(word) is not None and _is_form(word, terms)
+
+
+def _is_form(word: str, terms: frozenset[str]) -> bool:
+    word = word.lower()
+    return not terms.isdisjoint(normal_forms(word)) or "=" + fold_yo(word) in terms
+
+
+def _phrase_spans(text: str, phrases: tuple[Phrase, ...]) -> list[tuple[int, int]]:
+    """Every occurrence of each phrase: its words in order, each a form of its
+    position's terms, each within ``slop`` words of the one before."""
+    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    found = []
+    for phrase in phrases:
+        for i, (start, _, word) in enumerate(words):
+            if is_form(word, phrase.positions[0]):
+                last = _rest_of(phrase, words, i, 1)
+                if last is not None:
+                    found.append((start, words[last][1]))
     return found
 
 
-def marked_all(text: str, terms: frozenset[str]) -> str:
-    """The whole text, HTML-escaped, every word of the query in ``<mark>``."""
-    spans = find_spans(text, terms)
+def _rest_of(phrase: Phrase, words: list, at: int, position: int) -> int | None:
+    """The index of the last word of ``phrase`` matched from ``words[at]`` on
+    (its ``position``-th word next), or ``None``."""
+    if position == len(phrase.positions):
+        return at
+    for j in range(at + 1, min(at + phrase.slop, len(words) - 1) + 1):
+        if is_form(words[j][2], phrase.positions[position]):
+            last = _rest_of(phrase, words, j, position + 1)
+            if last is not None:
+                return last
+    return None
+
+
+def _apart(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in text order without overlaps: the first (longest) one wins."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if not kept or start >= kept[-1][1]:
+            kept.append((start, end))
+    return kept
+
+
+def marked_all(text: str, terms: frozenset[str], phrases: tuple[Phrase, ...] = ()) -> str:
+    """The whole text, HTML-escaped, every word (and phrase) of the query in ``<mark>``."""
+    spans = find_spans(text, terms, phrases=phrases)
     if not spans:
         return html.escape(text, quote=False)
     return _marked(text, 0, len(text), spans)
