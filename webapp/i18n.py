@@ -63,6 +63,8 @@ TEXT = {
         "no_values": "No value contains “{find}”.", "no_facet": "No such facet.",
         "hit_of": "{n} of {total}", "hit_nav": "Hits of the search", "whole_year": "all of {year}",
         "quoted": "“{q}”", "fmt_year": "YYYY", "fmt_day": "YYYY-MM-DD",
+        "past_end": "There is no page {page}: this search has {pages}.",
+        "last_page": "Go to the last page ({page})",
     },
     "ru": {
         "title": "kartoteka", "tagline": "Поиск по архиву новостей на английском и русском",
@@ -116,6 +118,8 @@ TEXT = {
         "no_values": "Ни одно значение не содержит «{find}».", "no_facet": "Такого фильтра нет.",
         "hit_of": "{n} из {total}", "hit_nav": "Результаты поиска", "whole_year": "весь {year} год",
         "quoted": "«{q}»", "fmt_year": "ГГГГ", "fmt_day": "ГГГГ-ММ-ДД",
+        "past_end": "Страницы {page} нет: у этого поиска {pages}.",
+        "last_page": "Перейти на последнюю страницу ({page})",
     },
 }
 
@@ -148,8 +152,9 @@ def format_number(n: int, ui: str) -> str:
 
 # Nouns counted on the tools' pages: English one/other; Russian one/few/many.
 NOUNS = {
-    "en": {"article": ("article", "articles"), "occurrence": ("occurrence", "occurrences")},
-    "ru": {"article": ("статья", "статьи", "статей"),
+    "en": {"article": ("article", "articles"), "occurrence": ("occurrence", "occurrences"),
+           "page": ("page", "pages")},
+    "ru": {"article": ("статья", "статьи", "статей"), "page": ("страница", "страницы", "страниц"),
            "occurrence": ("вхождение", "вхождения", "вхождений")},
 }
 

@@ -19,7 +19,7 @@ from indexer import (
     region_label,
 )
 
-from .i18n import TEXT, error_message, format_date, ui_language
+from .i18n import TEXT, counted, error_message, format_date, ui_language
 from .params import (
     MULTI_FIELDS,
     query_string,
@@ -68,7 +68,7 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
     page["years"] = _year_chart(result, service.articles_per_year(), current, ui)
     page["chips"] = _chips(current, ui)
     page["clear_url"] = _clear_url(current)
-    page["pagination"] = _pagination(result, current)
+    page["pagination"] = _pagination(result, current, ui)
     page["sorts"] = _sorts(current, result["hits"])
     page["export_args"] = page["facet_args"] = query_string(without(current, "page"))
     page["expansions"] = result["expansions"]
@@ -283,7 +283,9 @@ def _chips(current: MultiDict, ui: str) -> list[dict]:
     return chips
 
 
-def _pagination(result: dict, current: MultiDict) -> dict:
+def _pagination(result: dict, current: MultiDict, ui: str) -> dict:
+    """The page links; a page ``past_end`` of a search with hits (an old link, a
+    hand-typed number) says so and links to the ``last`` page, as "previous" does."""
     pages = max(1, math.ceil(result["total"] / result["per_page"]))
     page = result["page"]
 
@@ -292,16 +294,22 @@ def _pagination(result: dict, current: MultiDict) -> dict:
         changed.setlist("page", [str(number)])
         return query_string(changed)
 
-    numbers = sorted({1, pages, *range(max(1, page - PAGE_WINDOW), min(pages, page + PAGE_WINDOW) + 1)})
+    around = min(page, pages)
+    numbers = sorted({1, pages, *range(max(1, around - PAGE_WINDOW), min(pages, around + PAGE_WINDOW) + 1)})
     links, previous = [], 0
     for number in numbers:
         if number - previous > 1:
             links.append({"gap": True})
         links.append({"number": number, "url": url(number), "current": number == page})
         previous = number
+    past_end = None
+    if page > pages and result["total"]:
+        t = TEXT[ui]
+        past_end = {"message": t["past_end"].format(page=page, pages=counted(pages, "page", ui)),
+                    "link": t["last_page"].format(page=pages), "url": url(pages)}
     return {"page": page, "pages": pages, "links": links if pages > 1 else [],
-            "prev": url(page - 1) if page > 1 else None,
-            "next": url(page + 1) if page < pages else None}
+            "prev": url(min(page - 1, pages)) if page > 1 else None,
+            "next": url(page + 1) if page < pages else None, "past_end": past_end}
 
 
 def article_page(service: SearchService, article_id: str, args: MultiDict,
