@@ -146,16 +146,17 @@ class Load:
         # An update's REPLACE left a re-sent copy at 0: set every copy, not only the new.
         changes = dict(found)
         changes.update((doc, 0) for doc in earlier if doc not in found)
-        by_shard: dict[int, list[str]] = defaultdict(list)
+        # One UPDATE per shard and primary: Sphinx 2.2 runs no UPDATE in a batch of
+        # statements (a shard holding two copies failed the whole build).
+        by_primary: dict[tuple[int, int], list[int]] = defaultdict(list)
         for doc, primary in changes.items():
-            by_shard[shard_of(doc, len(self.shards))].append(
-                f"UPDATE {self.table} SET copy_of = {primary} WHERE id = {doc}")
-        for n, statements in by_shard.items():
-            for start in range(0, len(statements), BATCH):
+            by_primary[shard_of(doc, len(self.shards)), primary].append(doc)
+        for (n, primary), copies in by_primary.items():
+            for start in range(0, len(copies), BATCH):
+                chunk = ", ".join(map(str, copies[start:start + BATCH]))
                 with self.shards[n].cursor() as cursor:
-                    cursor.execute("; ".join(statements[start:start + BATCH]))
-                    while cursor.nextset():
-                        pass
+                    cursor.execute(f"UPDATE {self.table} SET copy_of = {primary} "
+                                   f"WHERE id IN ({chunk})")
         self.stored.execute("DELETE FROM copies")
         self.stored.executemany("INSERT INTO copies (copy, primary_doc, rank) VALUES (?, ?, ?)",
                                 [(c, p, order_of[c]) for c, p in found.items()])
