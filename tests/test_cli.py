@@ -214,7 +214,7 @@ def test_undated_filter_alone_and_with_a_date_range(small_index):
 def test_json_output_has_exactly_the_documented_shape(sample_index):
     result = search_json(sample_index, "Iran")
     assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion",
-                           "expansions", "readings"}
+                           "expansions", "readings", "match", "counted"}
     assert result["suggestion"] is None
     assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year", "topic"}
     # "labels": an author's name in each script, where the index spells it in both.

@@ -51,7 +51,7 @@ def test_the_page_and_the_api_agree(client):
 def test_api_has_exactly_the_cli_json_shape(client):
     data = client.get("/api/search?q=border&per_page=3").get_json()
     assert set(data) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion",
-                         "expansions", "readings"}
+                         "expansions", "readings", "match", "counted"}
     assert data["per_page"] == 3 and len(data["hits"]) == 3
     assert set(data["hits"][0]) == {"id", "url", "lang", "title", "title_html", "authors",
                                     "date", "regions", "topics", "source", "snippet", "score",

@@ -3,7 +3,8 @@
 ``SearchService.search`` takes a ``SearchRequest`` and returns plain data in
 the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
 
-    {"query", "total", "page", "per_page", "hits": [...],
+    {"query", "total", "match", "counted": {"typed", "readings", "translations"},
+     "page", "per_page", "hits": [...],
      "facets": {"region", "region_group", "author", "lang", "year", "topic"},
      "suggestion": {"query", "total"} or None,
      "expansions": [{"word", "added", "why"}],
@@ -12,6 +13,10 @@ the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
 ``expansions`` says what each query word was also searched as in the other
 language: a region's other names, a name's other spelling, glossary words,
 pairs learned from the corpus (``SearchRequest.cross``, on by default).
+``counted`` splits the total into the articles found by the words as typed
+(or their likely reading), those found only through another reading, and
+those only through the other language; ``match`` (``SearchRequest.match``)
+counts one part alone, facets and exports alike.
 ``readings`` lists, for each ambiguous Russian word, the dictionary readings
 it was searched as, the most probable first (that one ranks higher).
 Each hit lists its ``copies`` (other ids and URLs of the same article).
@@ -175,7 +180,7 @@ class SearchService:
         with self._lock:
             generation = self._current().generation
             return timeline(generation, queries, _filters(request), by, by_language,
-                            request.cross)
+                            request.cross, request.match)
 
     def concordance(self, request: SearchRequest, order: str = "text",
                     max_lines: int = MAX_CONCORDANCE_LINES) -> dict:
@@ -263,12 +268,14 @@ class SearchService:
                 return None
             data = _hit_data(stored, snippet="", score=None)
             try:
-                terms = generation.match_terms(generation.parse(query_text), patterns=True)
+                plan = generation.parse(query_text)
+                marks = query_marks(plan and plan.query,
+                                    generation.match_terms(plan, patterns=True))
             except QueryError:
-                terms = frozenset()
-            data["paragraphs_html"] = [marked_all(paragraph, terms)
+                marks = query_marks(None, frozenset())
+            data["paragraphs_html"] = [marked_all(paragraph, marks.words, marks.phrases)
                                        for paragraph in stored.get("body", "").split("\n\n")]
-            data["title_html"] = marked_all(stored.get("title", ""), terms)
+            data["title_html"] = marked_all(stored.get("title", ""), marks.words, marks.phrases)
             data["body"] = stored.get("body", "")
             data["region_source"] = stored.get("region_source")
             data["translation"] = _translation(generation, stored.get("translation"))
@@ -358,15 +365,17 @@ def _suggestion(generation: Generation, request: SearchRequest) -> dict | None:
 
 def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:
     stored = generation.stored([d for d, _ in page])
-    terms = generation.match_terms(query) if query is not None else frozenset()
+    marks = query_marks(query and query.query,
+                        generation.match_terms(query) if query is not None else frozenset())
     hits = []
     for (_, score), fields in zip(page, stored):
         body = fields.get("body", "")
-        snippet = make_snippet(body, find_spans(body, terms, SNIPPET_MATCHES)) or lead(body)
+        spans = find_spans(body, marks.words, SNIPPET_MATCHES, marks.phrases)
+        snippet = make_snippet(body, spans) or lead(body)
         hit = _hit_data(fields, snippet, score if scored else None)
         # The title as HTML with the query's words marked: a hit that matched
         # in its title alone shows why it is there.
-        hit["title_html"] = marked_all(hit["title"], terms)
+        hit["title_html"] = marked_all(hit["title"], marks.words, marks.phrases)
         hits.append(hit)
     return hits
 
