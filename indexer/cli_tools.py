@@ -49,9 +49,11 @@ def _ask(index_dir, question):
               help="Print CSV: query, lang, period, count, total, share.")
 @index_option
 def timeline(queries, by, share, by_language, as_csv, index_dir, **options):
-    """Compare up to five QUERIES over time: articles per year or month.
+    """Compare one to five QUERIES over time: articles per year or month.
 
-    Each period's total is every article of it under the same filters.
+    Each cell is the count of articles found over the period's total (every
+    article of it under the same filters); with --share, the share too. A
+    period without any article has no share: "—" (an empty cell in CSV).
 
     Examples:
 
@@ -71,15 +73,22 @@ def timeline(queries, by, share, by_language, as_csv, index_dir, **options):
         return
     names = [entry["query"] + (f" ({entry['lang']})" if entry.get("lang") else "")
              for entry in data["series"]]
-    width = max(12, *(len(n) for n in names))
+    rows = [[_timeline_cell(entry["points"][i], share) for entry in data["series"]]
+            for i in range(len(data["series"][0]["points"]) if data["series"] else 0)]
+    width = max(12, *(len(n) for n in names), *(len(c) for row in rows for c in row))
     click.echo("period   " + "  ".join(n.rjust(width) for n in names))
-    for i, point in enumerate(data["series"][0]["points"] if data["series"] else []):
-        cells = []
-        for entry in data["series"]:
-            p = entry["points"][i]
-            cells.append((f"{p['share'] * 100:.1f}%" if share else str(p["count"])) +
-                         f" / {p['total']}")
+    for point, cells in zip(data["series"][0]["points"] if rows else [], rows):
         click.echo(f"{point['period']:<8} " + "  ".join(c.rjust(width) for c in cells))
+    click.echo("each cell: articles found / all the period's articles"
+               + (" = share" if share else "") + "; —: no article at all in the period")
+
+
+def _timeline_cell(point: dict, share: bool) -> str:
+    """``3 / 7``, with --share ``3 / 7 = 42.9%``; a period without articles ``—``."""
+    if point["share"] is None:
+        return "—"
+    cell = f"{point['count']} / {point['total']}"
+    return cell + f" = {point['share'] * 100:.1f}%" if share else cell
 
 
 @click.command()

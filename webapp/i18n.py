@@ -183,6 +183,13 @@ WORKBENCH = {
         "split_lang": "a line per language (shares of each language's articles)",
         "draw": "Draw", "period": "Period", "count": "Articles", "total": "All articles",
         "share_col": "Share", "data_table": "The chart's data",
+        "axis_year": "Year", "axis_month": "Month", "axis_count": "Articles found",
+        "axis_share": "Share of all the period's articles",
+        "axis_share_lang": "Share of the period's articles in that language",
+        "timeline_caption": "A point's tooltip and the table give its count and the "
+                            "period's total.",
+        "timeline_empty": "Periods without any article under these filters: {n} of "
+                          "{periods}. They have no point, and no line crosses them.",
         "kwic": "Concordance", "kwic_intro": "Every occurrence of the query's words in "
                                              "context, inflected forms as written.",
         "kwic_summary": "{lines} in {articles}",
@@ -204,6 +211,13 @@ WORKBENCH = {
         "split_lang": "линия на каждый язык (доли статей этого языка)",
         "draw": "Построить", "period": "Период", "count": "Статей", "total": "Всего статей",
         "share_col": "Доля", "data_table": "Данные графика",
+        "axis_year": "Год", "axis_month": "Месяц", "axis_count": "Найдено статей",
+        "axis_share": "Доля от всех статей периода",
+        "axis_share_lang": "Доля от статей периода на этом языке",
+        "timeline_caption": "Подсказка у точки и таблица показывают число статей и "
+                            "сколько всего статей в периоде.",
+        "timeline_empty": "Периодов без единой статьи с этими фильтрами: {n} из "
+                          "{periods}. Там нет точек, и линии через них не проходят.",
         "kwic": "Конкорданс", "kwic_intro": "Все вхождения слов запроса в контексте, "
                                             "словоформы — как в тексте.",
         "kwic_summary": "{lines}, {articles}",
@@ -260,7 +274,8 @@ ERRORS_RU = [(re.compile(pattern), russian) for pattern, russian in (
     (r"^'(\w+)' must be one of (.*), not (.*)", r"'\1' может быть одним из: \2, а не \3"),
     (r"^'split' must be lang, not (.*)", r"'split' может быть только lang, а не \1"),
     (r"^give at least one query.*", "задайте хотя бы один запрос (q=…)"),
-    (r"^compare 1 to (\d+) queries at once", r"сравнивать можно от 1 до \1 запросов"),
+    (r"^compare 1 to (\d+) queries at once, not (\d+)",
+     r"сравнивать можно от 1 до \1 запросов сразу, а не \2"),
     (r"^unknown period '(.*)': use year or month", r"неизвестный период '\1': год или месяц"),
     (r"^unknown order '(.*)': use one of (.*)", r"неизвестный порядок '\1': возможны \2"),
     (r"^a concordance needs words to look for", "для конкорданса нужны слова запроса"),

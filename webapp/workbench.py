@@ -1,7 +1,7 @@
 """The researcher's tools: queries compared over time, and the concordance.
 
 ``/timeline`` (page), ``/api/timeline`` (JSON) and ``/export.timeline.csv``
-share one URL state: repeated ``q`` (up to 5 queries), ``by`` (year or
+share one URL state: repeated ``q`` (1 to 5 queries; more is an error), ``by`` (year or
 month), ``norm`` (count or share), ``split=lang`` (a series per language),
 and the search filters. ``/kwic`` and ``/export.kwic.csv`` take a search's
 state plus ``order`` (text, left or right).
@@ -24,6 +24,7 @@ from flask import (
 from markupsafe import Markup
 
 from indexer import QueryError, SearchService, neutralized
+from indexer.search.timeline import MAX_SERIES
 
 from .chart import line_chart
 from .i18n import TEXT, counted, error_message, format_number, ui_language
@@ -109,25 +110,32 @@ def timeline_page():
     for key in ("by", "norm", "split"):
         if request.args.get(key):
             current.setlist(key, [request.args[key]])
-    page = {"t": t, "ui": ui, "queries": request.args.getlist("q") or [""],
+    queries = request.args.getlist("q")
+    # A box for every query given, a sixth too: the error names it, the form shows it.
+    page = {"t": t, "ui": ui, "queries": queries, "boxes": max(MAX_SERIES, len(queries)),
             "by": request.args.get("by", "year"), "norm": request.args.get("norm", "count"),
             "split": request.args.get("split", ""), "error": None, "chart": None, "data": None,
+            "empty_periods": set(),
             "other_ui_url": query_string(with_changes(current, ui="en" if ui == "ru" else "ru")),
             "hidden": [(k, v) for k, v in current.items(multi=True)
                        if k not in ("q", "by", "norm", "split")],
             "csv_url": url_for("workbench.timeline_csv") + query_string(current),
             "api_url": url_for("workbench.api_timeline") + query_string(current)}
-    if any(q.strip() for q in page["queries"]):
+    status = 200
+    if any(q.strip() for q in queries):
         try:
             data = _timeline_data()
         except QueryError as error:
-            page["error"] = error_message(str(error), ui)
+            page["error"], status = error_message(str(error), ui), 400
         except FileNotFoundError:
-            page["error"] = t["no_index"]
+            page["error"], status = t["no_index"], 503
         else:
             page["data"] = data
             page["chart"] = Markup(_chart(data, current, t, ui))
-    return render_template("timeline.html", **page)
+            page["empty_periods"] = {
+                i for i, points in enumerate(zip(*(s["points"] for s in data["series"])))
+                if not any(p["total"] for p in points)}
+    return render_template("timeline.html", **page), status
 
 
 def _period_bounds(period: str) -> tuple[str, str]:
@@ -154,8 +162,10 @@ def _chart(data: dict, current, t: dict, ui: str, small: bool = False) -> str:
             query=label(entry), period=point["period"], count=format_number(point["count"], ui),
             total=counted(point["total"], "article", ui), share=f"{point['share'] * 100:.1f}")
 
+    y_title = (t["axis_share_lang"] if any(s.get("lang") for s in data["series"])
+               else t["axis_share"]) if share else t["axis_count"]
     return line_chart(data["series"], share, link, point_title, label, t["timeline_title"],
-                      height=160 if small else 340)
+                      (t["axis_" + data["by"]], y_title), small=small)
 
 
 def tool_links(service: SearchService, request, current, ui: str, total: int) -> dict | None:

@@ -4,7 +4,9 @@ Media researchers compare topics by how much attention they got (Media
 Cloud's attention-over-time chart): each query is a series of points, one
 per period from the first to the last period that holds any article under
 the filters, with its ``count``, the ``total`` of all articles of that
-period under the same filters, and ``share`` = count / total. With
+period under the same filters, and ``share`` = count / total. A period
+without any article has no share (``None``, JSON ``null``), not 0: "none of
+no articles" is not "none of many", and a chart must leave it blank. With
 ``by_language``, each query is one series per language, shares taken of that
 language's articles: the share of Russian coverage against the English one.
 """
@@ -30,14 +32,15 @@ def periods_between(first: str, last: str, by: str) -> list[str]:
 
 
 def timeline(generation, queries: list[str], filters, by: str, by_language: bool,
-             cross: bool) -> dict:
+             cross: bool, match: str = "all") -> dict:
     """The series of ``queries`` under ``filters`` (plain ``Filters``)."""
     if by not in PERIODS:
         raise QueryError(f"unknown period {by!r}: use year or month")
     queries = [q.strip() for q in queries]
     if not 1 <= len(queries) <= MAX_SERIES:
-        raise QueryError(f"compare 1 to {MAX_SERIES} queries at once")
-    plans = [generation.parse(q, cross=cross) for q in queries]  # QueryError names the bad one
+        # Never draw the first five of six: the user would not see which one is missing.
+        raise QueryError(f"compare 1 to {MAX_SERIES} queries at once, not {len(queries)}")
+    plans = [generation.parse(q, cross=cross, match=match) for q in queries]  # QueryError names the bad one
     languages = LANGUAGES if by_language else (None,)
     slices = [(lang, filters if lang is None else replace(filters, langs=(lang,)))
               for lang in languages]
@@ -52,9 +55,9 @@ def timeline(generation, queries: list[str], filters, by: str, by_language: bool
             for period in span:
                 count, total = counts.get(period, 0), totals[lang].get(period, 0)
                 points.append({"period": period, "count": count, "total": total,
-                               "share": round(count / total, 6) if total else 0.0})
+                               "share": round(count / total, 6) if total else None})
             entry = {"query": text, "points": points}
             if lang is not None:
                 entry["lang"] = lang
             series.append(entry)
-    return {"by": by, "series": series}
+    return {"by": by, "match": match, "series": series}
