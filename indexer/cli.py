@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .cli_cluster import cluster, index_into_cluster
 from .cli_options import (
+    MATCH_WORDS,
     BadQuery,
     _count,
     _index_dir,
@@ -249,6 +250,9 @@ def _terminal_text(snippet: str) -> str:
 def _print_result(result: dict) -> None:
     total, page, per_page = result["total"], result["page"], result["per_page"]
     click.echo(_result_heading(result["query"], total, page, per_page))
+    counted = _counted_line(result)
+    if counted:
+        click.echo(counted)
     for expansion in result.get("expansions", []):
         click.echo(f"also searched {expansion['word']} as ({expansion['why']}): "
                    f"{', '.join(expansion['added'])} (--no-cross: the words as typed only)")
@@ -273,6 +277,22 @@ def _print_result(result: dict) -> None:
         click.echo("")
         for name, entries in result["facets"].items():
             click.echo(_facet_line(name, entries))
+
+
+def _counted_line(result: dict) -> str:
+    """What the total counted: "counted: 3 as typed · 4 only as other readings (выбор)
+    · 3 only in the other language (election)"; nothing when all were found as typed."""
+    counted, match = result.get("counted", {}), result.get("match", "all")
+    if match != "all":
+        return f"counted: only {MATCH_WORDS[match]} (--match all: every article)"
+    if not counted or counted["typed"] == result["total"]:
+        return ""
+    others = sorted({f for forms in result.get("readings", {}).values() for f in forms[1:]})
+    added = list(dict.fromkeys(w for e in result.get("expansions", []) for w in e["added"]))
+    details = {"typed": "", "readings": f" ({', '.join(others)})" if others else "",
+               "translations": f" ({', '.join(added)})" if added else ""}
+    parts = [f"{n} {MATCH_WORDS[kind]}{details[kind]}" for kind, n in counted.items() if n]
+    return f"counted: {' · '.join(parts)} (--match KIND: one part alone)"
 
 
 def _result_heading(query: str, total: int, page: int, per_page: int) -> str:

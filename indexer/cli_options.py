@@ -25,6 +25,11 @@ def _index_dir(value: str | None):
     return value or default_index_dir()
 
 
+# How each part of a count is named (``SearchRequest.match``).
+MATCH_WORDS = {"typed": "as typed", "readings": "only as other readings",
+               "translations": "only in the other language"}
+
+
 def _count(n: int, noun: str) -> str:
     """``1 article``, ``2 articles``: every count the CLI prints goes through here."""
     return f"{n} {noun}{'' if n == 1 else 's'}"

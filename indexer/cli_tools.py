@@ -8,6 +8,7 @@ import sys
 import click
 
 from .cli_options import (
+    MATCH_WORDS,
     BadQuery,
     _count,
     _index_dir,
@@ -20,6 +21,9 @@ from .search.concordance import SORTS as KWIC_ORDERS
 from .search.exports import neutralized
 from .search.service import SearchService
 
+# What the timeline and the concordance count unless asked: the words as typed
+# (and their likely reading), as evidence is cited; search and export count all.
+TOOLS_MATCH = "typed"
 KWIC_COLUMNS = ("left", "match", "right", "id", "date", "lang", "title", "url")
 LEFT_WIDTH = 50  # characters of left context printed in the terminal
 
@@ -61,8 +65,9 @@ def timeline(queries, by, share, by_language, as_csv, index_dir, **options):
 
         kartoteka timeline Kyrgyzstan Kazakhstan --from 2010 --csv
     """
+    request = _request("", default_match=TOOLS_MATCH, **options)
     data = _ask(index_dir, lambda service: service.timeline(
-        list(queries), _request("", **options), by=by, by_language=by_language))
+        list(queries), request, by=by, by_language=by_language))
     if as_csv:
         writer = csv.writer(sys.stdout)
         writer.writerow(("query", "lang", "period", "count", "total", "share"))
@@ -81,6 +86,16 @@ def timeline(queries, by, share, by_language, as_csv, index_dir, **options):
         click.echo(f"{point['period']:<8} " + "  ".join(c.rjust(width) for c in cells))
     click.echo("each cell: articles found / all the period's articles"
                + (" = share" if share else "") + "; —: no article at all in the period")
+    click.echo(_mode_line(data["match"]))
+
+
+def _mode_line(match: str) -> str:
+    """What a tool counted, and the option that counts the other way."""
+    if match == "all":
+        return ("counted: the words as typed, their other readings and translations "
+                "(--typed: the words as typed only)")
+    return (f"counted: only {MATCH_WORDS[match]} "
+            "(--match all: other readings and translations too)")
 
 
 def _timeline_cell(point: dict, share: bool) -> str:
@@ -112,8 +127,8 @@ def kwic(query, order, limit, as_csv, index_dir, **options):
 
         kartoteka kwic 'Kyrgyzstan' --lang en --csv > kyrgyzstan-kwic.csv
     """
-    result = _ask(index_dir, lambda service: service.concordance(_request(query, **options),
-                                                                  order=order))
+    request = _request(query, default_match=TOOLS_MATCH, **options)
+    result = _ask(index_dir, lambda service: service.concordance(request, order=order))
     lines = result["lines"][:limit] if limit else result["lines"]
     if as_csv:
         writer = csv.writer(sys.stdout)
@@ -124,6 +139,7 @@ def kwic(query, order, limit, as_csv, index_dir, **options):
     click.echo(f"{_count(len(result['lines']), 'occurrence')} in "
                f"{_count(result['articles'], 'article')}"
                + ("" if result["complete"] else " (the first ones only)"))
+    click.echo(_mode_line(result["match"]))
     for line in lines:
         left = line["left"][-LEFT_WIDTH:]
         click.echo(f"{left:>{LEFT_WIDTH}} {click.style(line['match'], bold=True)} "

@@ -162,7 +162,7 @@ def test_the_timeline_and_the_concordance_on_the_command_line(sample_index):
     shown = runner.invoke(cli, ["kwic", "выборы", "--order", "left", "--limit", "2",
                                 "--index", str(sample_index)])
     assert shown.exit_code == 0 and "occurrences in" in shown.output
-    assert len(shown.output.strip().splitlines()) == 3
+    assert len(shown.output.strip().splitlines()) == 4  # the count, what it counted, 2 lines
 
 
 def test_the_charts_count_ticks_are_whole_and_distinct():

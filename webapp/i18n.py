@@ -37,6 +37,13 @@ TEXT = {
         "counted_only_translations": "Counted: only articles found through the other "
                                     "language",
         "counted_all": "count them all",
+        "mode_typed": "Counted: the words as typed and their likely reading.",
+        "mode_readings": "Counted: only articles found through another reading.",
+        "mode_translations": "Counted: only articles found through the other language.",
+        "mode_all": "Counted: the words as typed, their other readings and the other "
+                    "language's equivalents.",
+        "mode_to_all": "Count other readings and translations too",
+        "mode_to_typed": "Count only the words as typed",
         "counted_title": "What this total counted",
         "exact_only": "Only the form {word}", "copies": "Same article also at",
         "copy_of": "A copy of",
@@ -92,6 +99,13 @@ TEXT = {
         "counted_only_readings": "Учтены только статьи, найденные по другому прочтению",
         "counted_only_translations": "Учтены только статьи, найденные на другом языке",
         "counted_all": "учесть все",
+        "mode_typed": "Учтены набранные слова и их вероятное прочтение.",
+        "mode_readings": "Учтены только статьи, найденные по другому прочтению.",
+        "mode_translations": "Учтены только статьи, найденные на другом языке.",
+        "mode_all": "Учтены набранные слова, их другие прочтения и соответствия на "
+                    "другом языке.",
+        "mode_to_all": "Учесть также другие прочтения и переводы",
+        "mode_to_typed": "Учесть только набранные слова",
         "counted_title": "Что учтено в этом числе",
         "exact_only": "Только форма {word}", "copies": "Та же статья также по адресам",
         "copy_of": "Копия статьи",

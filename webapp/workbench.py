@@ -37,6 +37,9 @@ NORMS = ("count", "share")
 KWIC_SHOWN = 1000  # concordance lines on the page; the CSV has them all
 KWIC_COLUMNS = ("left", "match", "right", "id", "date", "lang", "title", "url")
 TIMELINE_COLUMNS = ("query", "lang", "period", "count", "total", "share")
+# What the timeline and the concordance count unless asked: the words as typed
+# (and their likely reading), as evidence is cited; the search page counts all.
+TOOLS_MATCH = "typed"
 
 
 def service() -> SearchService:
@@ -59,7 +62,8 @@ def _timeline_state():
         raise QueryError(f"'split' must be lang, not {split!r}")
     filters = state(request.args)
     filters.poplist("q")
-    return queries, by, norm, split == "lang", search_request(filters, 20)
+    return (queries, by, norm, split == "lang",
+            search_request(filters, 20, default_match=TOOLS_MATCH))
 
 
 def _timeline_data():
@@ -131,11 +135,21 @@ def timeline_page():
             page["error"], status = t["no_index"], 503
         else:
             page["data"] = data
+            page["mode"] = match_switch(current, data["match"], t)
             page["chart"] = Markup(_chart(data, current, t, ui))
             page["empty_periods"] = {
                 i for i, points in enumerate(zip(*(s["points"] for s in data["series"])))
                 if not any(p["total"] for p in points)}
     return render_template("timeline.html", **page), status
+
+
+def match_switch(current, match: str, t: dict) -> dict:
+    """What a tool counted (``match``) and a link to count the other way: all of
+    each word's readings and translations, or only the words as typed."""
+    other = "all" if match != "all" else "typed"
+    return {"match": match, "text": t["mode_" + match],
+            "other_url": query_string(with_changes(current, match=other)),
+            "other_text": t["mode_to_" + other]}
 
 
 def _period_bounds(period: str) -> tuple[str, str]:
@@ -208,13 +222,15 @@ def kwic_page():
                 with_changes(current, order=None))}
     if page["query"].strip():
         try:
-            result = service().concordance(search_request(current, 20), order=order)
+            result = service().concordance(
+                search_request(current, 20, default_match=TOOLS_MATCH), order=order)
         except QueryError as error:
             page["error"] = error_message(str(error), ui)
         except FileNotFoundError:
             page["error"] = t["no_index"]
         else:
             page["result"] = result
+            page["mode"] = match_switch(current, result["match"], t)
             page["lines"] = result["lines"][:KWIC_SHOWN]
             page["summary"] = t["kwic_summary"].format(
                 lines=counted(len(result["lines"]), "occurrence", ui),
@@ -225,8 +241,9 @@ def kwic_page():
 @bp.route("/export.kwic.csv")
 def kwic_csv():
     try:
-        result = service().concordance(search_request(state(request.args), 20),
-                                       order=request.args.get("order", "text"))
+        result = service().concordance(
+            search_request(state(request.args), 20, default_match=TOOLS_MATCH),
+            order=request.args.get("order", "text"))
     except QueryError as error:
         return jsonify({"error": str(error)}), 400
     out = io.StringIO()
