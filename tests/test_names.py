@@ -3,16 +3,26 @@
 import random
 import time
 
+import pickle
+
 import iuliia
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from indexer.text.analysis import analyze
 from indexer.text.names import (
+    NameTableError,
+    author_analyzer,
     cross_script_pairs,
+    first_names_with,
     full_name_key,
     is_name_like,
+    is_person_key,
     name_key,
+    person_word_key,
     read_aliases,
+    read_first_names,
 )
 
 
@@ -47,6 +57,12 @@ SAME_NAME = [
     ["Alexei", "Aleksei", "Alexey", "Алексей"],
     ["Clinton", "Клинтон"],
     ["Umarov", "Oumarov", "Умаров"],
+    ["Anahit", "Анаит"],
+    ["Bahodir", "Баходир"],
+    ["Mikhail", "Mihail", "Михаил"],
+    ["Korolyov", "Korolev", "Королёв", "Королев"],
+    ["Vorobyov", "Vorobyev", "Vorobev", "Воробьёв", "Воробьев"],
+    ["Pyotr", "Petr", "Пётр"],
 ]
 
 
@@ -286,3 +302,88 @@ def test_read_aliases_joins_what_name_keys_cannot(tmp_path):
 def test_read_aliases_of_a_missing_file_raises(tmp_path):
     with pytest.raises(FileNotFoundError):
         read_aliases(tmp_path / "missing.txt")
+
+
+# Forms of one Russian first name, as bylines write them: one person key.
+FIRST_NAME_FORMS = [
+    ["Надежда", "Nadezhda", "Nadia", "Nadya", "Надя"],
+    ["Александр", "Alexander", "Aleksandr", "Alex"],
+    ["Алексей", "Alexei", "Lyosha", "Лёша"],
+    ["Дмитрий", "Dmitry", "Dmitri", "Dima", "Дима"],
+    ["Екатерина", "Yekaterina", "Ekaterina", "Katya", "Катя"],
+    ["Михаил", "Mikhail", "Misha", "Миша"],
+    ["Наталья", "Natalia", "Natasha", "Наташа"],
+]
+
+
+@pytest.mark.parametrize("forms", FIRST_NAME_FORMS, ids=lambda forms: forms[1])
+def test_forms_of_a_first_name_share_a_person_key(forms):
+    keys = {form: person_word_key(form) for form in forms}
+    assert len(set(keys.values())) == 1, keys
+
+
+@pytest.mark.parametrize("one, other", [("Alexander", "Alexandra"), ("Alex", "Alexei"),
+                                        ("Nadia", "Nina"), ("Moroz", "Morozova")])
+def test_other_first_names_keep_their_own_person_keys(one, other):
+    assert person_word_key(one) != person_word_key(other)
+
+
+@pytest.mark.parametrize("one, other", [("Nadia Moroz", "Надежда Мороз"),
+                                        ("Anahit Petrosyan", "Анаит Петросян"),
+                                        ("Dima Orlov", "Дмитрий Орлов")])
+def test_full_names_with_a_first_names_other_form_share_a_key(one, other):
+    assert full_name_key(one) == full_name_key(other)
+
+
+def test_full_names_keep_their_surnames_apart():
+    assert full_name_key("Nadia Moroz") != full_name_key("Nadia Morozova")
+
+
+def test_the_shipped_table_gives_no_form_to_two_names():
+    owners = {}
+    for group in read_first_names():
+        for form in group:
+            owners.setdefault(name_key(form), set()).add(group[0])
+    assert {key: names for key, names in owners.items() if len(names) > 1} == {}
+    assert len(read_first_names()) >= 100
+
+
+def test_a_table_without_its_header_is_refused(tmp_path):
+    path = tmp_path / "names.tsv"
+    path.write_text("Надежда\tNadia\n", encoding="utf-8")
+    with pytest.raises(NameTableError, match="names.tsv:1"):
+        read_first_names(path)
+
+
+def test_single_word_aliases_extend_the_first_names():
+    table = first_names_with([["Sasha", "Alexandra"], ["Bob Smith", "Robert Smith"]])
+    assert full_name_key("Sasha Lind", table) == full_name_key("Александра Линд", table)
+    assert full_name_key("Sasha Lind") != full_name_key("Александра Линд")
+
+
+def test_the_author_analyzer_adds_one_person_key_per_word_and_pickles():
+    analyzer = pickle.loads(pickle.dumps(author_analyzer()))
+    tokens = [(t.text, t.pos) for t in analyzer("Надя Мороз", positions=True)]
+    assert tokens[0] == ("надя", 0) and tokens[2] == ("мороз", 1)
+    assert is_person_key(tokens[1][0]) and tokens[1][1] == 0
+    nadia = [t.text for t in analyzer("Nadia")]
+    assert nadia[1] == tokens[1][0]
+
+
+# Consonant-led syllables, as surnames are made of: a run of bare vowels and
+# glides (ей + ё) is no name, and its romanizations may legitimately differ.
+RUSSIAN_SYLLABLES = ["ба", "ве", "го", "ду", "жа", "за", "ки", "ло", "ма", "не", "по", "ра",
+                     "се", "ти", "фу", "ха", "це", "чи", "ша", "щу", "лё", "ню", "ря", "ов",
+                     "бай", "хан", "дзе", "ян", "кей"]
+
+
+@given(st.lists(st.sampled_from(RUSSIAN_SYLLABLES), min_size=2, max_size=5),
+       st.sampled_from(sorted({form for group in FIRST_NAME_FORMS for form in group})))
+def test_a_person_key_survives_transliteration_and_case(syllables, first_name):
+    surname = "".join(syllables).capitalize()
+    name = f"{first_name} {surname}"
+    latin = iuliia.WIKIPEDIA.translate(name)
+    assert full_name_key(latin) == full_name_key(name)
+    assert full_name_key(name.upper()) == full_name_key(name)
+    assert full_name_key(name.replace("ё", "е")) == full_name_key(name)
+    assert person_word_key(latin.split()[1]) == person_word_key(surname)

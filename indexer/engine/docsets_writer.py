@@ -22,7 +22,7 @@ from whoosh.reading import TermNotFound
 
 from ..text.analysis import STOP_WORDS
 from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
-from ..text.names import full_name_key, name_groups
+from ..text.names import first_names_with, full_name_key, is_person_key, name_groups
 from .copies import Copy, find_copies
 from .docsets import (
     BM25_B,
@@ -155,9 +155,9 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
         meta["learned"] = learn_pairs(_translation_pairs(reader, total, live))
         meta["copies"] = {str(copy): primary
                           for copy, primary in _copies(reader, total, live).items()}
-        # Small words are no names ("more" is not «море»).
+        # Small words are no names ("more" is not «море»); person keys are nobody's spelling.
         meta["names"] = {fieldname: name_groups(t for t in entries_by_field[fieldname]
-                                                if t not in STOP_WORDS)
+                                                if t not in STOP_WORDS and not is_person_key(t))
                          for fieldname in NAME_FIELDS}
         dates = array("i", [0]) * total
         if total:
@@ -188,7 +188,8 @@ def merge_spellings(reader, fieldname: str, aliases=()):
     """One author under all spellings of their name: ``(values, labels, spellings)``.
 
     Spellings that transliterate to each other ("Levan Beridze", "Леван
-    Беридзе") or that an alias group joins become one facet value, the
+    Беридзе"), whose first names are one name's forms ("Nadia Moroz",
+    «Надежда Мороз»: ``text/names``), or that an alias group joins become one facet value, the
     spelling most articles use; its label in each interface language is the
     most used spelling in that script. ``values`` maps each value to its
     spellings' terms, ``spellings`` every spelling (aliases too) to its value.
@@ -196,6 +197,10 @@ def merge_spellings(reader, fieldname: str, aliases=()):
     counted = [(btext.decode("utf-8"), reader.doc_frequency(fieldname, btext), btext)
                for btext in reader.lexicon(fieldname)]
     parent: dict[str, str] = {}
+    first_names = first_names_with(aliases)
+
+    def key_of(name: str) -> str:
+        return full_name_key(name, first_names)
 
     def root(key: str) -> str:
         while parent.setdefault(key, key) != key:
@@ -203,12 +208,12 @@ def merge_spellings(reader, fieldname: str, aliases=()):
         return key
 
     for group in aliases:
-        keys = [full_name_key(name) for name in group if full_name_key(name)]
+        keys = [key_of(name) for name in group if key_of(name)]
         for key in keys[1:]:
             parent[root(key)] = root(keys[0])
     groups: dict[str, list[tuple[str, int, bytes]]] = {}
     for spelling in counted:
-        groups.setdefault(root(full_name_key(spelling[0]) or spelling[0]), []).append(spelling)
+        groups.setdefault(root(key_of(spelling[0]) or spelling[0]), []).append(spelling)
     values, labels, spellings = {}, {}, {}
     for members in groups.values():
         members.sort(key=lambda m: (-m[1], _is_cyrillic(m[0]), m[0]))
@@ -223,7 +228,7 @@ def merge_spellings(reader, fieldname: str, aliases=()):
         value = next((spellings[n] for n in group if n in spellings), None)
         if value is None:
             value = next((v for n in group for s, v in spellings.items()
-                          if full_name_key(s) == full_name_key(n)), None)
+                          if key_of(s) == key_of(n)), None)
         if value is not None:
             for name in group:
                 spellings.setdefault(name, value)

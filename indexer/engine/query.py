@@ -34,6 +34,7 @@ from whoosh.query.compound import CompoundQuery
 
 from ..errors import QueryError
 from ..text.analysis import fold_yo, normal_forms
+from ..text.names import is_person_key
 from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
 
 MIN_WILDCARD_PREFIX = 2
@@ -129,10 +130,14 @@ class KartotekaParser(QueryParser):
                          "author: or body:, and narrow by region, author, language, year or "
                          "topic with the filters")
 
-    def _positions(self, fieldname: str, text: str) -> list[list[str]]:
+    def _positions(self, fieldname: str, text: str, person_keys: bool = True) -> list[list[str]]:
+        """Each position's terms; without ``person_keys`` an author word is only
+        itself: a bare word meets another script's byline in the cross tier."""
         analyzer = self.schema[fieldname].analyzer
         positions: dict[int, list[str]] = {}
         for t in analyzer(text, mode="query", positions=True):
+            if not person_keys and is_person_key(t.text):
+                continue
             alternatives = positions.setdefault(t.pos, [])
             if t.text not in alternatives:
                 alternatives.append(t.text)
@@ -161,7 +166,7 @@ class KartotekaParser(QueryParser):
 
     def _word_query(self, fields, text: str, boost: float):
         """One typed word in ``fields``: a ``Tiered`` query when it is one word."""
-        analyzed = {f: self._positions(f, text) for f in fields}
+        analyzed = {f: self._positions(f, text, person_keys=len(fields) == 1) for f in fields}
         morph = next((analyzed[f] for f in fields if f in MORPH_FIELDS), None)
         if morph is not None and len(morph) == 1:
             readings = morph[0]
@@ -199,7 +204,7 @@ class KartotekaParser(QueryParser):
         fields = SEARCH_FIELDS if fieldname is None else (self._text_field(fieldname),)
         parts = []
         for f in fields:
-            positions = self._positions(f, text)
+            positions = self._positions(f, text, person_keys=fieldname is not None)
             if positions:
                 parts.append(self._sequence(f, positions, slop, boost * FIELD_BOOSTS.get(f, 1)))
         return _any(parts)

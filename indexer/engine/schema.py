@@ -10,6 +10,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, 
 
 from ..model import Article
 from ..text.analysis import bilingual_analyzer, surface_analyzer
+from ..text.names import author_analyzer
 from ..text.regions import group_of
 
 # Facet name → the indexed field that holds its values.
@@ -43,7 +44,7 @@ def make_schema() -> Schema:
         lang=ID(stored=True),
         title=TEXT(analyzer=bilingual_analyzer(), stored=True),
         body=TEXT(analyzer=bilingual_analyzer(), stored=True),
-        author=TEXT(analyzer=surface_analyzer()),
+        author=TEXT(analyzer=author_analyzer()),  # words as written and person keys
         exact=TEXT(analyzer=surface_analyzer(), phrase=False),
         # Facet fields: terms only; the docsets hold their bitsets and columns.
         author_facet=KEYWORD(commas=True, scorable=False),

@@ -28,6 +28,7 @@ from whoosh import query
 
 from ..errors import QueryError
 from ..text.analysis import CYRILLIC, russian_forms
+from ..text.names import is_person_key
 from .docsets import BM25_K1
 from .query import EXACT_WEIGHT, MORPH_FIELDS
 from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
@@ -262,6 +263,10 @@ def _sequence(q: query.Sequence) -> list[tuple[str, str]]:
 def _phrase(fieldname: str, words: list[tuple[str, ...]]) -> list[tuple[str, str]]:
     """The phrases of ``words`` (each its readings) in a field (``_sequence``)."""
     limit = _field(fieldname)
+    if all(any(is_person_key(r) for r in w) for w in words):
+        # An author's words are followed by their person keys (``author_terms``):
+        # the keys alone make the phrase every spelling of the name holds.
+        words = [tuple(r for r in w if is_person_key(r)) for w in words]
     choices = [_layouts(w) if limit in MORPH_FIELDS else [(encode_term(r),) for r in w]
                for w in words]
     if math.prod(len(c) for c in choices) > MAX_PHRASE_CHOICES:

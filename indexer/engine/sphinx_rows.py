@@ -15,11 +15,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..model import Article
-from ..text.names import full_name_key
+from ..text.names import first_names_with, full_name_key
 from ..text.regions import group_of
 from .copies import fingerprint
 from .sphinx_config import MULTI_ATTRS, TEXT_FIELDS
-from .sphinx_terms import document_id, text_terms
+from .sphinx_terms import author_terms, document_id, text_terms
 
 COLUMNS = ("id", *TEXT_FIELDS, "lang", "day", "year", "month", "undated", *MULTI_ATTRS,
            "copy_of", "article_id")
@@ -49,21 +49,23 @@ class Numbering:
 
 class AuthorKeys:
     """The key an author's spelling is counted under: its name key (one for
-    "Tokayev" and «Токаев»), or the first name's of its ``--aliases`` group."""
+    "Tokayev" and «Токаев», "Nadia" and «Надежда»), or the first name's of its
+    ``--aliases`` group; an alias group of single words joins first names."""
 
     def __init__(self, groups: Iterable[list[str]] = ()):
+        groups = list(groups)
+        self.first_names = first_names_with(groups)
         self.joined: dict[str, str] = {}
         for group in groups:
-            keys = [_name_key(name) for name in group]
+            keys = [self._key(name) for name in group]
             self.joined.update((key, keys[0]) for key in keys[1:])
 
     def __call__(self, name: str) -> str:
-        key = _name_key(name)
+        key = self._key(name)
         return self.joined.get(key, key)
 
-
-def _name_key(name: str) -> str:
-    return full_name_key(name) or name
+    def _key(self, name: str) -> str:
+        return full_name_key(name, self.first_names) or name
 
 
 def author_spellings(article: Article) -> list[str]:
@@ -81,7 +83,7 @@ def analyzed(article: Article) -> tuple[str, str, str, str, bytes]:
     and its copy fingerprint: the heavy part of a build, done in worker processes
     (``in_blocks``)."""
     return (text_terms(article.title), text_terms(article.body),
-            text_terms(" ".join(article.authors), surface=True),
+            author_terms(article.authors),
             text_terms(f"{article.title}\n{article.body}", surface=True),
             fingerprint(article.title, article.body))
 

@@ -22,6 +22,7 @@ import sqlite3
 from pathlib import Path
 
 from ..text.analysis import bilingual_analyzer, surface_analyzer
+from ..text.names import author_analyzer, is_person_key
 
 DATA_FOLDER = "data"  # the cluster folder's side files of the current build
 DICTIONARY = "dictionary.json"
@@ -29,7 +30,7 @@ DICTIONARY_VERSION = 1
 STORED = "stored.sqlite"  # article JSON by document id, for hits and the article view
 HASH_COLUMN = "content_hash"  # what --update compares; with the copy card, url and language
 BUILD_INFO = "build.json"
-BUILD_FORMAT = 2  # 2: copies, names, learned pairs, vocabulary (docs/index-format.md)
+BUILD_FORMAT = 3  # 2: copies, names, learned pairs, vocabulary; 3: person keys (docs/index-format.md)
 VOCABULARY = "vocabulary.json"  # each field's indexed terms: for "did you mean"
 SAFE_TERM = re.compile(r"[0-9a-zа-я]{1,40}")
 DIGEST_PREFIX = "zq"
@@ -39,6 +40,7 @@ FACET_ATTRS = {"region": "regions", "region_group": "region_groups", "author": "
 
 _TEXT = bilingual_analyzer()
 _SURFACE = surface_analyzer()
+_AUTHOR = author_analyzer()
 
 
 def encode_term(term: str) -> str:
@@ -52,6 +54,17 @@ def text_terms(text: str, surface: bool = False) -> str:
     """A field's index terms, encoded, in order, one space apart: what Sphinx gets."""
     analyzer = _SURFACE if surface else _TEXT
     return " ".join(encode_term(t.text) for t in analyzer(text or ""))
+
+
+def author_terms(authors: list[str]) -> str:
+    """The author field as Sphinx gets it: each name's words as written, then
+    their person keys (``names.PersonKeyFilter``) in the same order, so that a
+    phrase of keys ("Nadia Moroz" = «Надежда Мороз») is a phrase in the text too."""
+    names = []
+    for name in authors:
+        terms = [t.text for t in _AUTHOR(name)]
+        names += [t for t in terms if not is_person_key(t)] + [t for t in terms if is_person_key(t)]
+    return " ".join(encode_term(term) for term in names)
 
 
 def document_id(article_id: str) -> int:

@@ -17,8 +17,15 @@ mapped (қ → к, ў → в, č → ch, ž → zh, ə → a); sh, ch, zh, kh on
 with zh = dzh = dj = j (Zhaparov/Japarov), h = kh (Ilham/Ильхам), c = ch
 before e/i (Kucera) else k (Clinton); glides dropped between vowels, at the
 start and after sh/ch/zh (Aliyev/Aliev, Yerevan/Erevan, Gorbachyov); yo = ye
-(Mirziyoyev/Мирзиёев); y = i (Zelenskyy/Zelenskiy); v between a vowel and a
-consonant = u, ou = u (Tsikhanouskaya/Tsikhanovskaya); doubled letters single.
+(Mirziyoyev/Мирзиёев), and after a consonant yo = ye = e (Korolyov/Королёв,
+Vorobyev/Воробьев); y = i (Zelenskyy/Zelenskiy); v between a vowel and a
+consonant = u, ou = u (Tsikhanouskaya/Tsikhanovskaya); h and kh between vowels
+dropped, as Russian drops the Armenian h (Anahit/Анаит) and keeps the Uzbek one
+as х (Bahodir/Баходир: both sides lose it alike); doubled letters single.
+
+A person's name (``full_name_key``) also joins the forms of a Russian first
+name (Надежда = Nadezhda = Nadia = Надя): ``indexer/data/first_names.tsv``,
+extended by the single-word lines of an alias file ("Sasha = Alexandra").
 
 Decisions: b and p stay apart (Jabarov is another surname than Japarov), and
 so do endings (Ivanova is another person than Ivanov). Belarusian Ці- and
@@ -33,9 +40,12 @@ import os
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from indexer.text.analysis import CYRILLIC, WORD_PATTERN, fold_yo, morph_analyzer
+from whoosh.analysis import Filter
+
+from indexer.text.analysis import CYRILLIC, WORD_PATTERN, fold_yo, morph_analyzer, surface_analyzer
 
 KEY_CACHE_SIZE = 500_000
 
@@ -75,6 +85,10 @@ CONSONANT_SYMBOLS = {
 # Russian has no soft and hard pairs there (Gorbachyov/Gorbachev).
 GLIDE = re.compile(r"(?<=[aeiouy])[yi](?=[aeiou])|^[yi](?=[aeiou])|(?<=[SCJ])y(?=[aeiou])")
 V_BEFORE_CONSONANT = re.compile(r"(?<=[aeiou])v(?=[^aeiou])")
+H_BETWEEN_VOWELS = re.compile(r"(?<=[aeiou])X(?=[aeiou])")
+# ё is е in most Russian texts, yo or ye in romanizations, ье ye or e:
+# Korolyov = Королёв = Королев, Vorobyov = Vorobev = Воробьёв.
+Y_AFTER_CONSONANT = re.compile(r"(?<=[^aeiouy])y(?=e)")
 DOUBLED = re.compile(r"(.)\1+")
 NAME_WORD = re.compile(WORD_PATTERN)
 ALIAS_SEPARATOR = re.compile(r"\s*=\s*")
@@ -115,20 +129,128 @@ def name_key(word: str) -> str:
     key = _latin_spelling(word)
     key = SHORT_J.sub("y", key)
     key = CONSONANTS.sub(_consonant_symbol, key)
-    key = key.replace("yo", "ye")
+    key = Y_AFTER_CONSONANT.sub("", key.replace("yo", "ye"))
     key = GLIDE.sub("", key).replace("y", "i")
     key = V_BEFORE_CONSONANT.sub("u", key).replace("ou", "u")
+    key = H_BETWEEN_VOWELS.sub("", key)
     return DOUBLED.sub(r"\1", key)
 
 
-def full_name_key(name: str) -> str:
+FIRST_NAMES = Path(__file__).resolve().parent.parent / "data" / "first_names.tsv"
+FIRST_NAMES_HEADER = "# kartoteka first names, format 1"
+
+
+class NameTableError(ValueError):
+    """A first-name table that cannot be read: the file and line say where."""
+
+
+def read_first_names(path: str | os.PathLike = FIRST_NAMES) -> list[list[str]]:
+    """The first-name table: one name a line, its forms tab-separated, the
+    Russian full form first ("Надежда\tNadezhda\tNadia\tНадя").
+
+    The first line is the format header (``FIRST_NAMES_HEADER``); lines
+    starting with "#" and blank lines are skipped.
+    """
+    with open(path, encoding="utf-8") as lines:
+        header = lines.readline().strip()
+        if header != FIRST_NAMES_HEADER:
+            raise NameTableError(f"{os.fspath(path)}:1: expected {FIRST_NAMES_HEADER!r}")
+        groups = []
+        for number, line in enumerate(lines, start=2):
+            if not line.strip() or line.startswith("#"):
+                continue
+            forms = [form.strip() for form in line.split("\t") if form.strip()]
+            if len(forms) < 2:
+                raise NameTableError(f"{os.fspath(path)}:{number}: one form only")
+            groups.append(forms)
+    return groups
+
+
+def first_name_keys(groups: Iterable[list[str]]) -> dict[str, str]:
+    """Each form's name key → its group's first form's key. A key two groups
+    claim is left out: a name that may be either cannot join one."""
+    joined: dict[str, str] = {}
+    claimed: dict[str, set[str]] = defaultdict(set)
+    for group in groups:
+        canonical = name_key(group[0])
+        for form in group:
+            claimed[name_key(form)].add(canonical)
+    for key, canonicals in claimed.items():
+        if len(canonicals) == 1:
+            joined[key] = next(iter(canonicals))
+    return joined
+
+
+@functools.lru_cache(maxsize=1)
+def shipped_first_names() -> dict[str, str]:
+    """``first_name_keys`` of the table kartoteka ships."""
+    return first_name_keys(read_first_names())
+
+
+def first_names_with(aliases: Iterable[list[str]] = ()) -> dict[str, str]:
+    """The shipped first names, joined by an alias file's single-word groups
+    too ("Sasha = Alexandra"): these extend the table for one index."""
+    table = dict(shipped_first_names())
+    for group in aliases:
+        if all(len(NAME_WORD.findall(name)) == 1 for name in group):
+            keys = [table.get(name_key(name), name_key(name)) for name in group]
+            for key in keys[1:]:
+                for form, canonical in list(table.items()):
+                    if canonical == key:
+                        table[form] = keys[0]
+                table[key] = keys[0]
+    return table
+
+
+def person_word_key(word: str, first_names: Mapping[str, str] | None = None) -> str:
+    """A name word's key, a first name's forms sharing one: "Nadia", "Надя" and
+    "Nadezhda" → the key of «Надежда»; other words → ``name_key``."""
+    key = name_key(word)
+    table = shipped_first_names() if first_names is None else first_names
+    return table.get(key, key)
+
+
+def full_name_key(name: str, first_names: Mapping[str, str] | None = None) -> str:
     """A person's whole name as one key: each word's key, in order, one space apart.
 
     "Joshua Kucera", "Джошуа Кучера" and "JOSHUA  KUČERA" share a key, so the
-    author facet can merge them; "Kucera, Joshua" does not (order is kept).
+    author facet can merge them; so do "Nadia Moroz" and «Надежда Мороз»
+    (``first_names``: the shipped table unless given); "Kucera, Joshua" does
+    not (order is kept).
     """
-    keys = (name_key(word) for word in NAME_WORD.findall(name))
+    keys = (person_word_key(word, first_names) for word in NAME_WORD.findall(name))
     return " ".join(key for key in keys if key)
+
+
+# Marks a person-key term in the author field: no word as written holds it.
+PERSON_KEY_MARK = "~"
+
+
+class PersonKeyFilter(Filter):
+    """Adds to each author word its person key (``PERSON_KEY_MARK`` + key) at the
+    same position, so ``author:Osmonov`` finds «Осмонов» and ``author:Nadia``
+    «Надежда», at index and query time alike. Stores nothing: picklable."""
+
+    def __call__(self, tokens):
+        for t in tokens:
+            key = person_word_key(t.text)
+            if not key:
+                yield t
+                continue
+            extra = t.copy()
+            yield t
+            extra.text = PERSON_KEY_MARK + key
+            yield extra
+
+
+def author_analyzer():
+    """Author names: words as written (``surface_analyzer``) and their person keys."""
+    return surface_analyzer() | PersonKeyFilter()
+
+
+def is_person_key(term: str) -> bool:
+    """Whether an author-field term is a person key, not a word as written."""
+    return term.startswith(PERSON_KEY_MARK)
 
 
 @functools.lru_cache(maxsize=KEY_CACHE_SIZE)
