@@ -280,3 +280,21 @@ def test_desktop_layout_keeps_author_language_and_year_above_the_fold(server, pa
     page.wait_for_url("**hit=3**")
     assert page.locator("nav.hit-nav .position").inner_text() == f"3 of {hits}"
     shot(page, "article-hit-nav")
+
+
+def test_the_total_says_what_it_counted_and_each_part_narrows_to_it(server, page):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(server + "?q=выборы&ui=ru")
+    parts = page.locator("p.counted a.counted-part")
+    assert parts.count() >= 2 and parts.first.is_visible()
+    counts = [int(parts.nth(i).get_attribute("data-count")) for i in range(parts.count())]
+    assert sum(counts) == total(page)
+    shot(page, "counted-ru-phone")
+    readings = page.locator('p.counted a[data-kind="readings"]')
+    expected = int(readings.get_attribute("data-count"))
+    readings.click()
+    page.wait_for_url("**match=readings**")
+    assert total(page) == expected == page.locator("li.hit").count()
+    page.locator("p.counted a.counted-all").click()
+    page.wait_for_load_state()
+    assert "match=" not in page.url and total(page) == sum(counts)

@@ -36,7 +36,7 @@ TEXT = {
         "counted_only_readings": "Counted: only articles found through another reading",
         "counted_only_translations": "Counted: only articles found through the other "
                                     "language",
-        "counted_all": "count them all",
+        "counted_all": "count them all", "counted_lead": "Of these:",
         "mode_typed": "Counted: the words as typed and their likely reading.",
         "mode_readings": "Counted: only articles found through another reading.",
         "mode_translations": "Counted: only articles found through the other language.",
@@ -98,7 +98,7 @@ TEXT = {
                               "вероятным прочтением",
         "counted_only_readings": "Учтены только статьи, найденные по другому прочтению",
         "counted_only_translations": "Учтены только статьи, найденные на другом языке",
-        "counted_all": "учесть все",
+        "counted_all": "учесть все", "counted_lead": "Из них:",
         "mode_typed": "Учтены набранные слова и их вероятное прочтение.",
         "mode_readings": "Учтены только статьи, найденные по другому прочтению.",
         "mode_translations": "Учтены только статьи, найденные на другом языке.",
