@@ -3,7 +3,14 @@
 import pytest
 
 from indexer.text.analysis import normal_forms
-from indexer.text.glossary import GLOSSARY_FILE, Equivalent, Glossary, shipped_glossary
+from indexer.text.glossary import (
+    GLOSSARY_FILE,
+    Equivalent,
+    Glossary,
+    shipped_glossary,
+    topic_key,
+    topic_labels,
+)
 
 # The file's documented convention: "# subject: NAME" starts a subject's pairs.
 SUBJECT_HEADER = "# subject:"
@@ -168,3 +175,37 @@ def test_a_missing_user_file_is_an_error(tmp_path):
     missing = tmp_path / "nowhere.tsv"
     with pytest.raises(FileNotFoundError, match="nowhere.tsv"):
         Glossary.load([missing])
+
+
+# Section names of both editions that are one topic, and ones that are not.
+ONE_TOPIC = [("Politics", "Политика"), ("politics", "ПОЛИТИКА"), ("Economy", "Экономика"),
+             ("Security", "Безопасность"), ("Environment", "Экология"),
+             ("Arts and Culture", "Культура"), ("Human rights", "Права человека")]
+OTHER_TOPICS = [("Politics", "Экономика"), ("Economy", "Society"), ("Политика", "Политолог"),
+                ("Security", "Environment")]
+
+
+@pytest.mark.parametrize("english, russian", ONE_TOPIC)
+def test_a_topics_names_in_both_languages_share_a_key(glossary, english, russian):
+    assert topic_key(english, glossary) == topic_key(russian, glossary)
+
+
+@pytest.mark.parametrize("one, other", OTHER_TOPICS)
+def test_other_topics_keep_their_own_keys(glossary, one, other):
+    assert topic_key(one, glossary) != topic_key(other, glossary)
+
+
+def test_a_topic_is_labelled_in_each_language_even_when_the_corpus_has_one(glossary):
+    assert topic_labels(["Политика", "Politics"], glossary) == {"en": "Politics", "ru": "Политика"}
+    assert topic_labels(["Security"], glossary) == {"en": "Security", "ru": "Безопасность"}
+    assert topic_labels(["Экономика"], glossary) == {"en": "Economy", "ru": "Экономика"}
+    # A section the glossary lacks keeps its own name in both.
+    assert topic_labels(["Long reads"], glossary) == {"en": "Long reads", "ru": "Long reads"}
+
+
+def test_a_user_file_joins_topics_the_shipped_glossary_does_not(glossary, tmp_path):
+    own = tmp_path / "sections.tsv"
+    own.write_text("long reads\tлонгриды\n", encoding="utf-8")
+    assert topic_key("Long reads", glossary) != topic_key("Лонгриды", glossary)
+    extended = Glossary.load([own])
+    assert topic_key("Long reads", extended) == topic_key("Лонгриды", extended)

@@ -1,4 +1,5 @@
-"""One person, one author value: the facet, the filter and ``author:`` agree on both engines."""
+"""One person, one author value, and one topic in both languages: the facet, the
+filter and ``author:`` agree on both engines."""
 
 from __future__ import annotations
 
@@ -29,9 +30,14 @@ BYLINES = [
 ]
 
 
+# Sections as each edition names them: three of them one topic in two languages.
+SECTIONS = {"en": ["Politics", "Environment"], "ru": ["Политика", "Экология"]}
+
+
 def corpus_records() -> list[dict]:
     return [{"id": f"byline-{n}", "lang": lang, "title": title, "body": body,
-             "authors": authors, "date": f"2020-0{n % 9 + 1}-15", "regions": ["armenia"]}
+             "authors": authors, "date": f"2020-0{n % 9 + 1}-15", "regions": ["armenia"],
+             "topics": [SECTIONS[lang][n % 3 == 0]]}
             for n, (lang, authors, title, body) in enumerate(BYLINES)]
 
 
@@ -75,8 +81,38 @@ def assert_one_author_everywhere(service: SearchService) -> None:
                 assert total(service, query=f'author:"{label}"') == value["count"], label
 
 
+def assert_one_topic_in_both_languages(service: SearchService) -> None:
+    records = corpus_records()
+    facet = facet_of(service, "topic")
+    assert len(facet) == 2
+    politics = next(v for v in facet if v["labels"] == {"en": "Politics", "ru": "Политика"})
+    assert politics["count"] == sum(t in ("Politics", "Политика")
+                                    for r in records for t in r["topics"])
+    for value in facet:
+        for name in {value["value"], *value["labels"].values()}:
+            assert total(service, topics=(name,)) == value["count"], name
+    assert total(service, topics=("politics",)) == politics["count"]
+
+
+def facet_of(service: SearchService, name: str) -> list[dict]:
+    return service.search(SearchRequest(per_page=1))["facets"][name]
+
+
 def test_one_person_is_one_author_value_on_the_whoosh_engine(whoosh_service):
     assert_one_author_everywhere(whoosh_service)
+
+
+def test_politics_and_politika_are_one_topic_on_the_whoosh_engine(whoosh_service):
+    assert_one_topic_in_both_languages(whoosh_service)
+
+
+def test_the_sample_corpus_has_one_politics_topic_labelled_in_each_language(sample_service):
+    topics = facet_of(sample_service, "topic")
+    labels = [v["labels"] for v in topics]
+    assert {"en": "Politics", "ru": "Политика"} in labels
+    assert not [v for v in topics if v["value"] in ("Politics", "Политика")
+                and v["labels"]["en"] != "Politics"]
+    assert len({v["labels"]["en"] for v in topics}) == len(topics)
 
 
 @pytest.mark.parametrize("typed", ["Moroz", "Мороз", "Nadia", "Надежда", "Надя", "Nadezhda"])
@@ -112,9 +148,15 @@ def test_filtering_by_any_author_value_gives_the_facets_count(sample_service, da
     assert total(sample_service, query=words, langs=langs, authors=(label,)) == value["count"]
     query = f'{words} author:"{label}"'.strip()
     assert total(sample_service, query=query, langs=langs) == value["count"]
+    topics = sample_service.search(SearchRequest(query=words, langs=langs, per_page=1))
+    topic = data.draw(st.sampled_from(topics["facets"]["topic"]))
+    name = data.draw(st.sampled_from(sorted({topic["value"], *topic.get("labels", {}).values()})))
+    assert total(sample_service, query=words, langs=langs, topics=(name,)) == topic["count"]
 
 
 def test_one_person_is_one_author_value_on_the_cluster(corpus, sphinx_cluster):  # noqa: F811
     SphinxEngine().build([corpus], sphinx_cluster.folder, batch=4,
                          aliases=str(corpus.parent / "bylines-aliases.txt"))
-    assert_one_author_everywhere(SearchService(sphinx_cluster.folder))
+    service = SearchService(sphinx_cluster.folder)
+    assert_one_author_everywhere(service)
+    assert_one_topic_in_both_languages(service)

@@ -49,9 +49,10 @@ DOCSETS_META = "docsets.meta"
 # Both files carry the magic and the version; the version counts changes of
 # their layout (1: docsets.meta a pickle of positional tuples, no header;
 # 2: no author/exact terms, merged author spellings, names or copies;
-# 3: no topic facet; 4: authors not merged by first-name forms, no person keys).
+# 3: no topic facet; 4: authors not merged by first-name forms, no person keys;
+# 5: topics not merged across languages).
 DOCSETS_MAGIC = b"KTKDSETS"
-DOCSETS_VERSION = 5
+DOCSETS_VERSION = 6
 META_MAGIC = "kartoteka-docsets"
 HEADER = struct.Struct("<8sII")  # docsets.bin: magic, version, reserved (0)
 # A term table row: ids_at, df, scale, bits_at, bits_len, keys_at, keys_len;

@@ -21,6 +21,7 @@ from pathlib import Path
 from whoosh.reading import TermNotFound
 
 from ..text.analysis import STOP_WORDS
+from ..text.glossary import Glossary, shipped_glossary, topic_key, topic_labels
 from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
 from ..text.names import first_names_with, full_name_key, is_person_key, name_groups
 from .copies import Copy, find_copies
@@ -43,6 +44,7 @@ from .docsets import (
     bits_from_ids,
 )
 from .schema import COPY_CARD, FACET_FIELDS
+from .store import GLOSSARY
 
 # The fields whose words, as written, are matched across scripts (``expand.py``).
 NAME_FIELDS = ("author", "exact")
@@ -144,6 +146,9 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
             if facet == "author":
                 values, meta["labels"][facet], meta["spellings"][facet] = merge_spellings(
                     reader, fieldname, aliases)
+            elif facet == "topic":
+                values, meta["labels"][facet], meta["spellings"][facet] = merge_topics(
+                    reader, fieldname, _glossary(generation))
             for ordinal, (value, btexts) in enumerate(values.items()):
                 ids = sorted(set().union(*(_live(_postings(reader, fieldname, btext)[0], live)
                                            for btext in btexts)))
@@ -233,6 +238,31 @@ def merge_spellings(reader, fieldname: str, aliases=()):
             for name in group:
                 spellings.setdefault(name, value)
     return dict(sorted(values.items())), labels, spellings
+
+
+def merge_topics(reader, fieldname: str, glossary: Glossary):
+    """One topic under its names in both languages ("Politics", «Политика»:
+    ``glossary.topic_key``): ``(values, labels, spellings)`` as ``merge_spellings``;
+    the label in a language the corpus lacks is the glossary's word."""
+    groups: dict[str, list[tuple[str, int, bytes]]] = {}
+    for btext in reader.lexicon(fieldname):
+        name = btext.decode("utf-8")
+        groups.setdefault(topic_key(name, glossary), []).append(
+            (name, reader.doc_frequency(fieldname, btext), btext))
+    values, labels, spellings = {}, {}, {}
+    for members in groups.values():
+        members.sort(key=lambda m: (-m[1], _is_cyrillic(m[0]), m[0]))
+        value = members[0][0]
+        values[value] = [btext for _, _, btext in members]
+        labels[value] = topic_labels([name for name, _, _ in members], glossary)
+        spellings.update((name, value) for name, _, _ in members)
+    return dict(sorted(values.items())), labels, spellings
+
+
+def _glossary(generation: Path) -> Glossary:
+    """The shipped glossary, and the index's own when it was given one."""
+    own = generation / GLOSSARY
+    return Glossary.load([own]) if own.exists() else shipped_glossary()
 
 
 def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:

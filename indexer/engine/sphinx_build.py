@@ -36,9 +36,10 @@ from .sphinx_load import BATCH, HASH_COLUMN, Load
 from .sphinx_rows import (
     AuthorKeys,
     Numbering,
-    author_values,
+    TopicKeys,
     content_hash,
     in_blocks,
+    merged_values,
     stored_fields,
 )
 from .sphinx_terms import (
@@ -136,7 +137,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
         if HASH_COLUMN not in columns or "card" not in columns:
             raise BuildError(f"the cluster in {folder} was built before updates were possible: "
                              "index the whole corpus again (without --update) once")
-        load.numbering = _earlier_numbering(data, load.author_key)
+        load.numbering = _earlier_numbering(data, load.author_key, load.topic_key)
         held = {article_id: (doc, digest) for doc, article_id, digest in load.stored.execute(
             f"SELECT doc, article_id, {HASH_COLUMN} FROM articles")}
         added = changed = 0
@@ -185,18 +186,22 @@ def _summary(load: Load, notes: list[str], cluster) -> dict:
 
 def _finish(folder: Path, building: Path, load: Load, info: dict, started: float) -> dict:
     """Write the dictionary, vocabulary and ``build.json`` into ``building`` and swap it in."""
-    ids, labels, spelled = author_values(load.numbering, load.spellings, load.author_key,
+    ids, labels, spelled = merged_values(load.numbering, load.spellings, load.author_key,
                                          load.aliases)
+    topic_ids, topic_labels, topic_spelled = merged_values(
+        load.numbering, load.topic_spellings, load.topic_key, facet="topic",
+        labels_of=load.topic_key.labels)
     facets = {facet: dict(load.numbering.ids[facet]) for facet in ("region", "region_group",
-                                                                    "topic", "lang")}
-    facets["author"] = ids
+                                                                    "lang")}
+    facets["author"], facets["topic"] = ids, topic_ids
     # Small words are no names ("more" is not «море»); digests are nobody's spelling.
     names = {field: name_groups(t for t in load.vocabulary[field]
                                 if t not in STOP_WORDS and not t.startswith(DIGEST_PREFIX))
              for field in NAME_FIELDS}
     (building / DICTIONARY).write_text(json.dumps(
-        {"version": DICTIONARY_VERSION, "facets": facets, "labels": {"author": labels},
-         "spellings": {"author": spelled}, "names": names,
+        {"version": DICTIONARY_VERSION, "facets": facets,
+         "labels": {"author": labels, "topic": topic_labels},
+         "spellings": {"author": spelled, "topic": topic_spelled}, "names": names,
          "learned": learn_pairs(_translation_pairs(building, load.translations))},
         ensure_ascii=False), encoding="utf-8")
     write_vocabulary(building, load.vocabulary)
@@ -254,14 +259,15 @@ def _swap(folder: Path, building: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _earlier_numbering(data: Path, author_key: AuthorKeys) -> Numbering:
-    """The numbering of the current build's dictionary, to continue: author ids are
-    kept by name key, as the build numbers them."""
+def _earlier_numbering(data: Path, author_key: AuthorKeys, topic_key: TopicKeys) -> Numbering:
+    """The numbering of the current build's dictionary, to continue: author and
+    topic ids are kept by their keys, as the build numbers them."""
     dictionary = read_dictionary(data)
     ids = {facet: dict(values) for facet, values in dictionary["facets"].items()
-           if facet != "author"}
-    author_ids = dictionary["facets"].get("author", {})
-    ids["author"] = {author_key(spelling): author_ids[value]
-                     for spelling, value in dictionary["spellings"].get("author", {}).items()}
+           if facet not in ("author", "topic")}
+    for facet, key_of in (("author", author_key), ("topic", topic_key)):
+        value_ids = dictionary["facets"].get(facet, {})
+        ids[facet] = {key_of(spelling): value_ids[value]
+                      for spelling, value in dictionary["spellings"].get(facet, {}).items()}
     return Numbering(ids)
 

@@ -24,6 +24,9 @@ class FacetValues:
         self.values: dict[str, dict[str, int]] = dictionary["facets"]
         self.names = {facet: {i: v for v, i in ids.items()} for facet, ids in self.values.items()}
         self.spellings = dictionary.get("spellings", {}).get("author", {})
+        # A topic under its name in either language, in any case.
+        self.topics = {_name_key(s): v for s, v in
+                       dictionary.get("spellings", {}).get("topic", {}).items()}
 
     def count(self, facet: str) -> int:
         """How many values the facet has."""
@@ -69,6 +72,8 @@ class FacetValues:
         if dimension == "author":
             by_key = {full_name_key(s) or _name_key(s): v for s, v in self.spellings.items()}
             value = by_key.get(full_name_key(value) or _name_key(value), value)
+        if dimension == "topic":
+            value = self.topics.get(_name_key(value), value)
         return self.values[dimension].get(value, 0)
 
 

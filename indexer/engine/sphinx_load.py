@@ -15,6 +15,7 @@ from pathlib import Path
 
 from ..errors import BuildError
 from ..model import Article, CorpusError
+from ..text.glossary import Glossary, shipped_glossary
 from ..text.names import read_aliases
 from . import sphinx_terms
 from .copies import Copy, find_copies
@@ -24,14 +25,16 @@ from .sphinx_rows import (
     COLUMNS,
     AuthorKeys,
     Numbering,
+    TopicKeys,
     analyzed,
     article_row,
     author_spellings,
     content_hash,
     stored_fields,
+    topic_spellings,
 )
 from .sphinx_terms import open_stored, shard_of
-from .store import AUTHOR_ALIASES
+from .store import AUTHOR_ALIASES, GLOSSARY
 
 BATCH = 200  # rows per REPLACE statement
 HASH_COLUMN = sphinx_terms.HASH_COLUMN  # a build without it cannot be updated
@@ -55,6 +58,9 @@ class Load:
         aliases = building / AUTHOR_ALIASES
         self.aliases = read_aliases(aliases)[0] if aliases.exists() else []
         self.author_key = AuthorKeys(self.aliases)
+        own = building / GLOSSARY
+        self.topic_key = TopicKeys(Glossary.load([own]) if own.exists() else shipped_glossary())
+        self.topic_spellings: Counter = Counter()
         self.stored = open_stored(building, write=True)
         self.shards: list = []
         try:
@@ -80,6 +86,7 @@ class Load:
         self.seen[item.id] = len(self.seen)
         self.by_language[item.lang] += 1
         self.spellings.update(a for a in author_spellings(item) if a)
+        self.topic_spellings.update(t for t in topic_spellings(item) if t)
         if item.translation:
             self.translations.append((item.id, item.translation))
         return item
@@ -87,7 +94,7 @@ class Load:
     def add(self, article: Article, terms: tuple | None = None) -> None:
         """Store the article and send its row (in a batch) to its shard."""
         terms = terms or analyzed(article)
-        row = article_row(article, self.numbering, self.author_key, terms)
+        row = article_row(article, self.numbering, self.author_key, terms, self.topic_key)
         fields = json.dumps(stored_fields(article), ensure_ascii=False)
         card = COPY_CARD.pack(len(article.body.split())) + terms[4]
         self.stored.execute(f"INSERT OR REPLACE INTO articles (doc, article_id, fields, "

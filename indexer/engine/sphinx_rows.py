@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from ..model import Article
+from ..text.glossary import Glossary, topic_key, topic_labels
 from ..text.names import first_names_with, full_name_key
 from ..text.regions import group_of
 from .copies import fingerprint
@@ -66,6 +67,29 @@ class AuthorKeys:
 
     def _key(self, name: str) -> str:
         return full_name_key(name, self.first_names) or name
+
+
+class TopicKeys:
+    """The key a topic is counted under: one for its names in both languages
+    ("Politics", «Политика»: ``glossary.topic_key``)."""
+
+    def __init__(self, glossary: Glossary):
+        self.glossary = glossary
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, topic: str) -> str:
+        if topic not in self.cache:
+            self.cache[topic] = topic_key(topic, self.glossary)
+        return self.cache[topic]
+
+    def labels(self, members: list[str]) -> dict[str, str]:
+        """A merged topic's label per interface language (``glossary.topic_labels``)."""
+        return topic_labels(members, self.glossary)
+
+
+def topic_spellings(article: Article) -> list[str]:
+    """The article's topics as the topic facet counts them."""
+    return [t.replace(",", " ").strip() for t in article.topics]
 
 
 def author_spellings(article: Article) -> list[str]:
@@ -122,9 +146,10 @@ def _paired(block: list, ready) -> Iterator[tuple[object, tuple | None]]:
 
 
 def article_row(article: Article, numbering: Numbering, author_key: AuthorKeys,
-                terms: tuple) -> tuple:
+                terms: tuple, topic_key=None) -> tuple:
     """The values of one article's row, in ``COLUMNS`` order (``terms`` from
-    ``analyzed``); it is nobody's copy until the build has seen them all."""
+    ``analyzed``; topics numbered by ``topic_key``, a ``TopicKeys``); it is
+    nobody's copy until the build has seen them all."""
     title, body, author, exact = terms[:4]
     date = article.date
     return (
@@ -137,7 +162,7 @@ def article_row(article: Article, numbering: Numbering, author_key: AuthorKeys,
         numbering("region", article.regions),
         numbering("region_group", [g for g in map(group_of, article.regions) if g]),
         numbering("author", [author_key(a) for a in author_spellings(article) if a]),
-        numbering("topic", [t.replace(",", " ").strip() for t in article.topics]),
+        numbering("topic", [(topic_key or str)(t) for t in topic_spellings(article) if t]),
         0,
         article.id,
     )
@@ -153,17 +178,21 @@ def stored_fields(article: Article) -> dict:
             "translation": article.translation}
 
 
-def author_values(numbering: Numbering, spellings: Counter, author_key: AuthorKeys,
-                  aliases: Iterable[list[str]] = ()) -> tuple[dict, dict, dict]:
-    """(value → id, value → labels, spelling → value): each key's value is its
-    most used spelling, Latin before Cyrillic on a tie (as ``merge_spellings``);
-    the names of an alias group no article holds are spellings of it too. A
-    name no article holds any more (after an update) is left out."""
+def merged_values(numbering: Numbering, spellings: Counter, key_of,
+                  aliases: Iterable[list[str]] = (), facet: str = "author",
+                  labels_of=None) -> tuple[dict, dict, dict]:
+    """(value → id, value → labels, spelling → value) of a facet numbered by
+    ``key_of`` (authors by ``AuthorKeys``, topics by ``TopicKeys``): each key's
+    value is its most used spelling, Latin before Cyrillic on a tie (as
+    ``merge_spellings``); labels by ``labels_of`` (members, most used first),
+    else the first of each script; the names of an alias group no article
+    holds are spellings of it too. A value no article holds any more (after an
+    update) is left out."""
     by_key: dict[str, list[str]] = defaultdict(list)
     for spelling in spellings:
-        by_key[author_key(spelling)].append(spelling)
+        by_key[key_of(spelling)].append(spelling)
     ids, labels, spelled = {}, {}, {}
-    for key, number in numbering.ids["author"].items():
+    for key, number in numbering.ids[facet].items():
         if not by_key[key]:
             continue
         members = sorted(by_key[key], key=lambda s: (-spellings[s], _cyrillic(s), s))
@@ -171,7 +200,8 @@ def author_values(numbering: Numbering, spellings: Counter, author_key: AuthorKe
         ids[value] = number
         latin = [m for m in members if not _cyrillic(m)]
         cyrillic = [m for m in members if _cyrillic(m)]
-        labels[value] = {"en": (latin or cyrillic)[0], "ru": (cyrillic or latin)[0]}
+        labels[value] = (labels_of(members) if labels_of else
+                         {"en": (latin or cyrillic)[0], "ru": (cyrillic or latin)[0]})
         spelled.update((m, value) for m in members)
     for group in aliases:
         value = next((spelled[n] for n in group if n in spelled), None)

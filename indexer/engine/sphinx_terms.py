@@ -30,7 +30,9 @@ DICTIONARY_VERSION = 1
 STORED = "stored.sqlite"  # article JSON by document id, for hits and the article view
 HASH_COLUMN = "content_hash"  # what --update compares; with the copy card, url and language
 BUILD_INFO = "build.json"
-BUILD_FORMAT = 3  # 2: copies, names, learned pairs, vocabulary; 3: person keys (docs/index-format.md)
+# 2: copies, names, learned pairs, vocabulary; 3: person keys; 4: topics merged
+# across languages (docs/index-format.md).
+BUILD_FORMAT = 4
 VOCABULARY = "vocabulary.json"  # each field's indexed terms: for "did you mean"
 SAFE_TERM = re.compile(r"[0-9a-zа-я]{1,40}")
 DIGEST_PREFIX = "zq"

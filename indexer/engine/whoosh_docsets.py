@@ -230,6 +230,8 @@ class WhooshDocsetsGeneration:
         for value in values:
             if facet == "author":
                 value = self._author_values.get(full_name_key(value) or _name_key(value), value)
+            elif facet == "topic":  # a topic under its name in either language
+                value = self._topic_values.get(_name_key(value), value)
             bits |= self.facets[facet].get(value, 0)
         return bits
 
@@ -240,6 +242,13 @@ class WhooshDocsetsGeneration:
         spellings.update((value, value) for value in self.facets["author"])
         return {full_name_key(name) or _name_key(name): value
                 for name, value in spellings.items()}
+
+    @functools.cached_property
+    def _topic_values(self) -> dict[str, str]:
+        """Each topic name (case and ё aside) → its facet value."""
+        spellings = dict(self.docsets.meta.get("spellings", {}).get("topic", {}))
+        spellings.update((value, value) for value in self.facets["topic"])
+        return {_name_key(name): value for name, value in spellings.items()}
 
     def _ordered(self, plan: Plan | None, bits: int, filters: Filters, sort: str, skip: int,
                  count: int):

@@ -166,7 +166,8 @@ class SearchService:
                 "page": request.page,
                 "per_page": request.per_page,
                 "hits": _hits(generation, query, results.page, scored),
-                "facets": _facets(results.facets, generation.facet_labels("author")),
+                "facets": _facets(results.facets, generation.facet_labels("author"),
+                                  generation.facet_labels("topic")),
                 "suggestion": suggestion,
                 "expansions": query.expansions if query is not None else [],
                 "readings": query.readings if query is not None else {},
@@ -397,21 +398,24 @@ def _hit_data(stored: dict, snippet: str, score) -> dict:
     }
 
 
-def _facets(counts: dict[str, dict[str, int]], author_labels: dict) -> dict:
+def _facets(counts: dict[str, dict[str, int]], author_labels: dict,
+            topic_labels: dict | None = None) -> dict:
     """Every value of each facet with its count: regions and languages all listed
     (zeros too), authors and years as the index has them; by count, years by year.
-    An author whose name is spelled in both scripts has its ``labels`` by language."""
-    authors = _by_count(counts["author"])
-    for entry in authors:
-        if entry["value"] in author_labels:
-            entry["labels"] = author_labels[entry["value"]]
+    An author whose name is spelled in both scripts, and a topic named in both
+    languages ("Politics", «Политика»), has its ``labels`` by language."""
+    authors, topics = _by_count(counts["author"]), _by_count(counts["topic"])
+    for entries, labels in ((authors, author_labels), (topics, topic_labels or {})):
+        for entry in entries:
+            if entry["value"] in labels:
+                entry["labels"] = labels[entry["value"]]
     return {
         "region": _by_count({r.slug: counts["region"].get(r.slug, 0) for r in REGIONS}),
         "region_group": _by_count({g.slug: counts["region_group"].get(g.slug, 0) for g in GROUPS}),
         "author": authors,
         "lang": _by_count({code: counts["lang"].get(code, 0) for code in LANGUAGES}),
         "year": [{"value": y, "count": n} for y, n in sorted(counts["year"].items(), key=_year_order)],
-        "topic": _by_count(counts["topic"]),
+        "topic": topics,
     }
 
 

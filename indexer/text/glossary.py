@@ -15,6 +15,9 @@ is filed under *every* normal form of its word («выборы» under выбо�
 its words is not asking for it. It is still handed out as an equivalent,
 already split into index positions, ready to become a phrase query.
 
+Topics are one value in both languages through it (``topic_key``): "Politics"
+and «Политика» are one topic, labelled in each interface language.
+
 Bad lines are data, not errors: a user's typo should not stop a search
 service from starting, so each one is skipped and reported with its file and
 line in ``Glossary.problems``.
@@ -136,6 +139,13 @@ class Glossary:
                     if other not in found:
                         found.append(other)
         self._by_term = {term: tuple(found) for term, found in by_term.items()}
+        # Whole sides by their positions, for topics of several words ("human rights").
+        self._by_side: dict[tuple, list[Equivalent]] = {}
+        for english, russian in self.pairs:
+            for own, other in ((english, russian), (russian, english)):
+                found = self._by_side.setdefault(own.positions, [])
+                if other not in found:
+                    found.append(other)
 
     @classmethod
     def load(cls, extra: Iterable[Path] = ()) -> Glossary:
@@ -165,3 +175,56 @@ class Glossary:
 def shipped_glossary() -> Glossary:
     """The shipped glossary, loaded once per process."""
     return Glossary.load()
+
+
+def _positions(text: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(sorted(terms)) for terms in analyze(text))
+
+
+def _translations(topic: str, glossary: Glossary) -> list[Equivalent]:
+    """The other language's sides for a whole topic name: those of its own
+    spelling first («Политика» is "politics", though «политик» has its index
+    terms too), then of any side with its index terms, in file order."""
+    positions = _positions(topic)
+    spelled = " ".join(topic.casefold().split())
+    found = [other for english, russian in glossary.pairs
+             for own, other in ((english, russian), (russian, english))
+             if own.text.casefold() == spelled]
+    found += [e for e in glossary._by_side.get(positions, ()) if e not in found]
+    if len(positions) == 1:
+        for term in positions[0]:
+            found += [e for e in glossary.equivalents(term) if e not in found]
+    return found
+
+
+def topic_key(topic: str, glossary: Glossary) -> str:
+    """One key for a topic's names in both languages: "Politics", "politics" and
+    «Политика» → "polit"; "Arts and Culture" and «Культура» → "cultur".
+
+    A Russian topic is keyed by the index terms of its first English equivalent
+    in the glossary (file order: «Политика» is "politics" before "policy"); an
+    English one goes there through its first Russian equivalent, so that
+    English names of one Russian section meet ("Arts and Culture", "Culture");
+    a topic the glossary lacks keeps its own terms.
+    """
+    russian = ([topic] if _script(topic) == "ru" else
+               [e.text for e in _translations(topic, glossary) if e.lang == "ru"][:1])
+    english = [e for r in russian for e in _translations(r, glossary) if e.lang == "en"]
+    positions = english[0].positions if english else _positions(topic)
+    return " ".join("|".join(p) for p in positions) or topic.casefold()
+
+
+def topic_labels(spellings: list[str], glossary: Glossary) -> dict[str, str]:
+    """A merged topic's label in each interface language: its most used spelling
+    in that language (``spellings`` most used first), else the glossary's
+    word for it, capitalized as topics are ("Security" → «Безопасность»)."""
+    labels = {}
+    for lang in ("en", "ru"):
+        own = [s for s in spellings if _script(s) == lang]
+        if own:
+            labels[lang] = own[0]
+            continue
+        other = next((e.text for s in spellings for e in _translations(s, glossary)
+                      if e.lang == lang), None)
+        labels[lang] = other[:1].upper() + other[1:] if other else spellings[0]
+    return labels
