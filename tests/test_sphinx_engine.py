@@ -416,9 +416,11 @@ def test_the_cli_and_the_web_app_run_on_the_cluster_folder(engines, corpus,
     assert len(exported) == shown["total"] + 1  # the header, then every hit
     from indexer.search.timeline import timeline
 
-    drawn = client.get("/api/timeline?q=выборы&q=election&by=month&split=lang").get_json()
-    assert drawn == {"norm": "count", **timeline(whoosh, ["выборы", "election"], Filters(),
-                                                 "month", True, True)}
+    for match in ("typed", "all"):  # the timeline counts the words as typed unless asked
+        drawn = client.get("/api/timeline?q=выборы&q=election&by=month&split=lang"
+                           f"&match={match}").get_json()
+        assert drawn == {"norm": "count", **timeline(whoosh, ["выборы", "election"], Filters(),
+                                                     "month", True, True, match)}
     kwic = client.get("/kwic?q=выборы")
     assert kwic.status_code == 200 and b"<mark>" in kwic.data
 

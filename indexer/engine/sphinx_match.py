@@ -281,14 +281,20 @@ def _phrase(fieldname: str, words: list[tuple[str, ...]]) -> list[tuple[str, str
 @functools.lru_cache(maxsize=20_000)
 def _layouts(readings: tuple[str, ...]) -> list[tuple[str, ...]]:
     """The term sequences a text word with one of ``readings`` may have in the
-    index: each reading alone, and the terms of every Russian form that holds one."""
-    wanted = {encode_term(r) for r in readings}
-    found = dict.fromkeys((term,) for term in sorted(wanted))
+    index: the terms of every Russian form that holds one, and a reading alone
+    where no form of it is known (an English stem, a word pymorphy3 guessed).
+
+    A reading is not also tried alone when its forms are known: a text word
+    read several ways is several terms in a row, so «выборы» (``выборы выбор``)
+    would otherwise match the phrase "выборы выборы" by itself, the first
+    reading for one word and the second for the next."""
+    found: dict[tuple[str, ...], None] = {}
     for reading in readings:
-        for form in russian_forms(reading) if CYRILLIC.search(reading) else ():
-            terms = tuple(text_terms(form).split())
-            if wanted & set(terms):
-                found[terms] = None
+        key = encode_term(reading)
+        forms = [tuple(text_terms(form).split()) for form in
+                 (russian_forms(reading) if CYRILLIC.search(reading) else ())]
+        held = [terms for terms in forms if key in terms]
+        found.update(dict.fromkeys(held or [(key,)]))
     return list(found)
 
 
