@@ -1,7 +1,7 @@
 """Name keys: one name's spellings meet across scripts and romanizations, others do not."""
 
 import random
-import time
+import re
 
 import pickle
 
@@ -254,17 +254,17 @@ def synthetic_vocabulary(size, seed=7):
     return sorted(cyrillic | latin)
 
 
-def test_cross_script_pairs_handle_two_hundred_thousand_terms_in_seconds():
-    terms = synthetic_vocabulary(200_000)
+def test_cross_script_pairs_read_each_term_once_and_the_dictionary_only_for_cyrillic():
+    """What keeps 200,000 terms to seconds (no timing here: speed is the benchmarks'):
+    each term's key is made once, and only Cyrillic terms reach the dictionary."""
+    terms = synthetic_vocabulary(20_000)
     name_key.cache_clear()
     is_name_like.cache_clear()
-    started = time.perf_counter()
     pairs = cross_script_pairs(terms)
-    elapsed = time.perf_counter() - started
-    assert len(pairs) > 150_000
-    # About 3 s on a developer's machine; the bound catches keys no longer cached
-    # or every term sent through the dictionary.
-    assert elapsed < 15, f"{elapsed:.1f} s for {len(terms)} terms"
+    assert len(pairs) > 15_000
+    assert name_key.cache_info().misses <= len(terms)
+    cyrillic = sum(1 for term in terms if re.search("[а-я]", term))
+    assert is_name_like.cache_info().misses <= cyrillic
 
 
 ALIASES = """\ufeff# People whose names transliteration cannot join
