@@ -20,7 +20,7 @@ __version__ = "0.1.0"
 
 _PUBLIC = {
     "SearchService": "search.service", "SearchRequest": "search.service",
-    "SORTS": "search.service",
+    "SORTS": "search.service", "MAX_SERIES": "search.timeline",
     "open_export": "search.exports",
     "neutralized": "search.exports",
     "build_index": "engine.build", "update_index": "engine.build", "BuildSummary": "engine.build",

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import errno
 import functools
-import html
 import json
 import os
-import re
 import sys
 import time
 from collections import Counter
@@ -17,7 +15,6 @@ import click
 from . import __version__
 from .cli_cluster import cluster, index_into_cluster
 from .cli_options import (
-    MATCH_WORDS,
     BadQuery,
     _count,
     _index_dir,
@@ -25,6 +22,7 @@ from .cli_options import (
     index_option,
     search_options,
 )
+from .cli_results import print_result
 from .cli_tools import kwic, timeline
 from .engine.build import BuildSummary, build_index, update_index
 from .engine.registry import engine_for
@@ -34,9 +32,8 @@ from .labels import labelled_facets
 from .model import CorpusWarning, NoDate
 from .search.exports import OPTIONAL_COLUMNS, open_export, used_sort
 from .search.service import SearchService
-from .text.regions import GROUPS, REGIONS, region_label
+from .text.regions import GROUPS, REGIONS
 
-FACET_PREVIEW = 6
 MAX_PROBLEMS_SHOWN = 50
 # How the summary names the WARC records passed over (the rest: record type + "s").
 PASSED_OVER_LABELS = {"not-html": "not HTML", "not-200": "not 200 OK", "other": "of other types",
@@ -238,86 +235,7 @@ def search(query, limit, page, as_json, index_dir, **options):
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        _print_result(result)
-
-
-def _terminal_text(snippet: str) -> str:
-    parts = re.split(r"<mark>(.*?)</mark>", snippet)
-    return "".join(click.style(html.unescape(p), bold=True) if i % 2 else html.unescape(p)
-                   for i, p in enumerate(parts))
-
-
-def _print_result(result: dict) -> None:
-    total, page, per_page = result["total"], result["page"], result["per_page"]
-    click.echo(_result_heading(result["query"], total, page, per_page))
-    counted = _counted_line(result)
-    if counted:
-        click.echo(counted)
-    for expansion in result.get("expansions", []):
-        click.echo(f"also searched {expansion['word']} as ({expansion['why']}): "
-                   f"{', '.join(expansion['added'])} (--no-cross: the words as typed only)")
-    for word, readings in result.get("readings", {}).items():
-        click.echo(f"{word} read as: {', '.join(readings)} (the first ranks higher; "
-                   f"={word} for that form only)")
-    for hit in result["hits"]:
-        if hit.get("copies"):
-            hit["id"] += f" (also as {', '.join(c['id'] for c in hit['copies'])})"
-    suggestion = result.get("suggestion")
-    if suggestion:
-        click.echo(f"Did you mean: {suggestion['query']} ({_count(suggestion['total'], 'article')})")
-    for number, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
-        meta = " · ".join(filter(None, [hit["date"] or "no date", hit["lang"],
-                                        ", ".join(hit["authors"]),
-                                        ", ".join(map(region_label, hit["regions"]))]))
-        click.echo(f"\n{number:>3}. {click.style(hit['title'] or '(no title)', bold=True)}")
-        click.echo(f"     {meta}")
-        click.echo(f"     {_terminal_text(hit['snippet'])}")
-        click.echo(f"     id: {hit['id']}")
-    if total:
-        click.echo("")
-        for name, entries in result["facets"].items():
-            click.echo(_facet_line(name, entries))
-
-
-def _counted_line(result: dict) -> str:
-    """What the total counted: "counted: 3 as typed · 4 only as other readings (выбор)
-    · 3 only in the other language (election)"; nothing when all were found as typed."""
-    counted, match = result.get("counted", {}), result.get("match", "all")
-    if match != "all":
-        return f"counted: only {MATCH_WORDS[match]} (--match all: every article)"
-    if not counted or counted["typed"] == result["total"]:
-        return ""
-    others = sorted({f for forms in result.get("readings", {}).values() for f in forms[1:]})
-    added = list(dict.fromkeys(w for e in result.get("expansions", []) for w in e["added"]))
-    details = {"typed": "", "readings": f" ({', '.join(others)})" if others else "",
-               "translations": f" ({', '.join(added)})" if added else ""}
-    parts = [f"{n} {MATCH_WORDS[kind]}{details[kind]}" for kind, n in counted.items() if n]
-    return f"counted: {' · '.join(parts)} (--match KIND: one part alone)"
-
-
-def _result_heading(query: str, total: int, page: int, per_page: int) -> str:
-    """"10 articles for "выборы" — page 1 of 1"; a page past the last says so
-    and names the last, a search with no hits has no pages to speak of."""
-    heading = _count(total, "article")
-    if query:  # a query with its own quotes ("на выборах мэра") is shown as typed
-        heading += f" for {query}" if '"' in query else f' for "{query}"'
-    pages = -(-total // per_page)
-    if not total:
-        return heading
-    if page > pages:
-        there = "there is 1 page" if pages == 1 else f"there are {pages} pages"
-        return f"{heading} — page {page} is past the end: {there} (the last: --page {pages})"
-    return f"{heading} — page {page} of {pages}"
-
-
-def _facet_line(name: str, entries: list[dict]) -> str:
-    """A facet's values with hits: every year, in year order; of the others the
-    first ``FACET_PREVIEW`` and how many more there are, never a silent cut."""
-    with_hits = [e for e in entries if e["count"]]
-    shown = with_hits if name == "year" else with_hits[:FACET_PREVIEW]
-    values = ", ".join(f"{e['label']} {e['count']}" for e in shown)
-    left = len(with_hits) - len(shown)
-    return f"{name:>12}: {values}" + (f" … {left} more" if left else "")
+        print_result(result)
 
 
 @cli.command()

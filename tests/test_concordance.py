@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.search.phrases import Phrase, query_marks
+from indexer.engine.phrases import Phrase, query_marks
 from indexer.search.service import SearchRequest
 from indexer.search.snippets import find_spans, is_form
 from indexer.text.analysis import WORD_PATTERN

@@ -10,10 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.text.analysis import analyze
+from indexer.text.analysis import analyze, author_analyzer
 from indexer.text.names import (
     NameTableError,
-    author_analyzer,
     cross_script_pairs,
     first_names_with,
     full_name_key,

@@ -23,8 +23,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from indexer import QueryError, SearchService, neutralized
-from indexer.search.timeline import MAX_SERIES
+from indexer import MAX_SERIES, QueryError, SearchService, neutralized
 
 from .chart import line_chart
 from .i18n import TEXT, counted, error_message, format_number, ui_language

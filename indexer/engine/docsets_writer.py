@@ -21,9 +21,8 @@ from pathlib import Path
 from whoosh.reading import TermNotFound
 
 from ..text.analysis import STOP_WORDS
-from ..text.glossary import Glossary, shipped_glossary, topic_key, topic_labels
 from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
-from ..text.names import first_names_with, full_name_key, is_person_key, name_groups
+from ..text.names import is_person_key, name_groups
 from .copies import Copy, find_copies
 from .docsets import (
     BM25_B,
@@ -43,8 +42,8 @@ from .docsets import (
     TEXT_FIELDS,
     bits_from_ids,
 )
+from .facet_merge import glossary_of, merge_spellings, merge_topics
 from .schema import COPY_CARD, FACET_FIELDS
-from .store import GLOSSARY
 
 # The fields whose words, as written, are matched across scripts (``expand.py``).
 NAME_FIELDS = ("author", "exact")
@@ -148,7 +147,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
                     reader, fieldname, aliases)
             elif facet == "topic":
                 values, meta["labels"][facet], meta["spellings"][facet] = merge_topics(
-                    reader, fieldname, _glossary(generation))
+                    reader, fieldname, glossary_of(generation))
             for ordinal, (value, btexts) in enumerate(values.items()):
                 ids = sorted(set().union(*(_live(_postings(reader, fieldname, btext)[0], live)
                                            for btext in btexts)))
@@ -187,82 +186,6 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     (generation / DOCSETS_META).write_text(
         json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     reader.close()
-
-
-def merge_spellings(reader, fieldname: str, aliases=()):
-    """One author under all spellings of their name: ``(values, labels, spellings)``.
-
-    Spellings that transliterate to each other ("Levan Beridze", "Леван
-    Беридзе"), whose first names are one name's forms ("Nadia Moroz",
-    «Надежда Мороз»: ``text/names``), or that an alias group joins become one facet value, the
-    spelling most articles use; its label in each interface language is the
-    most used spelling in that script. ``values`` maps each value to its
-    spellings' terms, ``spellings`` every spelling (aliases too) to its value.
-    """
-    counted = [(btext.decode("utf-8"), reader.doc_frequency(fieldname, btext), btext)
-               for btext in reader.lexicon(fieldname)]
-    parent: dict[str, str] = {}
-    first_names = first_names_with(aliases)
-
-    def key_of(name: str) -> str:
-        return full_name_key(name, first_names)
-
-    def root(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
-    for group in aliases:
-        keys = [key_of(name) for name in group if key_of(name)]
-        for key in keys[1:]:
-            parent[root(key)] = root(keys[0])
-    groups: dict[str, list[tuple[str, int, bytes]]] = {}
-    for spelling in counted:
-        groups.setdefault(root(key_of(spelling[0]) or spelling[0]), []).append(spelling)
-    values, labels, spellings = {}, {}, {}
-    for members in groups.values():
-        members.sort(key=lambda m: (-m[1], _is_cyrillic(m[0]), m[0]))
-        value = members[0][0]
-        values[value] = [btext for _, _, btext in members]
-        latin = [name for name, _, _ in members if not _is_cyrillic(name)]
-        cyrillic = [name for name, _, _ in members if _is_cyrillic(name)]
-        labels[value] = {"en": (latin or cyrillic)[0], "ru": (cyrillic or latin)[0]}
-        for name, _, _ in members:
-            spellings[name] = value
-    for group in aliases:
-        value = next((spellings[n] for n in group if n in spellings), None)
-        if value is None:
-            value = next((v for n in group for s, v in spellings.items()
-                          if key_of(s) == key_of(n)), None)
-        if value is not None:
-            for name in group:
-                spellings.setdefault(name, value)
-    return dict(sorted(values.items())), labels, spellings
-
-
-def merge_topics(reader, fieldname: str, glossary: Glossary):
-    """One topic under its names in both languages ("Politics", «Политика»:
-    ``glossary.topic_key``): ``(values, labels, spellings)`` as ``merge_spellings``;
-    the label in a language the corpus lacks is the glossary's word."""
-    groups: dict[str, list[tuple[str, int, bytes]]] = {}
-    for btext in reader.lexicon(fieldname):
-        name = btext.decode("utf-8")
-        groups.setdefault(topic_key(name, glossary), []).append(
-            (name, reader.doc_frequency(fieldname, btext), btext))
-    values, labels, spellings = {}, {}, {}
-    for members in groups.values():
-        members.sort(key=lambda m: (-m[1], _is_cyrillic(m[0]), m[0]))
-        value = members[0][0]
-        values[value] = [btext for _, _, btext in members]
-        labels[value] = topic_labels([name for name, _, _ in members], glossary)
-        spellings.update((name, value) for name, _, _ in members)
-    return dict(sorted(values.items())), labels, spellings
-
-
-def _glossary(generation: Path) -> Glossary:
-    """The shipped glossary, and the index's own when it was given one."""
-    own = generation / GLOSSARY
-    return Glossary.load([own]) if own.exists() else shipped_glossary()
 
 
 def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:
@@ -305,10 +228,6 @@ def _translation_pairs(reader, total: int, live: bytes | None):
             if len(pairs) >= MAX_LEARNING_PAIRS:
                 break
     return pairs
-
-
-def _is_cyrillic(text: str) -> bool:
-    return any("а" <= ch <= "я" or ch == "ё" for ch in text.lower())
 
 
 def _write_term_table(out: _Writer, entries: dict[str, tuple]) -> dict:

@@ -10,7 +10,7 @@ from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, 
 
 from ..model import Article
 from ..text.analysis import bilingual_analyzer, surface_analyzer
-from ..text.names import author_analyzer
+from ..text.analysis import author_analyzer
 from ..text.regions import group_of
 
 # Facet name → the indexed field that holds its values.

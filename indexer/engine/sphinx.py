@@ -34,7 +34,8 @@ from ..errors import IndexFormatError
 from .contract import FACETS, Filters, Results
 from .schema import SEARCH_FIELDS
 from .spelling import by_first_letter, similar_terms
-from .sphinx_config import CLUSTER_FILE, dist_index, neutral_idf, read_cluster, rt_index
+from .sphinx_config import CLUSTER_FILE, FIELD_NUMBERS, FIELD_WEIGHTS, IDF, SCORE_SCALE
+from .sphinx_config import dist_index, neutral_idf, ranker_option, read_cluster, rt_index
 from .sphinx_facets import FacetValues
 from .sphinx_link import ClusterError, ClusterLink
 from .sphinx_match import Shortcut, expanded
@@ -48,13 +49,6 @@ from .sphinx_terms import (
     read_vocabulary,
 )
 
-# The ranker: the Whoosh engine's BM25F, field by field (each field's own length
-# against its average; Sphinx's ``<field>_len`` attributes), weighted as there.
-# ``field_weights`` only numbers the fields, so the expression can tell them apart.
-FIELD_NUMBERS = {"title": 1, "author": 2, "body": 3, "exact": 4}
-FIELD_WEIGHTS = "field_weights=(" + ", ".join(f"{f}={n}" for f, n in FIELD_NUMBERS.items()) + ")"
-IDF = "idf='plain,tfidf_unnormalized', global_idf=1"
-SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic", "lang": "lang", "year": "date"}  # the filter each facet ignores
 MIN_MATCHES = 1000
@@ -346,21 +340,10 @@ class SphinxGeneration:
     @functools.cached_property
     def _ranker(self) -> str:
         """The ranking expression, with this build's average field lengths."""
-        from .docsets import BM25_B, BM25_K1
-        from .sphinx_match import FIELD_BASE
-
         columns = ", ".join(f"SUM({f}_len)" for f in FIELD_NUMBERS)
         rows = self._run_batch([(f"SELECT COUNT(*), {columns} FROM {self.dist}", [])])[0][0]
         count, *sums = rows[0] if rows else (0,) * (1 + len(FIELD_NUMBERS))
-        score = "0"
-        for (name, number), total in reversed(list(zip(FIELD_NUMBERS.items(), sums))):
-            average = max(float(total or 0) / max(int(count), 1), 1.0)
-            # weight·tf·idf·(k1+1) / (tf + k1·(1 − b + b·length/average)), constants folded
-            scale, fixed = FIELD_BASE[name] * (BM25_K1 + 1), BM25_K1 * (1 - BM25_B)
-            per_word = BM25_K1 * BM25_B / average
-            field = f"{scale:.6g}*tf_idf/(hit_count+{fixed:.6g}+{per_word:.6g}*{name}_len)"
-            score = f"IF(user_weight={number}, {field}, {score})"
-        return f"ranker=expr('{SCORE_SCALE}*sum({score})')"
+        return ranker_option(int(count), sums)
 
     def _count_sql(self, plan, conditions: dict, facet: str) -> tuple[str, list]:
         """The statement of a facet's (value id, documents) over a query and filters.
@@ -421,6 +404,7 @@ class SphinxGeneration:
     @functools.cached_property
     def _vocabulary(self) -> dict[str, list[str]]:
         return by_first_letter(t for terms in self._terms.values() for t in terms)
+
 
 def _pairs(rows) -> list[tuple[int, int]]:
     """(value id, documents) of a GROUP BY's rows."""

@@ -202,6 +202,32 @@ def write_neutral_idf(path: Path) -> None:
     path.write_bytes(struct.pack("<qQI", NEUTRAL_TOTAL, 1, 1))
 
 
+# The ranker: the Whoosh engine's BM25F, field by field (each field's own length
+# against its average; Sphinx's ``<field>_len`` attributes), weighted as there.
+# ``field_weights`` only numbers the fields, so the expression can tell them apart.
+FIELD_NUMBERS = {"title": 1, "author": 2, "body": 3, "exact": 4}
+FIELD_WEIGHTS = "field_weights=(" + ", ".join(f"{f}={n}" for f, n in FIELD_NUMBERS.items()) + ")"
+IDF = "idf='plain,tfidf_unnormalized', global_idf=1"
+SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
+
+
+def ranker_option(articles: int, length_sums: list) -> str:
+    """The ranking expression for a build of ``articles`` whose fields (in
+    ``FIELD_NUMBERS`` order) hold ``length_sums`` terms in all."""
+    from .docsets import BM25_B, BM25_K1
+    from .sphinx_match import FIELD_BASE
+
+    score = "0"
+    for (name, number), total in reversed(list(zip(FIELD_NUMBERS.items(), length_sums))):
+        average = max(float(total or 0) / max(articles, 1), 1.0)
+        # weight·tf·idf·(k1+1) / (tf + k1·(1 − b + b·length/average)), constants folded
+        scale, fixed = FIELD_BASE[name] * (BM25_K1 + 1), BM25_K1 * (1 - BM25_B)
+        per_word = BM25_K1 * BM25_B / average
+        field = f"{scale:.6g}*tf_idf/(hit_count+{fixed:.6g}+{per_word:.6g}*{name}_len)"
+        score = f"IF(user_weight={number}, {field}, {score})"
+    return f"ranker=expr('{SCORE_SCALE}*sum({score})')"
+
+
 def neutral_idf(local_docs: float) -> float:
     """The IDF Sphinx gives a keyword under the neutral file (its documents on the
     shard are all it has of it): log(T/d) / (2·log(T+1))."""

@@ -38,7 +38,7 @@ from .sphinx_terms import encode_term, text_terms
 SPHINX_FIELDS = (*SEARCH_FIELDS, EXACT_FIELD)
 FIELD_BASE = {**FIELD_BOOSTS, EXACT_FIELD: EXACT_WEIGHT}  # what the ranker weighs each field by
 TIER_STEP = 100.0  # an earlier tier of a word weighs this many times the next
-# WEIGHT() is a 32-bit integer (the ranker's score times ``sphinx.SCORE_SCALE``, 1000):
+# WEIGHT() is a 32-bit integer (the ranker's score times ``sphinx_config.SCORE_SCALE``, 1000):
 # the boosts are scaled so that no score can pass this, whatever the query.
 SCORE_CEILING = 1e5
 MAX_PHRASE_CHOICES = 64  # phrases one quoted phrase may become (a choice of forms each)

@@ -184,7 +184,7 @@ def merged_values(numbering: Numbering, spellings: Counter, key_of,
     """(value → id, value → labels, spelling → value) of a facet numbered by
     ``key_of`` (authors by ``AuthorKeys``, topics by ``TopicKeys``): each key's
     value is its most used spelling, Latin before Cyrillic on a tie (as
-    ``merge_spellings``); labels by ``labels_of`` (members, most used first),
+    ``facet_merge.merge_spellings``); labels by ``labels_of`` (members, most used first),
     else the first of each script; the names of an alias group no article
     holds are spellings of it too. A value no article holds any more (after an
     update) is left out."""

@@ -21,8 +21,8 @@ import re
 import sqlite3
 from pathlib import Path
 
-from ..text.analysis import bilingual_analyzer, surface_analyzer
-from ..text.names import author_analyzer, is_person_key
+from ..text.analysis import author_analyzer, bilingual_analyzer, surface_analyzer
+from ..text.names import is_person_key
 
 DATA_FOLDER = "data"  # the cluster folder's side files of the current build
 DICTIONARY = "dictionary.json"
@@ -60,7 +60,7 @@ def text_terms(text: str, surface: bool = False) -> str:
 
 def author_terms(authors: list[str]) -> str:
     """The author field as Sphinx gets it: each name's words as written, then
-    their person keys (``names.PersonKeyFilter``) in the same order, so that a
+    their person keys (``analysis.PersonKeyFilter``) in the same order, so that a
     phrase of keys ("Nadia Moroz" = «Надежда Мороз») is a phrase in the text too."""
     names = []
     for name in authors:

@@ -32,7 +32,7 @@ AUTHOR_ALIASES = "author-aliases.txt"
 # an older generation is then refused with "rebuild the index". 1: before it
 # was recorded (docsets.meta a pickle; the analyzer in indexer.analysis).
 # 3: stop words indexed, the exact-form field, authors searched, copies;
-# 4: the topic facet; 5: person keys in the author field (names.PersonKeyFilter).
+# 4: the topic facet; 5: person keys in the author field (analysis.PersonKeyFilter).
 GENERATION_FORMAT = 5
 REBUILD = "rebuild the index"
 

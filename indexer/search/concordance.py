@@ -12,7 +12,7 @@ word's company at a glance.
 
 from __future__ import annotations
 
-from .phrases import QueryMarks, query_marks
+from ..engine.phrases import QueryMarks, query_marks
 from .snippets import find_spans
 
 CONTEXT_CHARS = 70  # characters of context on each side, cut at a word

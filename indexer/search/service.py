@@ -41,21 +41,21 @@ from pathlib import Path
 
 from ..engine.contract import Engine, Filters, Generation
 from ..engine.query import MATCHES, TIER_KINDS
-from ..engine.schema import UNDATED
 from ..errors import QueryError
 from ..model import LANGUAGES
 from ..text.dates import parse_date_bound
-from ..text.regions import GROUPS, REGIONS, expand_region_filter
+from ..text.regions import expand_region_filter
 from .concordance import SORTS as CONCORDANCE_SORTS
-from .concordance import lines_of, query_marks, sort_key
-from .snippets import find_spans, lead, make_snippet, marked_all
+from ..engine.phrases import query_marks
+from .concordance import lines_of, sort_key
+from .results import facet_lists, hit_data, hits_of, year_order
+from .snippets import marked_all
 from .suggest import suggest
 from .timeline import timeline
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PER_PAGE = 100
 MAX_CONCORDANCE_LINES = 20_000  # a concordance's lines at most (the CSV too)
-SNIPPET_MATCHES = 8  # matched words to look for before cutting the snippet
 
 
 @dataclass(frozen=True)
@@ -165,8 +165,8 @@ class SearchService:
                 "counted": _counted(generation, request, query, filters, results.total),
                 "page": request.page,
                 "per_page": request.per_page,
-                "hits": _hits(generation, query, results.page, scored),
-                "facets": _facets(results.facets, generation.facet_labels("author"),
+                "hits": hits_of(generation, query, results.page, scored),
+                "facets": facet_lists(results.facets, generation.facet_labels("author"),
                                   generation.facet_labels("topic")),
                 "suggestion": suggestion,
                 "expansions": query.expansions if query is not None else [],
@@ -224,7 +224,7 @@ class SearchService:
         """How many articles the whole index holds for each year, then ``undated``."""
         with self._lock:
             totals = self._current().generation.facet_totals("year")
-            return dict(sorted(totals.items(), key=_year_order))
+            return dict(sorted(totals.items(), key=year_order))
 
     def export(self, request: SearchRequest, batch: int = 200, snippets: bool = False):
         """``(total, rows)``: every hit of a request in its order; with ``snippets``,
@@ -251,9 +251,9 @@ class SearchService:
                 part = order[start:start + batch]
                 with self._lock:
                     if snippets:
-                        rows = _hits(lease.generation, query, part, scored)
+                        rows = hits_of(lease.generation, query, part, scored)
                     else:
-                        rows = [_hit_data(fields, snippet="", score=None) for fields in
+                        rows = [hit_data(fields, snippet="", score=None) for fields in
                                 lease.generation.stored([doc for doc, _ in part])]
                 yield from rows
         finally:
@@ -267,7 +267,7 @@ class SearchService:
             stored = generation.find(article_id)
             if stored is None:
                 return None
-            data = _hit_data(stored, snippet="", score=None)
+            data = hit_data(stored, snippet="", score=None)
             try:
                 plan = generation.parse(query_text)
                 marks = query_marks(plan and plan.query,
@@ -362,71 +362,6 @@ def _suggestion(generation: Generation, request: SearchRequest) -> dict | None:
         return [" ".join(first.get(w, w) for w in text.split())] if first else []
 
     return suggest(request.query, count, generation.similar_words, translate)
-
-
-def _hits(generation: Generation, query, page, scored: bool) -> list[dict]:
-    stored = generation.stored([d for d, _ in page])
-    marks = query_marks(query and query.query,
-                        generation.match_terms(query) if query is not None else frozenset())
-    hits = []
-    for (_, score), fields in zip(page, stored):
-        body = fields.get("body", "")
-        spans = find_spans(body, marks.words, SNIPPET_MATCHES, marks.phrases)
-        snippet = make_snippet(body, spans) or lead(body)
-        hit = _hit_data(fields, snippet, score if scored else None)
-        # The title as HTML with the query's words marked: a hit that matched
-        # in its title alone shows why it is there.
-        hit["title_html"] = marked_all(hit["title"], marks.words, marks.phrases)
-        hits.append(hit)
-    return hits
-
-
-def _hit_data(stored: dict, snippet: str, score) -> dict:
-    return {
-        "id": stored["id"],
-        "url": stored.get("url"),
-        "lang": stored.get("lang"),
-        "title": stored.get("title", ""),
-        "authors": stored.get("authors", []),
-        "date": stored.get("published"),
-        "regions": stored.get("regions", []),
-        "topics": stored.get("topics", []),
-        "source": stored.get("source"),
-        "snippet": snippet,
-        "score": round(score, 4) if score is not None else None,
-        "copies": stored.get("copies", []),
-    }
-
-
-def _facets(counts: dict[str, dict[str, int]], author_labels: dict,
-            topic_labels: dict | None = None) -> dict:
-    """Every value of each facet with its count: regions and languages all listed
-    (zeros too), authors and years as the index has them; by count, years by year.
-    An author whose name is spelled in both scripts, and a topic named in both
-    languages ("Politics", «Политика»), has its ``labels`` by language."""
-    authors, topics = _by_count(counts["author"]), _by_count(counts["topic"])
-    for entries, labels in ((authors, author_labels), (topics, topic_labels or {})):
-        for entry in entries:
-            if entry["value"] in labels:
-                entry["labels"] = labels[entry["value"]]
-    return {
-        "region": _by_count({r.slug: counts["region"].get(r.slug, 0) for r in REGIONS}),
-        "region_group": _by_count({g.slug: counts["region_group"].get(g.slug, 0) for g in GROUPS}),
-        "author": authors,
-        "lang": _by_count({code: counts["lang"].get(code, 0) for code in LANGUAGES}),
-        "year": [{"value": y, "count": n} for y, n in sorted(counts["year"].items(), key=_year_order)],
-        "topic": topics,
-    }
-
-
-def _year_order(item: tuple[str, object]) -> tuple[bool, str]:
-    """Years in order, then ``undated``."""
-    return item[0] == UNDATED, item[0]
-
-
-def _by_count(counts: dict[str, int]) -> list[dict]:
-    ordered = sorted(counts.items(), key=lambda item: -item[1])  # stable: ties keep their order
-    return [{"value": value, "count": n} for value, n in ordered]
 
 
 def _translation(generation: Generation, translation_id: str | None) -> dict | None:

@@ -13,7 +13,7 @@ import html
 import re
 
 from ..text.analysis import WORD_PATTERN, fold_yo, normal_forms
-from .phrases import Phrase
+from ..engine.phrases import Phrase
 
 SNIPPET_CHARS = 240
 SNIPPET_SURROUND = 60  # characters of context before the first and after the last match

@@ -162,6 +162,34 @@ def surface_analyzer():
     return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | YoFilter()
 
 
+# Marks a person-key term in the author field: no word as written holds it.
+PERSON_KEY_MARK = "~"
+
+
+class PersonKeyFilter(Filter):
+    """Adds to each author word its person key (``PERSON_KEY_MARK`` + key) at the
+    same position, so ``author:Osmonov`` finds «Осмонов» and ``author:Nadia``
+    «Надежда», at index and query time alike. Stores nothing: picklable."""
+
+    def __call__(self, tokens):
+        from .names import person_word_key  # names reads this module's analyzer
+
+        for t in tokens:
+            key = person_word_key(t.text)
+            if not key:
+                yield t
+                continue
+            extra = t.copy()
+            yield t
+            extra.text = PERSON_KEY_MARK + key
+            yield extra
+
+
+def author_analyzer():
+    """Author names: words as written (``surface_analyzer``) and their person keys."""
+    return surface_analyzer() | PersonKeyFilter()
+
+
 def analyze(text: str) -> list[set[str]]:
     """Index terms of ``text`` grouped by position: one set per word kept."""
     positions: dict[int, set[str]] = {}

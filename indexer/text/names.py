@@ -43,9 +43,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from whoosh.analysis import Filter
-
-from indexer.text.analysis import CYRILLIC, WORD_PATTERN, fold_yo, morph_analyzer, surface_analyzer
+from indexer.text.analysis import (
+    CYRILLIC,
+    PERSON_KEY_MARK,
+    WORD_PATTERN,
+    fold_yo,
+    morph_analyzer,
+)
 
 KEY_CACHE_SIZE = 500_000
 
@@ -220,32 +224,6 @@ def full_name_key(name: str, first_names: Mapping[str, str] | None = None) -> st
     """
     keys = (person_word_key(word, first_names) for word in NAME_WORD.findall(name))
     return " ".join(key for key in keys if key)
-
-
-# Marks a person-key term in the author field: no word as written holds it.
-PERSON_KEY_MARK = "~"
-
-
-class PersonKeyFilter(Filter):
-    """Adds to each author word its person key (``PERSON_KEY_MARK`` + key) at the
-    same position, so ``author:Osmonov`` finds «Осмонов» and ``author:Nadia``
-    «Надежда», at index and query time alike. Stores nothing: picklable."""
-
-    def __call__(self, tokens):
-        for t in tokens:
-            key = person_word_key(t.text)
-            if not key:
-                yield t
-                continue
-            extra = t.copy()
-            yield t
-            extra.text = PERSON_KEY_MARK + key
-            yield extra
-
-
-def author_analyzer():
-    """Author names: words as written (``surface_analyzer``) and their person keys."""
-    return surface_analyzer() | PersonKeyFilter()
 
 
 def is_person_key(term: str) -> bool:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from whoosh import query
 
-from ..engine.schema import EXACT_FIELD, SEARCH_FIELDS
+from .schema import EXACT_FIELD, SEARCH_FIELDS
 
 
 @dataclass(frozen=True)
