@@ -11,6 +11,15 @@ LANGUAGES = {"en": "English", "ru": "Русский"}
 
 
 @dataclass
+class Dropped:
+    """Text a reader left out of an article's body, and the named rule that left it
+    out (``ingest/rules.py``): what ``kartoteka inspect`` shows."""
+
+    text: str
+    rule: str
+
+
+@dataclass
 class Article:
     """One article of the archive, in one language."""
 
@@ -26,16 +35,21 @@ class Article:
     topics: list[str] = field(default_factory=list)
     source: str = ""
     translation: str | None = None
+    outlet: str = ""  # the publication, one value per outlet whatever its spelling
     # What the reader noticed but could work around (e.g. a date it dropped).
     notes: list[str] = field(default_factory=list, compare=False, repr=False)
     line: int | None = field(default=None, compare=False, repr=False)  # in a JSON Lines file
     # Its copy fingerprint (engine/copies), made where the file is read.
     fingerprint: bytes = field(default=b"", compare=False, repr=False)
+    # How the reader read it, for ``kartoteka inspect``: each field's source ("title":
+    # "<h1> confirmed by og:title") and every paragraph it left out, with its rule.
+    sources: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+    dropped: list[Dropped] = field(default_factory=list, compare=False, repr=False)
 
     def to_dict(self) -> dict:
         """The article as JSON-ready plain data."""
         data = asdict(self)
-        del data["notes"], data["line"], data["fingerprint"]
+        del data["notes"], data["line"], data["fingerprint"], data["sources"], data["dropped"]
         data["date"] = self.date.isoformat() if self.date else None
         return data
 
