@@ -27,6 +27,7 @@ from ..model import (
     UnsupportedFile,
 )
 from ..text import regions
+from ..text.outlets import outlet_for, outlet_in_text
 from .dump_reader import read_page_dump
 from .encodings import decode_line, decode_text
 from .html_reader import read_html_page
@@ -143,6 +144,7 @@ def _read_any(path: Path, max_bytes: int
         return
     text, notes = decode_text(data)
     article = read_page_dump(text, slug=path.stem)
+    article.outlet = article.outlet or outlet_in_text(text) or ""
     article.notes[:0] = notes
     yield article, None
 
@@ -210,7 +212,8 @@ def id_from_source(source: str) -> str:
 def finish_article(article: Article, source: str) -> Article:
     """Fill in what every format derives the same way.
 
-    The id comes from the URL when known, else from the file path; regions
+    The id comes from the URL when known, else from the file path; the outlet
+    is the table's name of the publication the page or its URL names; regions
     given as labels are mapped to slugs; with none given, regions are
     inferred from title and body and marked ``inferred``.
     """
@@ -218,6 +221,8 @@ def finish_article(article: Article, source: str) -> Article:
     article.title, article.body = _printable(article.title), _printable(article.body)
     article.authors = [_printable(a) for a in article.authors]
     article.topics = [_printable(t) for t in article.topics]
+    # One value per publication, whichever way the page named it (text/outlets.py).
+    article.outlet = outlet_for(name=_printable(article.outlet), url=article.url)
     if article.date and article.date > dt.date.today() + FUTURE_SLACK:
         article.notes.append(f"the date {article.date.isoformat()} lies in the future; "
                              "indexed without a date")

@@ -89,6 +89,7 @@ def read_html_page(data: bytes, url: str | None = None, *,
         regions=region_slugs,
         topics=topics,
         translation=_translation_url(soup, html_lang),
+        outlet=(facts.site_names or [""])[0],  # og:site_name first; normalized in corpus.py
         notes=notes,
     )
     # Last: the container's text is read by removing the page's noise from the tree.
