@@ -65,8 +65,11 @@ def cli():
               help="More English<TAB>Russian word pairs for cross-language search, one a line.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Spellings of one author's name, one person a line: 'Nadia = Надежда'.")
+@click.option("--outlets", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="More outlets, one a line: its names and hosts, tab-separated "
+                   "(the format of indexer/data/outlets.tsv).")
 def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, glossary,
-          aliases):
+          aliases, outlets):
     """Build the index from SOURCES (folders or files of HTML, .txt dumps, .jsonl, .warc.gz).
 
     The new index replaces the old one only when the build succeeds; a
@@ -78,14 +81,15 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
 
         kartoteka index sample_corpus new-downloads --update --report build.json
 
-    The glossary and aliases files are kept with the index and used again by
+    The glossary, aliases and outlets files are kept with the index and used again by
     --update until others are given. A cluster folder (kartoteka cluster init)
     as --index indexes into its searchd shards.
     """
     target = _index_dir(index_dir)
     engine = engine_for(target)
     if engine.name != "whoosh-docsets":
-        return index_into_cluster(engine, sources, target, update, jobs, glossary, aliases)
+        return index_into_cluster(engine, sources, target, update, jobs, glossary, aliases,
+                                  outlets)
     progress = _Progress(time.perf_counter())
     build = update_index if update else build_index
     summary = None
@@ -98,7 +102,7 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
     try:
         summary = build(sources, target, workers=jobs, on_file=on_file, strict=strict,
                         max_file_bytes=int(max_file_mb * 1_000_000), glossary=glossary,
-                        aliases=aliases)
+                        aliases=aliases, outlets=outlets)
     except BuildError as error:
         progress.finish()
         if summary is not None:

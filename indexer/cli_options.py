@@ -49,6 +49,9 @@ SEARCH_OPTIONS = (
                  help="Articles without a date: alone, only those; with --from/--to, those too."),
     click.option("--topic", "topics", multiple=True, metavar="TOPIC",
                  help="Topic as the articles name it (repeat for any of several)."),
+    click.option("--outlet", "outlets", multiple=True, metavar="OUTLET",
+                 help="Outlet (publication) by any of its names or hosts: Eurasianet, "
+                      "eurasianet.org, Азаттык (repeat for any of several)."),
     click.option("--no-cross", "no_cross", is_flag=True,
                  help="Search the words as typed only, not also their other-language "
                       "equivalents."),
@@ -71,11 +74,12 @@ def search_options(command):
 
 
 def _request(query, regions, authors, lang, date_from, date_to, undated, no_cross, sort,
-             topics=(), match=None, typed=False, default_match="all",
+             topics=(), outlets=(), match=None, typed=False, default_match="all",
              **paging) -> SearchRequest:
     if typed and match not in (None, "typed"):
         raise BadQuery(f"--typed and --match {match} ask for different counts: give one")
     return SearchRequest(query=query, regions=regions, authors=authors, topics=topics,
+                         outlets=outlets,
                          langs=(lang,) if lang else (), date_from=date_from, date_to=date_to,
                          undated=undated, cross=not no_cross, sort=sort,
                          match="typed" if typed else match or default_match, **paging)

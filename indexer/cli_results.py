@@ -42,7 +42,7 @@ def print_result(result: dict) -> None:
         click.echo(f"Did you mean: {suggestion['query']} ({_count(suggestion['total'], 'article')})")
     for number, hit in enumerate(result["hits"], start=(page - 1) * per_page + 1):
         meta = " · ".join(filter(None, [hit["date"] or "no date", hit["lang"],
-                                        ", ".join(hit["authors"]),
+                                        hit.get("outlet"), ", ".join(hit["authors"]),
                                         ", ".join(map(region_label, hit["regions"]))]))
         click.echo(f"\n{number:>3}. {click.style(hit['title'] or '(no title)', bold=True)}")
         click.echo(f"     {meta}")

@@ -9,7 +9,8 @@ corpus and the bilingual fixtures, and on both engines:
   language filter, as a facet ignores its own filter); the timeline's periods plus the
   undated articles do too; an export has one row per hit; a concordance
   reads every hit;
-- every author of the facet, used as a filter, gives exactly its count;
+- every author of the facet, used as a filter, gives exactly its count, and so
+  does every outlet (by its value, and by each of its names and hosts);
 - no region count passes the total (without a region filter);
 - the cluster gives the same numbers as the Whoosh engine.
 """
@@ -21,7 +22,7 @@ import re
 import shutil
 
 import pytest
-from conftest import ROOT, SAMPLE_CORPUS
+from conftest import ROOT, SAMPLE_CORPUS, write_jsonl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sphinx_cluster import sphinx_cluster  # noqa: F401 (a fixture)
@@ -35,6 +36,23 @@ BILINGUAL = ROOT / "tests" / "fixtures" / "bilingual"
 TYPED = ["выборы", "выборах", "стали", "мэра", "election", "elections", "Kyrgyzstan",
          "Кыргызстан", "мигранты", "border", "граница"]
 EXAMPLES = 40
+# A few records of the region's outlets, each named another way: the outlet facet
+# must count "Eurasianet", eurasianet.org and «Евразианет» as one.
+OUTLET_RECORDS = [
+    {"id": "o1", "lang": "en", "outlet": "Eurasianet", "title": "Kyrgyzstan border talks",
+     "body": "Kyrgyzstan and Uzbekistan resumed border talks on Tuesday.", "date": "2019-04-02"},
+    {"id": "o2", "lang": "en", "url": "https://www.eurasianet.org/kyrgyzstan-election",
+     "title": "Kyrgyzstan election", "body": "Kyrgyzstan holds an election in the spring.",
+     "date": "2020-10-01"},
+    {"id": "o3", "lang": "ru", "outlet": "Азаттык", "title": "Выборы в Кыргызстане",
+     "body": "В Кыргызстане прошли выборы мэра.", "date": "2021-04-11"},
+    {"id": "o4", "lang": "ru", "url": "https://rus.azattyk.org/a/31000000.html",
+     "title": "Мигранты и граница", "body": "Мигранты ждут на границе.", "date": "2022-01-20"},
+    {"id": "o5", "lang": "en", "publisher": "Kloop", "title": "Border trade",
+     "body": "Border trade in Kyrgyzstan grows.", "date": "2018-06-05"},
+    {"id": "o6", "lang": "en", "url": "https://kloop.kg/2018/06/border",
+     "title": "Border crossing", "body": "The border crossing reopened.", "date": "2018-06-07"},
+]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +61,7 @@ def corpora(tmp_path_factory):
     folder = tmp_path_factory.mktemp("both")
     shutil.copytree(SAMPLE_CORPUS, folder / "sample")
     shutil.copytree(BILINGUAL, folder / "bilingual")
+    write_jsonl(folder / "outlets.jsonl", OUTLET_RECORDS)
     return folder
 
 
@@ -94,6 +113,7 @@ def requests(words: list[str]):
         query=queries(words),
         regions=st.sampled_from([(), ("kyrgyzstan",), ("georgia", "central-asia")]),
         langs=st.sampled_from([(), ("ru",), ("en",)]),
+        outlets=st.sampled_from([(), (), ("Eurasianet",), ("Азаттык", "kloop.kg")]),
         date_from=st.sampled_from([None, "2012", "2016-03"]),
         undated=st.booleans(),
         cross=st.booleans(),
@@ -132,6 +152,9 @@ def check_invariants(service: SearchService, request: SearchRequest) -> dict:
             assert entry["count"] <= total
     for entry in facets["author"][:3]:
         narrowed = dataclasses.replace(request, authors=(entry["value"],))
+        assert service.search(narrowed)["total"] == entry["count"], entry["value"]
+    for entry in facets["outlet"]:
+        narrowed = dataclasses.replace(request, outlets=(entry["value"],))
         assert service.search(narrowed)["total"] == entry["count"], entry["value"]
     return {"total": total, "counted": counted,
             "facets": {name: [(e["value"], e["count"]) for e in values]

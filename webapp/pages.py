@@ -36,7 +36,8 @@ PAGE_WINDOW = 2
 AUTHORS_LISTED = 100  # authors behind "Show all", by number of hits
 # Facets with a "more" view (every value, a filter box, two orders), and the
 # word its page is titled with.
-FACET_VIEWS = {"region": "regions", "author": "authors", "topic": "topics", "lang": "langs"}
+FACET_VIEWS = {"region": "regions", "author": "authors", "topic": "topics", "outlet": "outlets",
+               "lang": "langs"}
 
 
 def search_page(service: SearchService, args: MultiDict, per_page: int, authors_shown: int) -> dict:
@@ -64,6 +65,7 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
     page["authors"] = _listed_facet(facets["author"], current, "author", authors_shown)
     page["topics"] = (_listed_facet(facets["topic"], current, "topic", authors_shown)
                       if "topic" in facets else None)  # until every index has topics
+    page["outlets"] = _listed_facet(facets["outlet"], current, "outlet", authors_shown)
     page["langs"] = _folded([_entry(e, current, "lang") for e in facets["lang"]])
     page["years"] = _year_chart(result, service.articles_per_year(), current, ui)
     page["chips"] = _chips(current, ui)
@@ -265,9 +267,10 @@ def _chips(current: MultiDict, ui: str) -> list[dict]:
     for name in current.getlist("author"):
         chips.append({"label": f"{t['author']}: {name}",
                       "url": query_string(without(current, "author", name))})
-    for topic in current.getlist("topic"):
-        chips.append({"label": f"{t['topic']}: {topic}",
-                      "url": query_string(without(current, "topic", topic))})
+    for key in ("topic", "outlet"):
+        for value in current.getlist(key):
+            chips.append({"label": f"{t[key]}: {value}",
+                          "url": query_string(without(current, key, value))})
     for code in current.getlist("lang"):
         chips.append({"label": f"{t['lang']}: {t.get('lang_' + code, code)}",
                       "url": query_string(without(current, "lang", code))})

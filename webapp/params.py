@@ -1,7 +1,7 @@
 """The page's state in its URL: reading it into a SearchRequest, and link helpers.
 
 Every bit of state is a query parameter, so a search is a permalink:
-``q``, repeated ``region``/``author``/``lang``/``topic``, ``from``, ``to``,
+``q``, repeated ``region``/``author``/``lang``/``topic``/``outlet``, ``from``, ``to``,
 ``undated=1`` (articles without a date; with ``from``/``to``, "or undated"),
 ``sort``, ``page``, ``per_page``, ``chart`` (count or share), ``match`` (which
 articles count: ``all``, ``typed``, ``readings``, ``translations``) and ``ui``.
@@ -19,9 +19,9 @@ from werkzeug.datastructures import MultiDict
 
 from indexer import QueryError, SearchRequest, region_slug
 
-MULTI = ("region", "author", "lang", "topic")
-STATE_KEYS = ("q", "region", "author", "lang", "topic", "from", "to", "undated", "sort", "page",
-              "per_page", "chart", "ui", "cross", "match")
+MULTI = ("region", "author", "lang", "topic", "outlet")
+STATE_KEYS = ("q", "region", "author", "lang", "topic", "outlet", "from", "to", "undated", "sort",
+              "page", "per_page", "chart", "ui", "cross", "match")
 # Each repeated parameter and the SearchRequest field it fills; ``topic`` only
 # once the service can filter by topic.
 _REQUEST_FIELDS = {f.name for f in dataclasses.fields(SearchRequest)}

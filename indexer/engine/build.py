@@ -59,6 +59,7 @@ from .store import (
     BUILD_INFO,
     GENERATION_FORMAT,
     GLOSSARY,
+    OUTLETS,
     current_generation,
     is_current_format,
 )
@@ -155,11 +156,13 @@ def build_index(
     strict: bool = False,
     glossary: str | os.PathLike | None = None,
     aliases: str | os.PathLike | None = None,
+    outlets: str | os.PathLike | None = None,
 ) -> BuildSummary:
     """Index every article under ``sources`` into a new generation of ``index_dir``.
 
-    ``glossary`` (more English↔Russian pairs) and ``aliases`` (spellings of
-    one author's name) are a researcher's own files, kept in the generation.
+    ``glossary`` (more English↔Russian pairs), ``aliases`` (spellings of
+    one author's name) and ``outlets`` (more rows of the outlet table) are a
+    researcher's own files, kept in the generation.
     ``on_file`` is called after each file with the summary so far. Raises
     ``BuildError`` (and leaves the current index as it was) when nothing
     could be indexed, when ``strict`` and the corpus has problems, or when
@@ -167,7 +170,7 @@ def build_index(
     """
     index_dir = Path(index_dir)
     sources = list(sources)
-    own = own_files(glossary, aliases)
+    own = own_files(glossary, aliases, outlets)
     with build_locked(index_dir):
         return _full_build(sources, index_dir, workers or os.cpu_count() or 1, on_file,
                            max_file_bytes, strict, own)
@@ -251,6 +254,7 @@ def update_index(
     strict: bool = False,
     glossary: str | os.PathLike | None = None,
     aliases: str | os.PathLike | None = None,
+    outlets: str | os.PathLike | None = None,
 ) -> BuildSummary:
     """Bring the index up to date: add, replace and remove articles.
 
@@ -267,13 +271,13 @@ def update_index(
     index_dir = Path(index_dir)
     sources = list(sources)
     workers = workers or os.cpu_count() or 1
-    own = own_files(glossary, aliases)
+    own = own_files(glossary, aliases, outlets)
     with build_locked(index_dir):
         current = current_generation(index_dir)
         manifest = read_manifest(current) if current else None
         if manifest is None:
             return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict, own)
-        for name in (GLOSSARY, AUTHOR_ALIASES):  # kept from the index being updated
+        for name in (GLOSSARY, AUTHOR_ALIASES, OUTLETS):  # kept from the index being updated
             if name not in own and (current / name).exists():
                 own[name] = current / name
         earlier = [Path(s) for s in manifest.get("sources", []) if Path(s).exists()]

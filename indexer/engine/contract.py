@@ -22,7 +22,7 @@ from typing import Protocol, runtime_checkable
 
 # The facets every engine counts, each over the documents that all the other
 # filters admit (multi-select): a filter never hides its own facet's values.
-FACETS = ("region", "region_group", "author", "lang", "year", "topic")
+FACETS = ("region", "region_group", "author", "lang", "year", "topic", "outlet")
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,7 @@ class Filters:
     authors: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()  # an outlet under any of its names or hosts
     date_start: int | None = None
     date_end: int | None = None
     undated: bool = False

@@ -50,9 +50,9 @@ DOCSETS_META = "docsets.meta"
 # their layout (1: docsets.meta a pickle of positional tuples, no header;
 # 2: no author/exact terms, merged author spellings, names or copies;
 # 3: no topic facet; 4: authors not merged by first-name forms, no person keys;
-# 5: topics not merged across languages).
+# 5: topics not merged across languages; 6: no outlet facet).
 DOCSETS_MAGIC = b"KTKDSETS"
-DOCSETS_VERSION = 6
+DOCSETS_VERSION = 7
 META_MAGIC = "kartoteka-docsets"
 HEADER = struct.Struct("<8sII")  # docsets.bin: magic, version, reserved (0)
 # A term table row: ids_at, df, scale, bits_at, bits_len, keys_at, keys_len;

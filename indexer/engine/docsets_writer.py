@@ -42,7 +42,7 @@ from .docsets import (
     TEXT_FIELDS,
     bits_from_ids,
 )
-from .facet_merge import glossary_of, merge_spellings, merge_topics
+from .facet_merge import glossary_of, merge_outlets, merge_spellings, merge_topics, outlets_of
 from .schema import COPY_CARD, FACET_FIELDS
 
 # The fields whose words, as written, are matched across scripts (``expand.py``).
@@ -148,6 +148,9 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
             elif facet == "topic":
                 values, meta["labels"][facet], meta["spellings"][facet] = merge_topics(
                     reader, fieldname, glossary_of(generation))
+            elif facet == "outlet":
+                values, meta["labels"][facet], meta["spellings"][facet] = merge_outlets(
+                    reader, fieldname, outlets_of(generation))
             for ordinal, (value, btexts) in enumerate(values.items()):
                 ids = sorted(set().union(*(_live(_postings(reader, fieldname, btext)[0], live)
                                            for btext in btexts)))

@@ -1,4 +1,4 @@
-"""One facet value per person and per topic, whatever the spelling or language.
+"""One facet value per person, topic and outlet, whatever the spelling or language.
 
 The Whoosh build keeps each author and topic as written; the docsets then
 join the spellings of one person ("Levan Beridze", «Леван Беридзе», "Nadia
@@ -13,7 +13,8 @@ from pathlib import Path
 
 from ..text.glossary import Glossary, shipped_glossary, topic_key, topic_labels
 from ..text.names import first_names_with, full_name_key
-from .store import GLOSSARY
+from ..text.outlets import OutletTable
+from .store import GLOSSARY, OUTLETS
 
 
 def merge_spellings(reader, fieldname: str, aliases=()):
@@ -84,6 +85,33 @@ def merge_topics(reader, fieldname: str, glossary: Glossary):
         labels[value] = topic_labels([name for name, _, _ in members], glossary)
         spellings.update((name, value) for name, _, _ in members)
     return dict(sorted(values.items())), labels, spellings
+
+
+def merge_outlets(reader, fieldname: str, table: OutletTable):
+    """One outlet under all its names and hosts ("Eurasianet", "eurasianet.org":
+    ``OutletTable.key``): ``(values, labels, spellings)`` as ``merge_spellings``;
+    the value is the table's name, else the most used name; ``spellings`` also
+    holds every name and host the table gives it, so a filter takes any of them."""
+    groups: dict[str, list[tuple[str, int, bytes]]] = {}
+    for btext in reader.lexicon(fieldname):
+        name = btext.decode("utf-8")
+        groups.setdefault(table.key(name), []).append(
+            (name, reader.doc_frequency(fieldname, btext), btext))
+    values, labels, spellings = {}, {}, {}
+    for members in groups.values():
+        members.sort(key=lambda m: (-m[1], m[0]))
+        names = [name for name, _, _ in members]
+        value = table.value(names)
+        values[value] = [btext for _, _, btext in members]
+        labels[value] = table.labels(names)
+        spellings.update((name, value) for name in [*names, *table.spellings(value)])
+    return dict(sorted(values.items())), labels, spellings
+
+
+def outlets_of(generation: Path) -> OutletTable:
+    """The shipped outlet table, and the index's own when it was given one."""
+    own = generation / OUTLETS
+    return OutletTable.load([own] if own.exists() else [])
 
 
 def glossary_of(generation: Path) -> Glossary:

@@ -21,6 +21,7 @@ FACET_FIELDS = {
     "lang": "lang",
     "year": "year",
     "topic": "topic",
+    "outlet": "outlet",
 }
 # The year facet's value for articles without a date. Not stored: the docsets
 # derive it from the documents' dates, so an index needs no rebuild for it.
@@ -51,6 +52,7 @@ def make_schema() -> Schema:
         region=KEYWORD(commas=True, scorable=False),
         region_group=KEYWORD(commas=True, scorable=False),
         topic=KEYWORD(commas=True, scorable=False),
+        outlet=KEYWORD(commas=True, scorable=False, stored=True),  # one value, or none
         year=ID,
         date=DATETIME(sortable=True),
         undated=NUMERIC(int, bits=8, sortable=True),
@@ -86,6 +88,7 @@ def document_fields(article: Article, fingerprint: bytes = b"") -> dict:
         region=_keywords(article.regions),
         region_group=_keywords(groups),
         topic=_keywords(article.topics),
+        outlet=_keywords([article.outlet] if article.outlet else []),
         undated=0 if article.date else 1,
         copy_card=COPY_CARD.pack(len(article.body.split())) + fingerprint,
         links=f"{article.url or ''}\n{article.translation or ''}".encode(),

@@ -50,7 +50,8 @@ from .sphinx_terms import (
 )
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
-                 "topic": "topic", "lang": "lang", "year": "date"}  # the filter each facet ignores
+                 "topic": "topic", "outlet": "outlet", "lang": "lang",
+                 "year": "date"}  # the filter each facet ignores
 MIN_MATCHES = 1000
 SHORTCUT_FROM = 10_000  # below it, ranking every match costs a few milliseconds
 BOUND_MARGIN = 1.01  # Sphinx scores in 32-bit floats

@@ -36,6 +36,7 @@ from .sphinx_load import BATCH, HASH_COLUMN, Load
 from .sphinx_rows import (
     AuthorKeys,
     Numbering,
+    OutletKeys,
     TopicKeys,
     content_hash,
     in_blocks,
@@ -59,10 +60,11 @@ from .summary import BuildSummary
 NAME_FIELDS = ("author", "exact")  # names across scripts are found among words as written
 
 
-def _prepare(folder: Path, glossary, aliases, copy_from: Path | None) -> tuple[Path, list]:
+def _prepare(folder: Path, glossary, aliases, copy_from: Path | None,
+             outlets=None) -> tuple[Path, list]:
     """A fresh ``data-building`` folder (a copy of ``copy_from``), with the
     researcher's files placed in it; (folder, notes on their unreadable lines)."""
-    own = own_files(glossary, aliases)
+    own = own_files(glossary, aliases, outlets)
     building = folder / f"{DATA_FOLDER}-building"
     shutil.rmtree(building, ignore_errors=True)
     if copy_from is None:
@@ -77,17 +79,18 @@ def _prepare(folder: Path, glossary, aliases, copy_from: Path | None) -> tuple[P
 def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
                    batch: int = BATCH, workers: int | None = None,
                    glossary: str | os.PathLike | None = None,
-                   aliases: str | os.PathLike | None = None) -> dict:
+                   aliases: str | os.PathLike | None = None,
+                   outlets: str | os.PathLike | None = None) -> dict:
     """Index every article of ``sources`` into the cluster whose folder is ``cluster_dir``,
     replacing what it held, analyzing in ``workers`` processes (one per core by
-    default); ``glossary`` and ``aliases`` as for the Whoosh engine's build.
+    default); ``glossary``, ``aliases`` and ``outlets`` as for the Whoosh engine's build.
     Returns the build's summary (``build.json``)."""
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
     cluster = read_cluster(cluster_dir)
     folder = Path(cluster.folder)
     target = other_set(_live_set(folder / DATA_FOLDER))
-    building, notes = _prepare(folder, glossary, aliases, None)
+    building, notes = _prepare(folder, glossary, aliases, None, outlets)
     with _loading(Load(cluster, rt_index(target), building, Numbering(), batch),
                   building) as load:
         for shard in load.shards:
@@ -106,7 +109,8 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
 
 def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
                     batch: int = BATCH, glossary: str | os.PathLike | None = None,
-                    aliases: str | os.PathLike | None = None) -> dict:
+                    aliases: str | os.PathLike | None = None,
+                    outlets: str | os.PathLike | None = None) -> dict:
     """Bring the cluster up to date with ``sources``: ``REPLACE INTO`` the new and
     changed articles on their shards, ``DELETE`` the ones gone, by document id.
 
@@ -128,7 +132,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
                          "whole corpus again (without --update) once")
     sources = list(dict.fromkeys([*(s for s in earlier.get("sources", []) if Path(s).exists()),
                                   *(str(Path(s).resolve()) for s in sources)]))
-    building, notes = _prepare(folder, glossary, aliases, data)
+    building, notes = _prepare(folder, glossary, aliases, data, outlets)
     vocabulary = {f: set(terms) for f, terms in read_vocabulary(data).items()}
     load = Load(cluster, rt_index(earlier.get("set", "a")), building, Numbering(), batch,
                  vocabulary)  # a removed article's words stay in it: harmless
@@ -137,7 +141,8 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
         if HASH_COLUMN not in columns or "card" not in columns:
             raise BuildError(f"the cluster in {folder} was built before updates were possible: "
                              "index the whole corpus again (without --update) once")
-        load.numbering = _earlier_numbering(data, load.author_key, load.topic_key)
+        load.numbering = _earlier_numbering(data, load.author_key, load.topic_key,
+                                            load.outlet_key)
         held = {article_id: (doc, digest) for doc, article_id, digest in load.stored.execute(
             f"SELECT doc, article_id, {HASH_COLUMN} FROM articles")}
         added = changed = 0
@@ -191,17 +196,22 @@ def _finish(folder: Path, building: Path, load: Load, info: dict, started: float
     topic_ids, topic_labels, topic_spelled = merged_values(
         load.numbering, load.topic_spellings, load.topic_key, facet="topic",
         labels_of=load.topic_key.labels)
+    outlet_ids, outlet_labels, outlet_spelled = merged_values(
+        load.numbering, load.outlet_spellings, load.outlet_key, facet="outlet",
+        labels_of=load.outlet_key.labels, value_of=load.outlet_key.value)
+    outlet_spelled.update(load.outlet_key.spellings(outlet_ids))
     facets = {facet: dict(load.numbering.ids[facet]) for facet in ("region", "region_group",
                                                                     "lang")}
-    facets["author"], facets["topic"] = ids, topic_ids
+    facets["author"], facets["topic"], facets["outlet"] = ids, topic_ids, outlet_ids
     # Small words are no names ("more" is not «море»); digests are nobody's spelling.
     names = {field: name_groups(t for t in load.vocabulary[field]
                                 if t not in STOP_WORDS and not t.startswith(DIGEST_PREFIX))
              for field in NAME_FIELDS}
     (building / DICTIONARY).write_text(json.dumps(
         {"version": DICTIONARY_VERSION, "facets": facets,
-         "labels": {"author": labels, "topic": topic_labels},
-         "spellings": {"author": spelled, "topic": topic_spelled}, "names": names,
+         "labels": {"author": labels, "topic": topic_labels, "outlet": outlet_labels},
+         "spellings": {"author": spelled, "topic": topic_spelled, "outlet": outlet_spelled},
+         "names": names,
          "learned": learn_pairs(_translation_pairs(building, load.translations))},
         ensure_ascii=False), encoding="utf-8")
     write_vocabulary(building, load.vocabulary)
@@ -259,13 +269,15 @@ def _swap(folder: Path, building: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-def _earlier_numbering(data: Path, author_key: AuthorKeys, topic_key: TopicKeys) -> Numbering:
-    """The numbering of the current build's dictionary, to continue: author and
-    topic ids are kept by their keys, as the build numbers them."""
+def _earlier_numbering(data: Path, author_key: AuthorKeys, topic_key: TopicKeys,
+                       outlet_key: OutletKeys) -> Numbering:
+    """The numbering of the current build's dictionary, to continue: author,
+    topic and outlet ids are kept by their keys, as the build numbers them."""
     dictionary = read_dictionary(data)
+    keyed = {"author": author_key, "topic": topic_key, "outlet": outlet_key}
     ids = {facet: dict(values) for facet, values in dictionary["facets"].items()
-           if facet not in ("author", "topic")}
-    for facet, key_of in (("author", author_key), ("topic", topic_key)):
+           if facet not in keyed}
+    for facet, key_of in keyed.items():
         value_ids = dictionary["facets"].get(facet, {})
         ids[facet] = {key_of(spelling): value_ids[value]
                       for spelling, value in dictionary["spellings"].get(facet, {}).items()}

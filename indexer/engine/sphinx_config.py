@@ -36,7 +36,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 CLUSTER_FILE = "cluster.json"
-CLUSTER_VERSION = 3  # 2: two table sets (a, b) for the atomic switch; 3: the neutral IDF file
+# 2: two table sets (a, b) for the atomic switch; 3: the neutral IDF file; 4: outlets
+CLUSTER_VERSION = 4
 NEUTRAL_IDF = "neutral.idf"
 NEUTRAL_TOTAL = 2 ** 62
 TABLE_SETS = ("a", "b")
@@ -59,7 +60,7 @@ def other_set(table_set: str | None) -> str:
 # The analyzed text fields, searched by ``@field`` in MATCH.
 TEXT_FIELDS = ("title", "body", "author", "exact")
 # Multi-valued attributes: value ids from the generation's dictionary.
-MULTI_ATTRS = ("regions", "region_groups", "authors", "topics")
+MULTI_ATTRS = ("regions", "region_groups", "authors", "topics", "outlets")
 # Lower-case Latin, digits and Cyrillic а–я, ё: every other character of a term
 # is encoded by ``sphinx_terms`` into these, so nothing else needs listing.
 CHARSET_TABLE = "0..9, a..z, U+430..U+44F, U+451"

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
+from ..text.outlets import outlet_filter_key
 from .contract import Filters
 from .schema import UNDATED
 from .sphinx_terms import FACET_ATTRS
@@ -27,6 +28,9 @@ class FacetValues:
         # A topic under its name in either language, in any case.
         self.topics = {_name_key(s): v for s, v in
                        dictionary.get("spellings", {}).get("topic", {}).items()}
+        # An outlet under any of its names or hosts.
+        self.outlets = {outlet_filter_key(s): v for s, v in
+                        dictionary.get("spellings", {}).get("outlet", {}).items()}
 
     def count(self, facet: str) -> int:
         """How many values the facet has."""
@@ -49,7 +53,8 @@ class FacetValues:
         """Each filtered dimension as (select expressions, WHERE parts, arguments)."""
         found = {}
         for dimension, values in (("region", filters.regions), ("author", filters.authors),
-                                  ("lang", filters.langs), ("topic", filters.topics)):
+                                  ("lang", filters.langs), ("topic", filters.topics),
+                                  ("outlet", filters.outlets)):
             if values:
                 ids = [self.value_id(dimension, v) for v in values]
                 found[dimension] = ([], [f"{FACET_ATTRS[dimension]} IN ({', '.join(map(str, ids))})"], [])
@@ -74,6 +79,8 @@ class FacetValues:
             value = by_key.get(full_name_key(value) or _name_key(value), value)
         if dimension == "topic":
             value = self.topics.get(_name_key(value), value)
+        if dimension == "outlet":
+            value = self.outlets.get(outlet_filter_key(value), value)
         return self.values[dimension].get(value, 0)
 
 

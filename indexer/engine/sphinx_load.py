@@ -17,6 +17,7 @@ from ..errors import BuildError
 from ..model import Article, CorpusError
 from ..text.glossary import Glossary, shipped_glossary
 from ..text.names import read_aliases
+from ..text.outlets import OutletTable
 from . import sphinx_terms
 from .copies import Copy, find_copies
 from .schema import COPY_CARD
@@ -25,16 +26,18 @@ from .sphinx_rows import (
     COLUMNS,
     AuthorKeys,
     Numbering,
+    OutletKeys,
     TopicKeys,
     analyzed,
     article_row,
     author_spellings,
     content_hash,
+    outlet_spellings,
     stored_fields,
     topic_spellings,
 )
 from .sphinx_terms import open_stored, shard_of
-from .store import AUTHOR_ALIASES, GLOSSARY
+from .store import AUTHOR_ALIASES, GLOSSARY, OUTLETS
 
 BATCH = 200  # rows per REPLACE statement
 HASH_COLUMN = sphinx_terms.HASH_COLUMN  # a build without it cannot be updated
@@ -61,6 +64,9 @@ class Load:
         own = building / GLOSSARY
         self.topic_key = TopicKeys(Glossary.load([own]) if own.exists() else shipped_glossary())
         self.topic_spellings: Counter = Counter()
+        own = building / OUTLETS
+        self.outlet_key = OutletKeys(OutletTable.load([own] if own.exists() else []))
+        self.outlet_spellings: Counter = Counter()
         self.stored = open_stored(building, write=True)
         self.shards: list = []
         try:
@@ -87,6 +93,7 @@ class Load:
         self.by_language[item.lang] += 1
         self.spellings.update(a for a in author_spellings(item) if a)
         self.topic_spellings.update(t for t in topic_spellings(item) if t)
+        self.outlet_spellings.update(outlet_spellings(item))
         if item.translation:
             self.translations.append((item.id, item.translation))
         return item
@@ -94,7 +101,8 @@ class Load:
     def add(self, article: Article, terms: tuple | None = None) -> None:
         """Store the article and send its row (in a batch) to its shard."""
         terms = terms or analyzed(article)
-        row = article_row(article, self.numbering, self.author_key, terms, self.topic_key)
+        row = article_row(article, self.numbering, self.author_key, terms, self.topic_key,
+                          self.outlet_key)
         fields = json.dumps(stored_fields(article), ensure_ascii=False)
         card = COPY_CARD.pack(len(article.body.split())) + terms[4]
         self.stored.execute(f"INSERT OR REPLACE INTO articles (doc, article_id, fields, "

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from ..model import Article
 from ..text.glossary import Glossary, topic_key, topic_labels
 from ..text.names import first_names_with, full_name_key
+from ..text.outlets import OutletTable
 from ..text.regions import group_of
 from .copies import fingerprint
 from .sphinx_config import MULTI_ATTRS, TEXT_FIELDS
@@ -87,6 +88,38 @@ class TopicKeys:
         return topic_labels(members, self.glossary)
 
 
+class OutletKeys:
+    """The key an outlet is counted under: one for all its names and hosts
+    ("Eurasianet", "eurasianet.org": ``OutletTable.key``), as ``facet_merge.merge_outlets``."""
+
+    def __init__(self, table: OutletTable):
+        self.table = table
+        self.cache: dict[str, str] = {}
+
+    def __call__(self, outlet: str) -> str:
+        if outlet not in self.cache:
+            self.cache[outlet] = self.table.key(outlet)
+        return self.cache[outlet]
+
+    def labels(self, members: list[str]) -> dict[str, str]:
+        """A merged outlet's label per interface language (``OutletTable.labels``)."""
+        return self.table.labels(members)
+
+    def value(self, members: list[str]) -> str:
+        """A merged outlet's facet value (``OutletTable.value``)."""
+        return self.table.value(members)
+
+    def spellings(self, values) -> dict[str, str]:
+        """Every name and host the table gives each value → that value (for filters)."""
+        return {form: value for value in values for form in self.table.spellings(value)}
+
+
+def outlet_spellings(article: Article) -> list[str]:
+    """The article's outlet as the outlet facet counts it (none, or one)."""
+    outlet = article.outlet.replace(",", " ").strip()
+    return [outlet] if outlet else []
+
+
 def topic_spellings(article: Article) -> list[str]:
     """The article's topics as the topic facet counts them."""
     return [t.replace(",", " ").strip() for t in article.topics]
@@ -146,9 +179,10 @@ def _paired(block: list, ready) -> Iterator[tuple[object, tuple | None]]:
 
 
 def article_row(article: Article, numbering: Numbering, author_key: AuthorKeys,
-                terms: tuple, topic_key=None) -> tuple:
+                terms: tuple, topic_key=None, outlet_key=None) -> tuple:
     """The values of one article's row, in ``COLUMNS`` order (``terms`` from
-    ``analyzed``; topics numbered by ``topic_key``, a ``TopicKeys``); it is
+    ``analyzed``; topics numbered by ``topic_key``, a ``TopicKeys``, the outlet
+    by ``outlet_key``, an ``OutletKeys``); it is
     nobody's copy until the build has seen them all."""
     title, body, author, exact = terms[:4]
     date = article.date
@@ -163,6 +197,7 @@ def article_row(article: Article, numbering: Numbering, author_key: AuthorKeys,
         numbering("region_group", [g for g in map(group_of, article.regions) if g]),
         numbering("author", [author_key(a) for a in author_spellings(article) if a]),
         numbering("topic", [(topic_key or str)(t) for t in topic_spellings(article) if t]),
+        numbering("outlet", [(outlet_key or str)(o) for o in outlet_spellings(article)]),
         0,
         article.id,
     )
@@ -174,17 +209,17 @@ def stored_fields(article: Article) -> dict:
             "body": article.body, "url": article.url, "authors": list(article.authors),
             "published": article.date.isoformat() if article.date else None,
             "regions": list(article.regions), "region_source": article.region_source,
-            "topics": list(article.topics), "source": article.source,
+            "topics": list(article.topics), "outlet": article.outlet, "source": article.source,
             "translation": article.translation}
 
 
 def merged_values(numbering: Numbering, spellings: Counter, key_of,
                   aliases: Iterable[list[str]] = (), facet: str = "author",
-                  labels_of=None) -> tuple[dict, dict, dict]:
+                  labels_of=None, value_of=None) -> tuple[dict, dict, dict]:
     """(value → id, value → labels, spelling → value) of a facet numbered by
     ``key_of`` (authors by ``AuthorKeys``, topics by ``TopicKeys``): each key's
     value is its most used spelling, Latin before Cyrillic on a tie (as
-    ``facet_merge.merge_spellings``); labels by ``labels_of`` (members, most used first),
+    ``facet_merge.merge_spellings``), or ``value_of`` (members) when given; labels by ``labels_of`` (members, most used first),
     else the first of each script; the names of an alias group no article
     holds are spellings of it too. A value no article holds any more (after an
     update) is left out."""
@@ -196,7 +231,7 @@ def merged_values(numbering: Numbering, spellings: Counter, key_of,
         if not by_key[key]:
             continue
         members = sorted(by_key[key], key=lambda s: (-spellings[s], _cyrillic(s), s))
-        value = members[0]
+        value = value_of(members) if value_of else members[0]
         ids[value] = number
         latin = [m for m in members if not _cyrillic(m)]
         cyrillic = [m for m in members if _cyrillic(m)]

@@ -78,4 +78,4 @@ class StoredArticles:
 def _gone(doc: int) -> dict:
     """A document an update removed while a search was listing it."""
     return {"id": f"removed-{doc}", "title": "", "body": "", "authors": [], "regions": [],
-            "topics": [], "copies": [], "copy_of": None}
+            "topics": [], "outlet": "", "copies": [], "copy_of": None}

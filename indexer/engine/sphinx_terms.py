@@ -31,14 +31,14 @@ STORED = "stored.sqlite"  # article JSON by document id, for hits and the articl
 HASH_COLUMN = "content_hash"  # what --update compares; with the copy card, url and language
 BUILD_INFO = "build.json"
 # 2: copies, names, learned pairs, vocabulary; 3: person keys; 4: topics merged
-# across languages (docs/index-format.md).
-BUILD_FORMAT = 4
+# across languages; 5: the outlet facet (docs/index-format.md).
+BUILD_FORMAT = 5
 VOCABULARY = "vocabulary.json"  # each field's indexed terms: for "did you mean"
 SAFE_TERM = re.compile(r"[0-9a-zа-я]{1,40}")
 DIGEST_PREFIX = "zq"
 # Facet → the attribute that holds its value ids (year is the year itself).
 FACET_ATTRS = {"region": "regions", "region_group": "region_groups", "author": "authors",
-               "topic": "topics", "lang": "lang", "year": "year"}
+               "topic": "topics", "outlet": "outlets", "lang": "lang", "year": "year"}
 
 _TEXT = bilingual_analyzer()
 _SURFACE = surface_analyzer()

@@ -23,17 +23,20 @@ from ..errors import IndexFormatError
 CURRENT = "current"
 BUILD_INFO = "build.json"
 # A researcher's own files, copied into each generation they were given for
-# and carried into the next by --update: more glossary pairs, author aliases.
+# and carried into the next by --update: more glossary pairs, author aliases,
+# more outlets (text/outlets.py).
 GLOSSARY = "glossary.tsv"
 AUTHOR_ALIASES = "author-aliases.txt"
+OUTLETS = "outlets.tsv"
 # The version of a generation folder as a whole, kept in build.json's "format".
 # Raise it whenever a file of a generation changes incompatibly, or a class
 # Whoosh pickles into the schema (the analyzer, its filters) moves or changes:
 # an older generation is then refused with "rebuild the index". 1: before it
 # was recorded (docsets.meta a pickle; the analyzer in indexer.analysis).
 # 3: stop words indexed, the exact-form field, authors searched, copies;
-# 4: the topic facet; 5: person keys in the author field (analysis.PersonKeyFilter).
-GENERATION_FORMAT = 5
+# 4: the topic facet; 5: person keys in the author field (analysis.PersonKeyFilter);
+# 6: the outlet facet.
+GENERATION_FORMAT = 6
 REBUILD = "rebuild the index"
 
 

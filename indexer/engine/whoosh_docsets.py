@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
+from ..text.outlets import outlet_filter_key
 from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
@@ -29,7 +30,7 @@ from .spelling import by_first_letter, similar_terms
 from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_info
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
-                 "topic": "topic",
+                 "topic": "topic", "outlet": "outlet",
                  "lang": "lang", "year": "date"}  # the filter each facet ignores
 
 
@@ -211,7 +212,8 @@ class WhooshDocsetsGeneration:
         """Each filter dimension as the bitset of documents it admits."""
         bits = {}
         for dimension, values in (("region", filters.regions), ("author", filters.authors),
-                                  ("lang", filters.langs), ("topic", filters.topics)):
+                                  ("lang", filters.langs), ("topic", filters.topics),
+                                  ("outlet", filters.outlets)):
             if values:
                 bits[dimension] = self._docs_with(dimension, values)
         if filters.dated or filters.undated:
@@ -232,6 +234,8 @@ class WhooshDocsetsGeneration:
                 value = self._author_values.get(full_name_key(value) or _name_key(value), value)
             elif facet == "topic":  # a topic under its name in either language
                 value = self._topic_values.get(_name_key(value), value)
+            elif facet == "outlet":  # an outlet under any of its names or hosts
+                value = self._outlet_values.get(outlet_filter_key(value), value)
             bits |= self.facets[facet].get(value, 0)
         return bits
 
@@ -249,6 +253,13 @@ class WhooshDocsetsGeneration:
         spellings = dict(self.docsets.meta.get("spellings", {}).get("topic", {}))
         spellings.update((value, value) for value in self.facets["topic"])
         return {_name_key(name): value for name, value in spellings.items()}
+
+    @functools.cached_property
+    def _outlet_values(self) -> dict[str, str]:
+        """Each outlet name or host (``outlets.outlet_filter_key``) → its facet value."""
+        spellings = dict(self.docsets.meta.get("spellings", {}).get("outlet", {}))
+        spellings.update((value, value) for value in self.facets["outlet"])
+        return {outlet_filter_key(name): value for name, value in spellings.items()}
 
     def _ordered(self, plan: Plan | None, bits: int, filters: Filters, sort: str, skip: int,
                  count: int):

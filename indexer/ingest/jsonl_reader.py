@@ -13,7 +13,8 @@ from ..text.analysis import guess_language
 from ..text.dates import parse_iso_date
 
 LIST_FIELDS = ("authors", "regions", "topics")
-TEXT_FIELDS = ("id", "url", "lang", "title", "body", "translation", "date")
+TEXT_FIELDS = ("id", "url", "lang", "title", "body", "translation", "date", "outlet",
+               "publisher")
 
 
 def read_json_line(line: str) -> Article:
@@ -67,5 +68,6 @@ def _article_from_record(record) -> Article:
         regions=record.get("regions") or [],
         topics=record.get("topics") or [],
         translation=record.get("translation") or None,
+        outlet=record.get("outlet") or record.get("publisher") or "",  # normalized in corpus.py
         notes=notes,
     )

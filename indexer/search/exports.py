@@ -33,7 +33,8 @@ from ..errors import QueryError
 from ..text.regions import region_slug
 from .service import SearchRequest, SearchService
 
-DEFAULT_COLUMNS = ("id", "title", "authors", "date", "lang", "regions", "topics", "url", "source")
+DEFAULT_COLUMNS = ("id", "title", "authors", "date", "lang", "regions", "topics", "outlet", "url",
+                   "source")
 # body: the whole text; snippet: the page's snippet as plain text; score: the
 # relevance score (empty when sorted by date); translation: the id of the linked
 # article, when the index holds it; inferred_regions: whether the regions were
@@ -44,7 +45,8 @@ CHUNK_CHARS = 64 * 1024  # characters per piece of a streamed export
 QUERY_SLUG_CHARS = 40
 FILTERS_SLUG_CHARS = 60
 # The request's list filters and their names in provenance and file names.
-LIST_FILTERS = {"regions": "region", "authors": "author", "langs": "lang", "topics": "topic"}
+LIST_FILTERS = {"regions": "region", "authors": "author", "langs": "lang", "topics": "topic",
+                "outlets": "outlet"}
 
 
 @dataclass

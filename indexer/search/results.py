@@ -43,6 +43,7 @@ def hit_data(stored: dict, snippet: str, score) -> dict:
         "date": stored.get("published"),
         "regions": stored.get("regions", []),
         "topics": stored.get("topics", []),
+        "outlet": stored.get("outlet") or "",
         "source": stored.get("source"),
         "snippet": snippet,
         "score": round(score, 4) if score is not None else None,
@@ -51,13 +52,16 @@ def hit_data(stored: dict, snippet: str, score) -> dict:
 
 
 def facet_lists(counts: dict[str, dict[str, int]], author_labels: dict,
-            topic_labels: dict | None = None) -> dict:
+            topic_labels: dict | None = None, outlet_labels: dict | None = None) -> dict:
     """Every value of each facet with its count: regions and languages all listed
     (zeros too), authors and years as the index has them; by count, years by year.
     An author whose name is spelled in both scripts, and a topic named in both
-    languages ("Politics", «Политика»), has its ``labels`` by language."""
+    languages ("Politics", «Политика»), and an outlet with a name in each script
+    ("Azattyk", «Азаттык»), has its ``labels`` by language."""
     authors, topics = _by_count(counts["author"]), _by_count(counts["topic"])
-    for entries, labels in ((authors, author_labels), (topics, topic_labels or {})):
+    outlets = _by_count(counts["outlet"])
+    for entries, labels in ((authors, author_labels), (topics, topic_labels or {}),
+                            (outlets, outlet_labels or {})):
         for entry in entries:
             if entry["value"] in labels:
                 entry["labels"] = labels[entry["value"]]
@@ -68,6 +72,7 @@ def facet_lists(counts: dict[str, dict[str, int]], author_labels: dict,
         "lang": _by_count({code: counts["lang"].get(code, 0) for code in LANGUAGES}),
         "year": [{"value": y, "count": n} for y, n in sorted(counts["year"].items(), key=year_order)],
         "topic": topics,
+        "outlet": outlets,
     }
 
 

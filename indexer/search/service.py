@@ -5,7 +5,7 @@ the shape ``kartoteka search --json`` prints and ``/api/search`` serves::
 
     {"query", "total", "match", "counted": {"typed", "readings", "translations"},
      "page", "per_page", "hits": [...],
-     "facets": {"region", "region_group", "author", "lang", "year", "topic"},
+     "facets": {"region", "region_group", "author", "lang", "year", "topic", "outlet"},
      "suggestion": {"query", "total"} or None,
      "expansions": [{"word", "added", "why"}],
      "readings": {"word": [normal forms]}}
@@ -67,6 +67,7 @@ class SearchRequest:
     authors: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
+    outlets: tuple[str, ...] = ()  # an outlet by any of its names or hosts
     date_from: str | None = None
     date_to: str | None = None
     undated: bool = False  # articles without a date: alone, only them; with a range, or them
@@ -167,7 +168,8 @@ class SearchService:
                 "per_page": request.per_page,
                 "hits": hits_of(generation, query, results.page, scored),
                 "facets": facet_lists(results.facets, generation.facet_labels("author"),
-                                  generation.facet_labels("topic")),
+                                      generation.facet_labels("topic"),
+                                      generation.facet_labels("outlet")),
                 "suggestion": suggestion,
                 "expansions": query.expansions if query is not None else [],
                 "readings": query.readings if query is not None else {},
@@ -314,7 +316,7 @@ def _filters(request: SearchRequest) -> Filters:
         except ValueError as error:
             raise QueryError(f"{error}: 'kartoteka regions' lists the names") from None
     return Filters(regions=regions, authors=tuple(request.authors), langs=tuple(request.langs),
-                   topics=tuple(request.topics),
+                   topics=tuple(request.topics), outlets=tuple(request.outlets),
                    date_start=start.toordinal() if start else None,
                    date_end=end.toordinal() if end else None, undated=request.undated)
 

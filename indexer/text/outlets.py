@@ -219,3 +219,10 @@ def outlet_in_text(text: str, table: OutletTable | None = None) -> str | None:
             if name and not name[0].isdigit() and not RIGHTS.fullmatch(name):
                 return name
     return None
+
+
+def outlet_filter_key(text: str) -> str:
+    """How a filter value meets the outlet facet's spellings: a host or URL as its
+    host ("www.eurasianet.org" = "eurasianet.org"), a name squashed (case, spacing,
+    punctuation and ё aside)."""
+    return host_of(text) or squash(text)
