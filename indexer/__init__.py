@@ -29,6 +29,8 @@ _PUBLIC = {
     "IndexFormatError": "errors", "IndexUnavailable": "errors",
     "labelled_facets": "labels", "LANGUAGE_NAMES": "labels", "UNDATED_LABEL": "labels",
     "UNDATED": "engine.schema",
+    "inspect_file": "ingest.inspect", "inspect_stored": "ingest.inspect",
+    "SourceGone": "ingest.inspect", "NoSuchRecord": "ingest.inspect",
     "RU_MONTH_GENITIVE": "text.dates", "REGIONS": "text.regions", "region_slug": "text.regions", "GROUPS": "text.regions", "region_label": "text.regions",
 }
 

@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from .cli_cluster import cluster, index_into_cluster
+from .cli_inspect import inspect
 from .cli_options import (
     BadQuery,
     _count,
@@ -347,6 +348,7 @@ def serve(index_dir, host, port, workers):
 cli.add_command(timeline)
 cli.add_command(kwic)
 cli.add_command(cluster)
+cli.add_command(inspect)
 
 
 def main():  # pragma: no cover - the console script's entry point

@@ -146,6 +146,56 @@ for _ui, _words in TEXT.items():
     _words.update({f"lang_{code}": name for code, name in LANGUAGE_NAMES[_ui].items()},
                   undated=UNDATED_LABEL[_ui])
 
+# "How this page was read" (webapp/read_page.py): an article's file read again.
+READ_WORDS = {
+    "en": {
+        "read_link": "How this page was read", "read_title": "How this page was read",
+        "read_back": "Back to the article", "read_format": "Format",
+        "read_line": "line {n}", "read_record": "record {n}",
+        "read_intro": "The article's file, read again by the reader the index was built "
+                      "with: each field and where it came from, the body as indexed, and "
+                      "every paragraph left out of it with the rule that left it out.",
+        "read_changed": "The file has changed since the index was built: this is how it "
+                        "reads now, not exactly what was indexed.",
+        "read_problems": "Problems", "read_fields": "Fields", "read_field": "Field",
+        "read_value": "Value", "read_from": "Where it came from",
+        "read_body": "Body ({n} paragraphs)", "read_dropped": "Left out of the body ({n})",
+        "read_rule": "Rule", "read_none_dropped": "Nothing was left out.",
+        "read_cli": "The same on the command line:",
+        "read_gone": "The file this article was read from is no longer there: it was moved "
+                     "or deleted since the index was built.",
+        "read_gone_changed": "The file this article was read from no longer holds it: it "
+                             "changed since the index was built.",
+        "read_field_id": "Id", "read_field_title": "Title", "read_field_outlet": "Outlet",
+        "read_field_translation": "Translation", "read_field_url": "URL",
+    },
+    "ru": {
+        "read_link": "Как прочитана эта страница", "read_title": "Как прочитана эта страница",
+        "read_back": "К статье", "read_format": "Формат",
+        "read_line": "строка {n}", "read_record": "запись {n}",
+        "read_intro": "Файл статьи, прочитанный заново той же программой чтения, что и при "
+                      "построении индекса: каждое поле и откуда оно взято, текст в том виде, "
+                      "в каком он проиндексирован, и каждый абзац, не вошедший в текст, с "
+                      "правилом, по которому он пропущен.",
+        "read_changed": "Файл изменился после построения индекса: так он читается сейчас, "
+                        "а проиндексировано могло быть иное.",
+        "read_problems": "Проблемы", "read_fields": "Поля", "read_field": "Поле",
+        "read_value": "Значение", "read_from": "Откуда взято",
+        "read_body": "Текст (абзацев: {n})", "read_dropped": "Не вошло в текст ({n})",
+        "read_rule": "Правило", "read_none_dropped": "Ничего не пропущено.",
+        "read_cli": "То же в командной строке:",
+        "read_gone": "Файла, из которого прочитана статья, больше нет на месте: его "
+                     "перенесли или удалили после построения индекса.",
+        "read_gone_changed": "В файле, из которого прочитана статья, её больше нет: файл "
+                             "изменился после построения индекса.",
+        "read_field_id": "Идентификатор", "read_field_title": "Заголовок",
+        "read_field_outlet": "Издание", "read_field_translation": "Перевод",
+        "read_field_url": "Адрес",
+    },
+}
+for _ui, _words in READ_WORDS.items():
+    TEXT[_ui].update(_words)
+
 
 def ui_language(value: str | None) -> str:
     """The interface language asked for, English when unknown."""

@@ -18,6 +18,7 @@ from .facet_pages import facet_page
 from .i18n import TEXT, ui_language
 from .pages import FACET_VIEWS, article_page, search_page
 from .params import search_request, state
+from .read_page import read_page, reading
 
 bp = Blueprint("views", __name__)
 
@@ -78,6 +79,48 @@ def article(article_id):
         return render_template("error.html", t=TEXT[ui], ui=ui,
                                message=TEXT[ui]["not_found"], detail=article_id), 404
     return render_template("article.html", **page)
+
+
+@bp.route("/read/<path:article_id>")
+def article_read(article_id):
+    """How an article's file was read: each field and its source, the body's
+    paragraphs, every paragraph left out and its rule (``read_page``); 404 for an
+    unknown id, 410 when the file is gone or changed."""
+    ui = ui_language(request.args.get("ui"))
+    if not _valid_id(article_id):
+        return render_template("error.html", t=TEXT[ui], ui=ui,
+                               message=TEXT[ui]["not_found"], detail=article_id[:80]), 404
+    try:
+        data, status = reading(service(), article_id)
+    except FileNotFoundError:
+        return _no_index(ui)
+    if status == 404:
+        return render_template("error.html", t=TEXT[ui], ui=ui,
+                               message=TEXT[ui]["not_found"], detail=article_id), 404
+    if status == 410:
+        word = "read_gone" if data["error"] == "gone" else "read_gone_changed"
+        return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui][word],
+                               detail=data["source"]), 410
+    return render_template("read.html", **read_page(data, ui))
+
+
+@bp.route("/api/read/<path:article_id>")
+def api_article_read(article_id):
+    """The reading of an article's file as JSON (``kartoteka inspect --json``'s shape)."""
+    if not _valid_id(article_id):
+        return jsonify({"error": "not a valid article id"}), 404
+    try:
+        data, status = reading(service(), article_id)
+    except FileNotFoundError as error:
+        return jsonify({"error": str(error)}), 503
+    if status == 404:
+        return jsonify({"error": f"no article with id {article_id!r}"}), 404
+    if status == 410:
+        data["error"] = (f"the file {data['source']} was moved or deleted since the index was "
+                         "built" if data["error"] == "gone" else
+                         f"the file {data['source']} no longer holds this article: it changed "
+                         "since the index was built")
+    return jsonify(data), status
 
 
 @bp.route("/facet/<name>")

@@ -96,21 +96,26 @@ def _jobs(sources) -> list[tuple[Path, Path]]:
     return jobs
 
 
-def _read_one(task) -> tuple[dict, list]:
-    """A file's state (size, mtime, digest, name) and what it holds: articles
-    (each with its copy fingerprint, made here in the worker) and problems."""
+def _read_one(task) -> tuple[dict, list, list[Counter]]:
+    """A file's state (size, mtime, digest, name), what it holds: articles (each
+    with its copy fingerprint, made here in the worker) and problems, and each
+    article's paragraphs left out, counted by rule (the report's ``dropped``)."""
     (path, root), max_bytes = task
     state = file_state(path)
     state["source"] = source_name(path, root)
     items = list(read_file(path, root, max_bytes))
+    dropped = []
     for item in items:
         if isinstance(item, Article):
             item.fingerprint = fingerprint(item.title, item.body)
-    return state, items
+            dropped.append(Counter(d.rule for d in item.dropped))
+            # Only counts travel back: the texts are for kartoteka inspect, which reads again.
+            item.dropped, item.sources = [], {}
+    return state, items, dropped
 
 
 def _read_all(jobs: list[tuple[Path, Path]], workers: int, max_bytes: int):
-    """Read files, in worker processes when it pays; yields (state, items) per file."""
+    """Read files, in worker processes when it pays; yields ``_read_one``'s triple per file."""
     tasks = [(job, max_bytes) for job in jobs]
     if workers > 1 and len(jobs) >= PARALLEL_MIN_FILES:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
@@ -186,14 +191,16 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
         writer = _writer(ix, workers, _articles_hint(jobs))
         ledger = Ledger()
         try:
-            for (path, _), (state, items) in zip(jobs, _read_all(jobs, workers, max_file_bytes)):
+            for (path, _), (state, items, dropped) in zip(
+                    jobs, _read_all(jobs, workers, max_file_bytes)):
                 articles, entries, problems = _entries(items)
                 wins = ledger.add_file(str(path.resolve()), state, entries, problems,
                                        _passed_over(items))
-                for article, wins_here in zip(articles, wins):
+                for article, wins_here, counts in zip(articles, wins, dropped):
                     if wins_here:
                         writer.add_document(**document_fields(article, article.fingerprint))
                         summary.indexed[article.lang] += 1
+                        summary.count_dropped(article.outlet, counts)
                 summary.files += 1
                 summary.files_read += 1
                 summary.problems, summary.passed_over = ledger.problems, ledger.passed_over
@@ -305,8 +312,11 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     stale = [job for job, key in zip(jobs, keys) if not unchanged(job[0], old_files.get(key))]
     fresh: dict[str, dict[str, Article]] = {}  # file key -> the first article of each id
     read = {}
-    for (path, _), (state, items) in zip(stale, _read_all(stale, workers, max_file_bytes)):
+    dropped: dict[tuple[str, str], Counter] = {}  # (file key, id) -> paragraphs left out
+    for (path, _), (state, items, counts) in zip(stale, _read_all(stale, workers,
+                                                                  max_file_bytes)):
         read[str(path.resolve())] = (state, items)
+        _count_by_article(dropped, str(path.resolve()), items, counts)
         summary.files_read += 1
         if on_file:
             summary.files = summary.files_read
@@ -343,7 +353,9 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     needed = {ledger.winners[i][0] for i in added + replaced}
     for key in needed - set(fresh):
         # A winner from an unread file: an earlier duplicate of it has gone.
-        fresh[key] = _first_by_id(_entries(_read_one((job_of[key], max_file_bytes))[1])[0])
+        _, items, counts = _read_one((job_of[key], max_file_bytes))
+        fresh[key] = _first_by_id(_entries(items)[0])
+        _count_by_article(dropped, key, items, counts)
     with new_generation(index_dir) as (building, stamp):
         link_generation(current, building, (MANIFEST,))
         ix = whoosh_index.open_dir(str(building))
@@ -355,6 +367,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
                 key = ledger.winners[article_id][0]
                 article = fresh[key][article_id]
                 writer.add_document(**document_fields(article, article.fingerprint))
+                summary.count_dropped(article.outlet, dropped[key, article_id])
         except BaseException:
             writer.cancel()
             raise
@@ -363,6 +376,13 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
                          ledger, started)
     remove_old_generations(index_dir, previous)
     return summary
+
+
+def _count_by_article(dropped: dict, key: str, items, counts: list[Counter]) -> None:
+    """Each article's paragraphs left out (``_read_one``), by (file key, first of its id)."""
+    articles = [item for item in items if isinstance(item, Article)]
+    for article, article_counts in zip(articles, counts):
+        dropped.setdefault((key, article.id), article_counts)
 
 
 def _first_by_id(articles: list[Article]) -> dict[str, Article]:

@@ -28,6 +28,16 @@ class BuildSummary:
     notes: list[str] = field(default_factory=list)  # unreadable lines of the glossary or aliases
     path: Path | None = None
     sources: list[str] = field(default_factory=list)  # what was indexed, resolved
+    # Paragraphs the readers left out of the articles written, by rule, and by outlet
+    # ("" for articles of no known outlet) then rule: a rule that eats an outlet shows.
+    dropped: Counter = field(default_factory=Counter)
+    dropped_by_outlet: dict[str, Counter] = field(default_factory=dict)
+
+    def count_dropped(self, outlet: str, by_rule: Counter) -> None:
+        """Add one written article's paragraphs left out, counted by rule."""
+        self.dropped.update(by_rule)
+        if by_rule:
+            self.dropped_by_outlet.setdefault(outlet or "", Counter()).update(by_rule)
 
     @property
     def total(self) -> int:
@@ -58,4 +68,9 @@ class BuildSummary:
             "problems": [p.to_dict() for p in self.problems],
             "passed_over": dict(self.passed_over),
             "notes": list(self.notes),
+            # Of the articles this build wrote: all of them in a full build, the
+            # added and changed ones in an update.
+            "dropped": dict(self.dropped.most_common()),
+            "dropped_by_outlet": {outlet: dict(counts.most_common())
+                                  for outlet, counts in sorted(self.dropped_by_outlet.items())},
         }

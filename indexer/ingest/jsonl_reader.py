@@ -57,6 +57,13 @@ def _article_from_record(record) -> Article:
     lang = record.get("lang") or guess_language(body)
     if lang not in ("en", "ru"):
         raise BadRecord(f"unknown language {lang!r} (use en or ru)")
+    # What the record gives is taken as given (kartoteka inspect says so).
+    sources = {name: "given in the record" for name in (*TEXT_FIELDS, *LIST_FIELDS)
+               if record.get(name) and name != "body"}
+    if not record.get("lang"):
+        sources["lang"] = "guessed from the body"
+    if "date" in sources and date is None:
+        del sources["date"]
     return Article(
         id=(record.get("id") or "").strip(),
         lang=lang,
@@ -70,4 +77,5 @@ def _article_from_record(record) -> Article:
         translation=record.get("translation") or None,
         outlet=record.get("outlet") or record.get("publisher") or "",  # normalized in corpus.py
         notes=notes,
+        sources=sources,
     )
