@@ -64,6 +64,9 @@ SHARE_WORDS = re.compile(
     r"messenger|viber|pinterest|reddit|flipboard|vk-black|vk|ok|x|e-?mail|copy|print|share|"
     r"link|ссылка|копировать|поделиться|печать", re.I)
 CURRENCY = re.compile(r"^(USD|EUR|RUB|KZT|KGS|UZS|GEL|AMD|AZN|CNY|TJS|TMT|BYN|UAH|MDL)$")
+# A gallery's picture counter: "1 / 12", "3 из 10", "Фото 2 из 8", "Photo 4 of 9".
+GALLERY_COUNTER = re.compile(r"^((фото|photo|слайд|slide|image)\s*)?\d{1,3}\s*(/|из|of)\s*"
+                             r"\d{1,3}$", re.I)
 CREDIT = re.compile(
     r"^\(?(photos?|image|picture|credit|photo credit|illustration|фото|снимок|иллюстрация|"
     r"коллаж|кадр|источник фото)\b.{0,80}$|^©.{0,80}$|"
