@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from indexer.ingest.html_reader import read_html_page
+from indexer.ingest.rules import RULES
 from indexer.model import NoArticleFound
 
 NOISE = """
@@ -197,3 +198,83 @@ def test_furniture_paragraphs_are_not_article_text():
     assert "Herders moved the flocks" in body and "first appeared on a partner site" in body
     for furniture in ("Ten tips", "Новости туризма", "Share", "Contact"):
         assert furniture not in body
+
+
+def test_every_dropped_paragraph_names_its_rule():
+    html = page("", "<p>Herders moved the flocks to summer pastures early.</p>"
+                    "<p>Read more: Ten tips for a mountain holiday</p><p>Share</p>"
+                    "<p>Home | News | Contact | About</p>"
+                    "<p>Already a subscriber? Log in to read on.</p>")
+    article = read_html_page(html.encode())
+    assert article.body == "Herders moved the flocks to summer pastures early."
+    assert [(d.text, d.rule) for d in article.dropped] == [
+        ("Read more: Ten tips for a mountain holiday", "read-more-line"), ("Share", "share"),
+        ("Home | News | Contact | About", "link-row"),
+        ("Already a subscriber? Log in to read on.", "paywall")]
+    assert all(d.rule in RULES for d in article.dropped)
+
+
+def test_the_containers_noise_is_recorded_with_its_rule():
+    html = ('<html lang="en"><body><div itemprop="articleBody"><h1>Pasture</h1>'
+            "<p>Herders moved the flocks to summer pastures early this year.</p>"
+            '<div class="related"><a href="/x">Camel races in the south</a></div></div>'
+            "</body></html>")
+    dropped = [(d.text, d.rule) for d in read_html_page(html.encode()).dropped]
+    assert ("Camel races in the south", "html-noise") in dropped
+    assert ("Pasture", "repeated-title") in dropped
+
+
+def test_each_field_says_where_it_was_read():
+    sources = read_html_page(JSON_LD_PAGE.encode()).sources
+    assert sources == {"title": "<h1> confirmed by JSON-LD headline",
+                       "date": "JSON-LD datePublished", "authors": "JSON-LD author"}
+
+
+@pytest.mark.parametrize("head, markup, expected, source", [
+    # A publisher in the meta tag ("e.V.", "Magazin", the site's name) gives way to a
+    # byline line in the text, in any of the page's languages.
+    ('<meta name="author" content="Verband der Steppenwirte e.V.">',
+     "<h5><em>Von Aigerim Nurlanova</em></h5>", ["Aigerim Nurlanova"], "byline line"),
+    ('<meta property="og:site_name" content="Steppe Post"><meta name="author" '
+     'content="Steppe Post – The Magazine of the Plains">',
+     "<p>By Timur Akhmetov and Zarina Ospanova</p>", ["Timur Akhmetov", "Zarina Ospanova"],
+     "byline line"),
+    # A date line ending with its author; initials are a name.
+    ("", "<small>04.02.2022 | 13:10 | Gulnara Bekova</small>", ["Gulnara Bekova"],
+     "byline line"),
+    ("", "<p class='postmeta'>Von R. K. am 26. Februar 2014</p>", ["R. K."], "byline line"),
+    # "Posted on" in a byline class holds no name: the hCard after it does.
+    ("", '<span class="meta-prep-author">Posted on</span> <span class="author vcard">'
+         '<a class="fn">Daniyar Sultanov</a></span>', ["Daniyar Sultanov"], "byline markup"),
+    # An organization in JSON-LD yields to the schema.org Person of the byline.
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "author": '
+     '{"@type": "Organization", "name": "SW"}}</script>',
+     '<p><em>Von <span itemscope itemtype="http://schema.org/Person">'
+     '<meta itemprop="name" content="Asel Omarova">Asel Omarova</span></em></p>',
+     ["Asel Omarova"], "byline line"),
+])
+def test_a_person_wins_over_an_organization(head, markup, expected, source):
+    html = page(head, markup + "<p>Text of the story, long enough to be one.</p>")
+    article = read_html_page(html.encode())
+    assert (article.authors, article.sources["authors"]) == (expected, source)
+
+
+def test_an_organization_stands_when_no_person_is_named():
+    html = page('<meta name="author" content="Verband der Steppenwirte e.V.">',
+                "<p>Text of the story, long enough to be one.</p>")
+    assert read_html_page(html.encode()).authors == ["Verband der Steppenwirte e.V."]
+
+
+def test_what_trafilatura_leaves_out_of_the_article_is_kept_or_recorded():
+    sentences = [f"Sentence number {n} of the long report tells how the herders of the "
+                 f"valley moved their flocks to the summer pastures." for n in range(12)]
+    left_out = ("The ministry said on Monday that the new road to the high pastures will "
+                "open in June, a month earlier than planned.")
+    article_html = "".join(f"<p>{s}</p>" for s in sentences[:6]) + (
+        f'<div class="note"><p>{left_out}</p></div>') + "".join(
+        f"<p>{s}</p>" for s in sentences[6:])
+    html = (f'<html lang="en"><body>{NOISE}<article><h1>Pastures</h1>{article_html}</article>'
+            f"{FOOTER}</body></html>")
+    article = read_html_page(html.encode())
+    assert all(s in article.body for s in sentences)
+    assert left_out in article.body or any(d.text == left_out for d in article.dropped)

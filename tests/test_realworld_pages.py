@@ -10,10 +10,13 @@ import pytest
 
 from benchmarks.realworld import DEFAULT_SET, KINDS, extract_with_kartoteka, score_pages
 
-# The share of checks this version holds (88%, by kind in the README); a change
-# that loses ground on real pages fails here. The issue's target is 90%.
-FLOOR = {"all": 0.87, "with": 0.93, "without": 0.88, "title": 0.80, "author": 0.54,
-         "date": 0.84}
+# The share of checks this version holds (90.9%, by kind in the README); a change
+# that loses ground on real pages fails here. Issue 20 asked for 90% and authors 80%.
+FLOOR = {"all": 0.90, "with": 0.94, "without": 0.89, "title": 0.89, "author": 0.80,
+         "date": 0.87}
+# Of the set's 297 strings of article text, how many are indexed: 281 before issue 20,
+# 282 since (python -m benchmarks realworld --failures lists the rest). Text never goes.
+WITH_STRINGS_FOUND = 282
 # trafilatura alone on the same set (python -m benchmarks realworld --trafilatura):
 # kartoteka must hold at least as many checks of every kind.
 TRAFILATURA_ALONE = {"with": 0.939, "without": 0.870, "title": 0.616, "author": 0.473,
@@ -32,6 +35,11 @@ def score():
 def test_every_page_of_the_set_is_read(score):
     assert score.pages == 100
     assert sum(score.made.values()) > 800
+
+
+def test_the_article_text_of_real_pages_survives(score):
+    assert score.made["with"] == 297
+    assert score.held["with"] >= WITH_STRINGS_FOUND
 
 
 @pytest.mark.parametrize("kind", ["all", *KINDS])

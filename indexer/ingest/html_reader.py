@@ -12,7 +12,11 @@ or a known body class) with its furniture removed, when there is one and
 trafilatura finds no more text than it holds; otherwise trafilatura's main
 text; a JSON-LD ``articleBody`` when neither has any. Either way, paragraphs
 that are boilerplate on any site ("Read more: …", share and subscribe
-lines, photo credits) are dropped.
+lines, photo credits) are dropped, and only by a rule of ``rules.py``: every
+paragraph left out is recorded with its rule in ``Article.dropped``, and
+``Article.sources`` says where the title, date and authors were read. Where
+trafilatura's text is the body, a full sentence of the page's own article
+container that it left out is kept; a shorter line it left out is recorded.
 """
 
 from __future__ import annotations
@@ -23,17 +27,18 @@ import re
 
 from bs4 import BeautifulSoup, Tag
 
-from ..model import Article, NoArticleFound
+from ..model import Article, Dropped, NoArticleFound
 from ..text import regions
 from ..text.analysis import guess_language
+from . import rules
 from .encodings import decode_page
-from .page_chrome import CREDIT_TAIL, is_furniture
+from .page_authors import page_authors
+from .page_chrome import CREDIT_TAIL, furniture_rule
 from .page_dates import page_date
 from .page_metadata import (
     PageFacts,
     clean,
     meta_content,
-    page_authors,
     page_title,
     site_names,
 )
@@ -53,6 +58,9 @@ ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle"
                  "analysisnewsarticle", "opinionnewsarticle", "report", "scholarlyarticle"}
 MIN_BODY_SHARE = 1.0  # of trafilatura's text the archive's container must hold
 SHORT_TEXT = 500  # characters
+SILENT_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")
+SENTENCE_WORDS = 15  # a line of the article's container this long, ending a sentence, is text
+SENTENCE_END = re.compile(r"[.!?…\"»”]$")
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
 logging.getLogger("htmldate").setLevel(logging.ERROR)
@@ -76,24 +84,30 @@ def read_html_page(data: bytes, url: str | None = None, *,
     extracted = _trafilatura(text, page_url)
     facts = PageFacts(soup, ld, site_names(soup, ld, page_url), extracted)
     region_slugs, topics = _split_tags(_tags(soup, ld))
-    date, unreadable = page_date(facts, page_url)
+    title, title_source = page_title(facts)
+    authors, author_source = page_authors(facts)
+    date, unreadable, date_source = page_date(facts, page_url)
     if unreadable:
         notes.append(f"cannot read the date {unreadable[0][:40]!r}; indexed without a date")
     article = Article(
         id="",
         lang=html_lang,
-        title=page_title(facts),
+        title=title,
         url=page_url,
-        authors=page_authors(facts),
+        authors=authors,
         date=date,
         regions=region_slugs,
         topics=topics,
         translation=_translation_url(soup, html_lang),
         outlet=(facts.site_names or [""])[0],  # og:site_name first; normalized in corpus.py
         notes=notes,
+        sources={field: source for field, source in (
+            ("title", title_source), ("date", date_source), ("authors", author_source))
+            if source},
     )
     # Last: the container's text is read by removing the page's noise from the tree.
-    article.body = _best_body(soup, ld, getattr(extracted, "text", None) or "", article.title)
+    article.body, article.dropped = _best_body(soup, ld, getattr(extracted, "text", None) or "",
+                                               article.title)
     if not article.body:
         raise NoArticleFound("no article text found in the page")
     if article.lang not in ("en", "ru"):
@@ -213,10 +227,21 @@ def _densest_paragraphs(soup: BeautifulSoup) -> Tag | None:
     return best
 
 
-def _container_text(root: Tag) -> str:
-    for tag in root.find_all(_is_noise):
+def _container_text(root: Tag, dropped: list[Dropped]) -> str:
+    """The text blocks of an article container, its noise recorded in ``dropped``."""
+    noise = root.find_all(_is_noise)
+    marked = {id(tag) for tag in noise}
+    for tag in noise:
+        if any(id(parent) in marked for parent in tag.parents):
+            continue  # inside noise already recorded
+        text = clean(tag.get_text(" ")) if tag.name not in SILENT_TAGS else ""
+        if text:
+            dropped.append(rules.dropped(text, "html-noise"))
+    for tag in noise:
         tag.decompose()
     for h1 in root.find_all("h1"):
+        if text := clean(h1.get_text(" ")):
+            dropped.append(rules.dropped(text, "repeated-title"))
         h1.decompose()
     blocks = [clean(b.get_text(" ")) for b in root.find_all(TEXT_BLOCKS)
               if not b.find_parent(TEXT_BLOCKS)]
@@ -230,8 +255,45 @@ def _ld_body(ld: dict) -> str:
     return body.strip() if isinstance(body, str) else ""
 
 
-def _best_body(soup: BeautifulSoup, ld: dict, extracted: str, title: str) -> str:
-    """The article's text: the archive's container, trafilatura's, or JSON-LD's."""
+def _key(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def _with_left_out(extracted: list[str], own: list[str], dropped: list[Dropped]) -> list[str]:
+    """trafilatura's paragraphs, with the sentences of the page's own container it left out.
+
+    trafilatura drops what looks like boilerplate by density and position, and
+    names no rule. A paragraph of the article's container that it left out and
+    that no rule of kartoteka's names stays in the body, after the paragraph
+    before it, when it is a full sentence; a shorter line is recorded in
+    ``dropped`` (measured on the real pages: keeping every such line indexed
+    one more article string and eleven more pieces of boilerplate).
+    """
+    whole = f" {_key(' '.join(extracted))} "
+    keys = [f" {_key(p)} " for p in extracted]
+    inserts: dict[int, list[str]] = {}
+    after = -1
+    for paragraph in own:
+        key = f" {_key(paragraph)} "
+        if not key.strip() or furniture_rule(clean(paragraph)):
+            continue
+        if key in whole:
+            after = next((i for i, k in enumerate(keys) if key in k), after)
+        elif len(paragraph.split()) >= SENTENCE_WORDS and SENTENCE_END.search(paragraph):
+            inserts.setdefault(after, []).append(paragraph)
+        else:
+            dropped.append(rules.dropped(paragraph, "trafilatura"))
+    merged = inserts.get(-1, [])
+    for i, paragraph in enumerate(extracted):
+        merged += [paragraph, *inserts.get(i, [])]
+    return merged
+
+
+def _best_body(soup: BeautifulSoup, ld: dict, extracted: str,
+               title: str) -> tuple[str, list[Dropped]]:
+    """The article's text (the archive's container, trafilatura's, or JSON-LD's) and
+    what was left out of it, each with its rule."""
+    dropped: list[Dropped] = []
     container = _archive_container(soup)
     short = len(extracted) < SHORT_TEXT
     if container is None and short:
@@ -240,17 +302,34 @@ def _best_body(soup: BeautifulSoup, ld: dict, extracted: str, title: str) -> str
         # <main>, or the element holding the most paragraph text.
         container = soup.find("article") or soup.find("main") or _densest_paragraphs(soup)
         extracted = ""
-    own = _container_text(container) if container is not None else ""
-    body = own if own and (short or len(own) >= MIN_BODY_SHARE * len(extracted)) else extracted
-    body = body or _ld_body(ld)
-    paragraphs = [_plain_paragraph(p) for p in re.split(r"\n\s*", body)]
+    reference = container if container is not None else soup.find("article") or soup.find("main")
+    own_dropped: list[Dropped] = []
+    own = _container_text(reference, own_dropped) if reference is not None else ""
+    if container is not None and own and (short or len(own) >= MIN_BODY_SHARE * len(extracted)):
+        paragraphs, dropped = re.split(r"\n\s*", own), own_dropped
+    elif extracted:
+        paragraphs = re.split(r"\n\s*", extracted)
+        if own:
+            paragraphs = _with_left_out(paragraphs, re.split(r"\n\s*", own), dropped)
+    else:
+        paragraphs = re.split(r"\n\s*", _ld_body(ld))
+    paragraphs = [_plain_paragraph(p, dropped) for p in paragraphs]
     # trafilatura repeats the headline as the first line; the title is indexed on its own.
     if paragraphs and clean(title) and paragraphs[0].casefold() == clean(title).casefold():
-        paragraphs = paragraphs[1:]
-    return "\n\n".join(p for p in paragraphs if p and not is_furniture(p))
+        dropped.append(rules.dropped(paragraphs.pop(0), "repeated-title"))
+    body = []
+    for paragraph in filter(None, paragraphs):
+        if rule := furniture_rule(paragraph):
+            dropped.append(rules.dropped(paragraph, rule))
+        else:
+            body.append(paragraph)
+    return "\n\n".join(body), dropped
 
 
-def _plain_paragraph(text: str) -> str:
+def _plain_paragraph(text: str, dropped: list[Dropped]) -> str:
     """A paragraph without a photo credit at its end ("… Foto: Jane Doe")."""
     text = clean(text)
-    return CREDIT_TAIL.sub("", text) if len(text) > 80 else text
+    if len(text) > 80 and (credit := CREDIT_TAIL.search(text)):
+        dropped.append(rules.dropped(credit.group().strip(), "credit"))
+        return text[:credit.start()]
+    return text

@@ -79,28 +79,40 @@ CAPTION = re.compile(r"(^|[\s(])(photos?|фото|снимок|image|credit)\s*[
                      r"^(на фото|на снимке|in the photo|pictured)\b", re.I)
 PHOTO_CREDIT_AFTER = re.compile(r"[.,;]?\s+(фото|photos?|иллюстрац\w*|видео|video)\s*:.*$", re.I)
 BYLINE_LABEL = re.compile(r"^(by|автор[ыа]?|текст|author|text|written by)\s*:?\s+", re.I)
-# A paragraph that is furniture on any site, in the languages of the archive
-# and of the pages it is measured on.
-BOILERPLATE_PARAGRAPH = re.compile(
-    r"^(?:read (?:more|also|next)|see also|related(?: articles?| stories)?|explore further|"
-    r"also read|more on this|lesen sie (?:auch|mehr)|auch lesen|mehr zum thema|"
-    r"lire aussi|à lire aussi|lea (?:también|más)|lea|vea también|ver también|"
-    r"читайте (?:также|еще|ещё)|смотрите также|по теме|подробнее)\s*[:.…»]"
-    r"|^(?:share|share this(?: article| story)?|teilen(?: mit)?|partager|compartir|"
-    r"поделиться)\s*:?$"
-    r"|^(?:wird geladen|loading)\s*(?:\.\.\.|…)?$"
-    r"|^(?:crédits? photos?|photo credits?|bildnachweis|фото|foto|photo)\s*:"
-    r"|^(?:ähnliche beiträge|related posts|похожие (?:статьи|материалы|записи))\s*:?$"
-    r"|^(?:tags|schlagwörter|schlagworte|теги|метки)\s*:"
-    r"|^(?:by|von|par|por|автор:?|текст:?)\s+\S+(?:\s+\S+){0,7}$"  # a byline, not text
-    r"|^[^|]{1,40}(?:\s\|\s[^|]{1,40}){2,}$"  # a menu or a link row: "Blog | Archive | Contact"
-    r"|\b(?:to (?:view|read) the full (?:story|article),? (?:please )?(?:subscribe|log ?in)|"
-    r"already a subscriber|first-time subscribers|submit your letter|"
-    r"sign up (?:for|to) (?:our|the)\b.{0,40}newsletter|subscribe to (?:our|the)\b.{0,40}"
-    r"newsletter|comments are (?:moderated|closed)|подпишитесь на (?:наш|нашу))", re.I)
+# Paragraphs that are furniture on any site, in the languages of the archive and
+# of the pages it is measured on, each under the rule (``rules.py``) that names it.
+PARAGRAPH_RULES = {rule: re.compile(pattern, re.I) for rule, pattern in (
+    ("read-more-line", r"^(?:read (?:more|also|next)|see also|related(?: articles?| stories)?|"
+                       r"explore further|also read|more on this|lesen sie (?:auch|mehr)|"
+                       r"auch lesen|mehr zum thema|lire aussi|à lire aussi|lea (?:también|más)|"
+                       r"lea|vea también|ver también|читайте (?:также|еще|ещё)|смотрите также|"
+                       r"по теме|подробнее)\s*[:.…»]|^(?:ähnliche beiträge|related posts|"
+                       r"похожие (?:статьи|материалы|записи))\s*:?$"),
+    ("share", r"^(?:share|share this(?: article| story)?|teilen(?: mit)?|partager|compartir|"
+              r"поделиться)\s*:?$"),
+    ("credit", r"^(?:crédits? photos?|photo credits?|bildnachweis|фото|foto|photo)\s*:"),
+    ("tags", r"^(?:tags|schlagwörter|schlagworte|теги|метки)\s*:"),
+    ("byline", r"^(?:by|von|par|por|автор:?|текст:?)\s+\S+(?:\s+\S+){0,7}$"),
+    ("link-row", r"^[^|]{1,40}(?:\s\|\s[^|]{1,40}){2,}$"),  # "Blog | Archive | Contact"
+    ("paywall", r"\b(?:comments are (?:moderated|closed)|to (?:view|read) the full "
+                r"(?:story|article),? (?:please )?(?:subscribe|log ?in)|already a subscriber|"
+                r"first-time subscribers|submit your letter|sign up (?:for|to) (?:our|the)\b"
+                r".{0,40}newsletter|subscribe to (?:our|the)\b.{0,40}newsletter|"
+                r"подпишитесь на (?:наш|нашу))"),
+    ("chrome", r"^(?:wird geladen|loading)\s*(?:\.\.\.|…)?$"),
+)}
+
+
+def furniture_rule(paragraph: str) -> str | None:
+    """The rule (``rules.py``) that names a paragraph of a page furniture, or None."""
+    for rule, pattern in PARAGRAPH_RULES.items():
+        if pattern.search(paragraph):
+            return rule
+    if CHROME.match(paragraph) or any(pattern.search(paragraph) for pattern in CHROME_PATTERNS):
+        return "chrome"
+    return None
 
 
 def is_furniture(paragraph: str) -> bool:
     """Whether a paragraph of a page's text is furniture rather than the article's."""
-    return bool(BOILERPLATE_PARAGRAPH.search(paragraph) or CHROME.match(paragraph)
-                or any(pattern.search(paragraph) for pattern in CHROME_PATTERNS))
+    return furniture_rule(paragraph) is not None

@@ -65,15 +65,24 @@ def _local_date(value: str, others: list[str]) -> dt.date | None:
     return None
 
 
-def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[str]]:
-    """The publication date, and the stated dates that could not be read."""
+def _stated_dates(facts: PageFacts) -> list[tuple[str, str]]:
+    """The dates the page states outright, each with where it stands, in precedence order."""
     soup = facts.soup
-    stated = _ld_date(facts.ld) + meta_content(soup, *DATE_META)
-    stated += [t.get("content") or t.get("datetime") for t in
+    stated = [(v, "JSON-LD datePublished") for v in _ld_date(facts.ld)]
+    for name in DATE_META:
+        stated += [(v, f"meta {name}") for v in meta_content(soup, name)]
+    stated += [(t.get("content") or t.get("datetime"), "itemprop=datePublished") for t in
                soup.find_all(attrs={"itemprop": "datePublished"}) if t.name != "meta"]
-    stated += [t["datetime"] for t in soup.find_all("time", attrs={"datetime": True,
-                                                                   "pubdate": True})]
-    stated = [v for v in stated if isinstance(v, str) and v.strip()]
+    stated += [(t["datetime"], "<time pubdate>") for t in
+               soup.find_all("time", attrs={"datetime": True, "pubdate": True})]
+    return [(v, s) for v, s in stated if isinstance(v, str) and v.strip()]
+
+
+def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[str], str]:
+    """The publication date, the stated dates that could not be read, and the date's source."""
+    soup = facts.soup
+    named = _stated_dates(facts)
+    stated = [v for v, _ in named]
     extracted = getattr(facts.extracted, "date", None) if facts.extracted else None
     if extracted and extracted.endswith("-01-01") and re.search(
             rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{extracted[:4]}",
@@ -82,19 +91,23 @@ def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[s
     # trafilatura's date (htmldate) comes after what the page states outright and
     # before its other <time> tags, which often give an update or a comment's date.
     times = _time_tags(soup)
-    for value in stated + ([extracted] if extracted else []) + times:
+    candidates = named + ([(extracted, "trafilatura's date")] if extracted else []) + [
+        (t, "<time datetime>") for t in times]
+    for value, source in candidates:
         if date := parse_iso_date(value):
-            return _local_date(value, stated + times) or date, []
-    for value in stated:
+            return _local_date(value, stated + times) or date, [], source
+    for value, source in named:
         if found := find_byline_date(clean(value)):
-            return found[0], []
+            return found[0], [], source
     byline = soup.find(class_=re.compile(r"byline|date|meta", re.I))
-    for text in ([byline.get_text(" ")] if byline else []) + [soup.get_text(" ")[:3000]]:
+    texts = ([(byline.get_text(" "), "a date in the byline")] if byline else []) + [
+        (soup.get_text(" ")[:3000], "a date near the top of the page's text")]
+    for text, source in texts:
         if found := find_byline_date(clean(text)):
-            return found[0], []
+            return found[0], [], source
     if url and (match := URL_DATE.search(urlsplit(url).path)):
         try:
-            return dt.date(*(int(g) for g in match.groups())), []
+            return dt.date(*(int(g) for g in match.groups())), [], "the URL's path"
         except ValueError:
             pass
-    return None, stated
+    return None, stated, ""

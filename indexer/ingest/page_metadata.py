@@ -12,11 +12,8 @@ that survives the checks below:
   else JSON-LD ``headline``, ``og:title``, ``twitter:title``, trafilatura's
   title, ``<title>``, each with the site's name cut off and a truncated one
   giving way to a complete one it begins; else the first ``<h1>``.
-- **authors**: JSON-LD ``author`` (people; organizations only when no
-  person is named), ``<meta name="author">``/``article:author``/
-  ``itemprop="author"``, ``rel="author"`` links, a byline ("By Jane Doe"),
-  then trafilatura's; a name that is the site's or publisher's is dropped
-  when a person is named.
+- **authors**: see ``page_authors``; ``split_author_names`` here is shared
+  with the saved-text reader.
 - **date**: see ``page_dates``.
 """
 
@@ -31,8 +28,6 @@ from bs4 import BeautifulSoup, Tag
 
 from ..text.dates import EN_MONTHS
 
-AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl",
-               "parsely-author", "sailthru.author", "citation_author")
 SITE_SEPARATORS = re.compile(r"\s+(?:[|–—•»«:·/]|-{1,2}|::)\s+")
 TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
 BYLINE_PREFIX = re.compile(
@@ -50,13 +45,6 @@ ROLE_PREFIX = re.compile(r"^(?:\S+-)?(?:experte|expertin|redakteur(?:in)?|korres
                          r"корреспондент|обозреватель|журналист)\s+(?=\S+\s+\S)", re.I)
 BYLINE_SUFFIX = re.compile(r"\s+(?:says|sagt|dit|dice|пишет|alle artikel|all posts|"
                            r"more articles)\s*:?$", re.I)
-NOT_A_NAME = re.compile(r"https?:|www\.|@|_|\d|\*|\(|\b(?:posted|published|admin|"
-                        r"administrator|unknown|guest|staff writer|anonymous|name|author|"
-                        r"autor|auteur|автор)\b", re.I)
-NAME = r"[A-ZÀ-ÞА-ЯЁ][\w'’-]+\.?"
-NAME_AFTER_BY = re.compile(rf"(?:^|\s)(?:[Bb]y|von|par|por|Автор:?|Текст:?)\s+({NAME}(?:\s+{NAME}){{1,3}})")
-# "Martin Junker All posts by Martin Junker Contact": the name said twice.
-REPEATED_NAME = re.compile(rf"^({NAME}(?:\s+{NAME}){{1,2}})\b.*\b\1\b")
 COMMENTS = re.compile(r"comment|respond|reply|discussion|kommentar", re.I)
 
 # Parts of a headline element that are not the headline: a kicker above it
@@ -70,7 +58,6 @@ FEED_WORDS = re.compile(r"\s*\b(?:rss|atom)?\s*(?:[\w-]*feed|лента)\s*$", r
 SECTION_PARTS = re.compile(r"^(?:blog(?: archive?)?|archive?|news|home|startseite|"
                            r"nachrichten|actualités|новости|главная|блог)$", re.I)
 MAX_TITLE_CHARS = 300
-MAX_NAME_WORDS = 6
 
 
 @dataclass
@@ -186,46 +173,49 @@ def _headlines(soup: BeautifulSoup) -> list[tuple[str, bool]]:
     return sorted(found, key=lambda pair: not pair[1])
 
 
-def page_title(facts: PageFacts) -> str:
-    """The article's title (see the module's precedence)."""
+def page_title(facts: PageFacts) -> tuple[str, str]:
+    """The article's title (see the module's precedence), and where it was read."""
     soup, ld, sites = facts.soup, facts.ld, facts.site_names
-    metadata_titles = []
+    named: list[tuple[str, str]] = []  # (title, its source)
     headline = ld.get("headline") or ld.get("name")
     if isinstance(headline, str):
-        metadata_titles.append(clean(headline))
-    metadata_titles += meta_content(soup, "og:title", "twitter:title", "dc.title")
+        named.append((clean(headline), "JSON-LD headline"))
+    for name in ("og:title", "twitter:title", "dc.title"):
+        named += [(t, name) for t in meta_content(soup, name)]
     if soup.title and soup.title.string:
-        metadata_titles.append(clean(soup.title.string))
-    metadata_titles = [t for t in metadata_titles if t and len(t) <= MAX_TITLE_CHARS * 2]
+        named.append((clean(soup.title.string), "<title>"))
+    named = [(t, s) for t, s in named if t and len(t) <= MAX_TITLE_CHARS * 2]
     # trafilatura's title is often the <h1> itself: it confirms nothing.
-    metadata_keys = [_key(t) for t in metadata_titles]
+    confirming = [(_key(t), s) for t, s in named]
     if facts.extracted is not None and getattr(facts.extracted, "title", None):
-        metadata_titles.insert(len(metadata_titles) - bool(soup.title and soup.title.string),
-                               clean(facts.extracted.title))
+        named.insert(len(named) - bool(soup.title and soup.title.string),
+                     (clean(facts.extracted.title), "trafilatura's title"))
     placed = [(h, inside) for h, inside in _headlines(soup)
               if not _is_site_name(h, sites, loose=False)]
     headlines = [h for h, _ in placed]
     for h1 in headlines:
         key = _key(h1)
-        if len(key) >= 4 and any(key == m or (key in m and len(key) >= len(m) / 3)
-                                 for m in metadata_keys):
-            return h1
-    stripped = [strip_site_name(t, sites) for t in metadata_titles]
-    stripped = [t for t in stripped if not _is_site_name(t, sites, loose=False)] or stripped
+        for m, source in confirming:
+            if len(key) >= 4 and (key == m or (key in m and len(key) >= len(m) / 3)):
+                return h1, f"<h1> confirmed by {source}"
+    stripped = [(strip_site_name(t, sites), s) for t, s in named]
+    stripped = [(t, s) for t, s in stripped if not _is_site_name(t, sites, loose=False)] \
+        or stripped
     for h1 in headlines:  # a metadata title cut short, confirmed by the headline it begins
         key = _key(h1)
-        for title in stripped:
+        for title, source in stripped:
             if TRUNCATED.search(title) and key.startswith(_key(TRUNCATED.sub("", title))):
-                return h1
+                return h1, f"<h1> completing the truncated {source}"
     # The article's own headline, even where the metadata titles say otherwise
     # (they are often written for search engines and social media).
     for h1, inside in placed:
         if inside and len(h1.split()) >= 2:
-            return strip_site_name(h1, sites)
-    complete = [t for t in stripped if not TRUNCATED.search(t)]
+            return strip_site_name(h1, sites), "<h1> of the article"
+    complete = [(t, s) for t, s in stripped if not TRUNCATED.search(t)]
     if complete or stripped:
-        return (complete or stripped)[0]
-    return headlines[0] if headlines else ""
+        title, source = (complete or stripped)[0]
+        return title, source
+    return (headlines[0], "<h1>") if headlines else ("", "")
 
 
 def split_author_names(text: str) -> list[str]:
@@ -242,28 +232,6 @@ def split_author_names(text: str) -> list[str]:
     return [p.strip(" :|") for p in parts if p.strip(" .:|")]
 
 
-def _plausible_name(name: str) -> bool:
-    words = name.split()
-    return (0 < len(words) <= MAX_NAME_WORDS and not NOT_A_NAME.search(name)
-            and any(ch.isalpha() for ch in name))
-
-
-def _ld_authors(value) -> tuple[list[str], list[str]]:
-    """JSON-LD authors as (people, organizations)."""
-    people: list[str] = []
-    organizations: list[str] = []
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict):
-            kind = str(item.get("@type") or "Person").lower()
-            name = item.get("name")
-            if isinstance(name, str):
-                (organizations if "organization" in kind else people).extend(
-                    split_author_names(name))
-        elif isinstance(item, str) and not item.startswith("http"):
-            people.extend(split_author_names(item))
-    return people, organizations
-
-
 def in_comments(tag: Tag) -> bool:
     """Whether a tag stands in a page's comments, whose names and dates are not the article's."""
     for parent in tag.parents:
@@ -271,61 +239,3 @@ def in_comments(tag: Tag) -> bool:
                 " ".join(parent.get("class") or []) + " " + (parent.get("id") or "")):
             return True
     return False
-
-
-BYLINE_CLASS = re.compile(r"(^|[-_ ])(byline|author(-?name)?|by-?author|post-author)($|[-_ ])",
-                          re.I)
-
-
-def _byline_texts(soup: BeautifulSoup) -> list[list[str]]:
-    """Bylines by kind of markup, each kind's first place only, comments left out."""
-    kinds = []
-    marked = [t for t in soup.find_all(attrs={"itemprop": "author"}) if not in_comments(t)]
-    texts = []
-    for tag in marked:
-        name = tag.find(attrs={"itemprop": "name"}) or tag
-        texts.append(name.get("content") or name.get_text(" "))
-    kinds.append(texts)
-    kinds.append([a.get_text(" ") for a in soup.select('a[rel~="author"]')
-                  if not in_comments(a)])
-    for label in soup.find_all(["h2", "h3", "h4", "h5", "dt", "strong", "span"],
-                               string=re.compile(r"^\s*(?:author|autor|auteur|автор)\s*:?\s*$",
-                                                 re.I)):
-        following = [t for t in label.find_all_next(string=re.compile(r"\w"), limit=4)
-                     if label not in t.parents]
-        if following and len(clean(following[0])) <= 60:
-            kinds.append([clean(following[0])])
-            break
-    marked_byline = soup.find_all(class_=BYLINE_CLASS) + soup.find_all(
-        attrs={"data-testid": BYLINE_CLASS}) + soup.find_all(id=BYLINE_CLASS)
-    for tag in marked_byline:
-        text = clean(tag.get_text(" "))
-        if 0 < len(text) <= 120 and not in_comments(tag):
-            found = REPEATED_NAME.match(text) or NAME_AFTER_BY.search(text)
-            kinds.append([found.group(1)] if found else [text] if len(text.split()) <= 4 else [])
-            break
-    return kinds
-
-
-def page_authors(facts: PageFacts) -> list[str]:
-    """The article's authors (see the module's precedence)."""
-    soup, sites = facts.soup, facts.site_names
-    people, organizations = _ld_authors(facts.ld.get("author")) if facts.ld.get("author") \
-        else ([], [])
-    sources = [people]
-    sources.append([n for m in meta_content(soup, *AUTHOR_META) if not m.startswith("http")
-                    for n in split_author_names(m)])
-    sources += [[n for text in texts for n in split_author_names(text)]
-                for texts in _byline_texts(soup)]
-    extracted = getattr(facts.extracted, "author", None) if facts.extracted else None
-    sources.append([n for part in (extracted or "").split(";")
-                    for n in split_author_names(part)])
-    # Last: a title that names its author ("Story, par Didier Roy (Blog, 2018)").
-    if soup.title and soup.title.string and (found := NAME_AFTER_BY.search(soup.title.string)):
-        sources.append([found.group(1)])
-    for names in sources:
-        names = [n for n in dict.fromkeys(clean(n) for n in names) if _plausible_name(n)]
-        people_only = [n for n in names if not _is_site_name(n, sites, loose=False)]
-        if people_only:
-            return people_only
-    return [n for n in organizations if _plausible_name(n)][:1]

@@ -44,6 +44,19 @@ RULES: dict[str, str] = {
     "comments": "everything from a comments heading on",
     "footer": "everything from a footer marker on: newsletter sign-up, 'Support us', "
               "copyright, paywall ('To read the full story…'), 'Views expressed…'",
+    # Web pages (html_reader): parts of the article's container that are never its text.
+    "html-noise": "a web page's element that is never article text by its markup: nav, header, "
+                  "footer, aside, form, figure, button, or a class/id naming a menu, related or "
+                  "popular stories, share buttons, comments, ads, a newsletter box, tags, a byline "
+                  "or an author bio",
+    "read-more-line": "a 'Read more: …', 'See also: …', «Читайте также: …» line or a "
+                      "'Related posts' heading inside the text",
+    "link-row": "a row of links split by ' | ' ('Blog | Archive | Contact')",
+    "paywall": "a paywall, newsletter or letters line ('Already a subscriber?', 'Sign up for "
+               "our newsletter', 'Comments are closed')",
+    "trafilatura": "a line of a web page's article container that trafilatura's boilerplate "
+                   "detection left out and that is no full sentence (under 15 words, or not "
+                   "ending like one); a full sentence it left out stays in the body",
 }
 
 
