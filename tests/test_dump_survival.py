@@ -4,10 +4,10 @@ their text, and a closing bio names the author.
 
 Fixtures (tests/fixtures/dumps/survival/, articles invented, layouts of the
 region's outlets) cover each way text used to be lost: a date line glued to
-the lede, an opening paragraph right after the headline, a closing bio
-followed by the headline again and gallery counters. ``expected.json`` holds
-each one's title, date, authors, body paragraphs and some dropped lines with
-their rules.
+the lede (also as a page's first line, with no headline), an opening
+paragraph right after the headline, a closing bio followed by the headline
+again and gallery counters. ``expected.json`` holds each one's title, date,
+authors, body paragraphs and some dropped lines with their rules.
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ def test_title_date_and_authors_are_right_and_say_where_they_came_from(name):
     date = article.date.isoformat() if article.date else None
     assert (article.title, date, article.authors) == (
         expected["title"], expected["date"], expected["authors"])
-    assert set(article.sources) == {"title"} | ({"date"} if date else set()) | (
-        {"authors"} if article.authors else set())
+    assert set(article.sources) == {field for field, value in (
+        ("title", article.title), ("date", date), ("authors", article.authors)) if value}
     assert article.title not in article.body.split("\n\n")
 
 

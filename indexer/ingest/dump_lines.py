@@ -51,8 +51,7 @@ SENTENCE_END = (".", "!", "?", "…", "»", '"', "”", ")")
 TAG_LINE = re.compile(r"^(tags?|теги|метки|темы|ключевые слова|keywords)\s*:", re.I)
 COMMENTS_HEADING = re.compile(r"^(comments?|комментари\w*)\b", re.I)
 FONT_SIZE_ROW = re.compile(r"^([AaАа]\s*){2,}$|^(XS|S|SM|M|MD|L|LG|XL)$")
-# Where a glued lede may start after its date: a capital, a digit or a quote.
-LEDE_START = re.compile(r"[A-ZА-ЯЁ0-9«\"“„'‘(]")
+LEDE_QUOTES = "«\"“„'‘("
 MIN_LEDE_WORDS = 4
 
 
@@ -187,7 +186,8 @@ def _glued_date_line(text: str) -> Line | None:
         end += time.end()
     head, rest = text[:end].strip(), text[end:].strip(" ,;:|–—-")
     meta = date_line(head) if len(rest.split()) >= MIN_LEDE_WORDS else None
-    if not meta or not LEDE_START.match(rest):
+    # the lede starts a sentence: a capital of any script ("Өзбекстан"), a digit, a quote
+    if not meta or not (rest[0].isupper() or rest[0].isdigit() or rest[0] in LEDE_QUOTES):
         return None
     return Line(head, "meta", *meta, rest=rest)
 

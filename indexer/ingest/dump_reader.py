@@ -312,11 +312,10 @@ def _is_sentence(text: str) -> bool:
 
 def _date_source(lines: list[Line], meta_at: int, title_at: int | None) -> str:
     """Which date line won, in a few words."""
-    line = lines[meta_at]
-    what = "date line glued to the lede," if line.rest else "date line"
+    what = "date line glued to the lede" if lines[meta_at].rest else "date line"
     if title_at is None:
         return f"{what}, the first near the top"
     distance = abs(meta_at - title_at)
     where = ("next to the headline" if distance == 1 else
              f"{distance} lines {'below' if meta_at > title_at else 'above'} the headline")
-    return f"{what} {where}"
+    return f"{what}, {where}"
