@@ -70,7 +70,7 @@ class _Client(threading.Thread):
             started = time.perf_counter()
             status, total = _get(self.base + path, kind)
             self.results.append((kind, status, (time.perf_counter() - started) * 1000,
-                                 time.perf_counter(), total))
+                                 time.perf_counter(), total, started))
 
 
 def _get(url: str, kind: str) -> tuple[int | str, int | None]:
@@ -159,6 +159,8 @@ def _load(docs: int, work: Path, index_dir: Path, clients: int, seconds: float,
         for client in threads_of_clients:
             client.start()
         time.sleep(rebuild_at)
+        # A busy machine may answer nothing in that time: the update waits for answers.
+        _wait_until(lambda: len(results) >= clients)
         (extra / "marker.jsonl").write_text(json.dumps({
             "id": "load/marker", "lang": "en", "title": "Marker",
             "body": f"An article added during the load test: {MARKER}."}) + "\n",
@@ -168,8 +170,10 @@ def _load(docs: int, work: Path, index_dir: Path, clients: int, seconds: float,
             KARTOTEKA + ["index", str(corpus), str(extra), "--index", str(index_dir), "--update"],
             capture_output=True, text=True, check=False)
         landed = time.perf_counter()
-        # Keep loading for the planned time, and at least a second after the swap.
+        # Keep loading for the planned time, at least a second after the swap, and
+        # until the marker was asked of the new index (bounded: see _wait_until).
         time.sleep(max(0.0, started + seconds - time.perf_counter(), 1.0))
+        _wait_until(lambda: any(r[0] == "marker" and r[5] > landed for r in list(results)))
         stop.set()
         for client in threads_of_clients:
             client.join(timeout=120)
@@ -186,22 +190,31 @@ def _load(docs: int, work: Path, index_dir: Path, clients: int, seconds: float,
         "client_cpu_s": round(client_cpu, 1)}
 
 
+def _wait_until(condition, most_seconds: float = 120.0) -> None:
+    """Poll ``condition`` until it holds or ``most_seconds`` have passed (the report
+    then shows what was missing)."""
+    deadline = time.perf_counter() + most_seconds
+    while not condition() and time.perf_counter() < deadline:
+        time.sleep(0.05)
+
+
 def _report(results, elapsed, clients, docs, threads, rebuild, started, rebuild_started,
             landed) -> dict:
-    statuses = Counter(str(status) for _, status, _, _, _ in results)
-    errors = Counter(f"{kind} {status}" for kind, status, _, _, _ in results
+    statuses = Counter(str(status) for _, status, *_ in results)
+    errors = Counter(f"{kind} {status}" for kind, status, *_ in results
                      if status != 200)
     by_kind = {}
     for kind in sorted({k for k, *_ in results}):
-        by_kind[kind] = percentiles([ms for k, _, ms, _, _ in results if k == kind])
+        by_kind[kind] = percentiles([ms for k, _, ms, *_ in results if k == kind])
     phases = {
-        "before_update": [ms for _, _, ms, at, _ in results if at < rebuild_started],
-        "during_update": [ms for _, _, ms, at, _ in results if rebuild_started <= at < landed],
-        "after_update": [ms for _, _, ms, at, _ in results if at >= landed],
+        "before_update": [ms for _, _, ms, at, *_ in results if at < rebuild_started],
+        "during_update": [ms for _, _, ms, at, *_ in results if rebuild_started <= at < landed],
+        "after_update": [ms for _, _, ms, at, *_ in results if at >= landed],
     }
-    served_new = [at for kind, _, _, at, total in results if kind == "marker" and total == 1]
-    stale_after = [at for kind, _, _, at, total in results
-                   if kind == "marker" and total == 0 and at > landed + 0.5]
+    served_new = [at for kind, _, _, at, total, _ in results if kind == "marker" and total == 1]
+    # A search asked after the swap must see the new index: none may miss the marker.
+    stale_after = [at for kind, _, _, at, total, asked in results
+                   if kind == "marker" and total == 0 and asked > landed]
     return {
         "docs": docs,
         "clients": clients,
@@ -212,7 +225,7 @@ def _report(results, elapsed, clients, docs, threads, rebuild, started, rebuild_
         "errors": sum(errors.values()),
         "error_kinds": dict(errors),
         "statuses": dict(statuses),
-        "latency_ms": percentiles([ms for _, _, ms, _, _ in results]),
+        "latency_ms": percentiles([ms for _, _, ms, *_ in results]),
         "latency_by_kind_ms": by_kind,
         "latency_by_phase_ms": {name: percentiles(samples) | {
             "per_s": round(len(samples) / max(span, 1e-9), 1)}

@@ -32,7 +32,8 @@ def test_a_short_load_run_has_no_errors_and_serves_the_update_it_lands(tmp_path,
                  "--rebuild-at", "0.5", "--work", str(tmp_path / "work"), "--out", str(out)]) == 0
     report = json.loads(out.read_text())
     assert report["errors"] == 0, report["error_kinds"]
-    assert report["requests"] > 50 and report["statuses"] == {"200": report["requests"]}
+    # Counts of answers, not a rate: the run waits for them on a busy machine too.
+    assert report["requests"] >= 6 and report["statuses"] == {"200": report["requests"]}
     assert {"page", "api", "article", "marker"} <= set(report["latency_by_kind_ms"])
     assert {"before_update", "after_update"} <= set(report["latency_by_phase_ms"])
     rebuild = report["rebuild"]

@@ -216,7 +216,7 @@ def test_json_output_has_exactly_the_documented_shape(sample_index):
     assert set(result) == {"query", "total", "page", "per_page", "hits", "facets", "suggestion",
                            "expansions", "readings", "match", "counted"}
     assert result["suggestion"] is None
-    assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year", "topic"}
+    assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year", "topic", "outlet"}
     # "labels": an author's name in each script, where the index spells it in both.
     assert {"value", "label", "count"} <= set(result["facets"]["author"][0]) <= {
         "value", "label", "count", "labels"}

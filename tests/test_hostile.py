@@ -60,7 +60,7 @@ def test_any_request_gives_results_or_a_one_line_error(service, text, page, per_
         return
     assert result["total"] <= SAMPLE_ARTICLES
     assert len(result["hits"]) == max(0, min(per_page, result["total"] - (page - 1) * per_page))
-    assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year", "topic"}
+    assert set(result["facets"]) == {"region", "region_group", "author", "lang", "year", "topic", "outlet"}
     if not langs:  # the language facet then counts exactly the hits
         assert sum(e["count"] for e in result["facets"]["lang"]) == result["total"]
 

@@ -50,7 +50,7 @@ def test_snippet_marks_the_words_as_written_and_escapes_the_rest(small_service):
 def test_hit_has_exactly_the_documented_fields(small_service):
     [hit] = small_service.search(SearchRequest("wine"))["hits"]
     assert set(hit) == {"id", "url", "lang", "title", "title_html", "authors", "date",
-                        "regions", "topics", "source", "snippet", "score", "copies"}
+                        "regions", "topics", "outlet", "source", "snippet", "score", "copies"}
     assert hit["date"] == "2011-09-20" and hit["authors"] == ["Levan Beridze"]
     assert hit["score"] > 0
 

@@ -54,9 +54,9 @@ def test_api_has_exactly_the_cli_json_shape(client):
                          "expansions", "readings", "match", "counted"}
     assert data["per_page"] == 3 and len(data["hits"]) == 3
     assert set(data["hits"][0]) == {"id", "url", "lang", "title", "title_html", "authors",
-                                    "date", "regions", "topics", "source", "snippet", "score",
+                                    "date", "regions", "topics", "outlet", "source", "snippet", "score",
                                     "copies"}
-    assert set(data["facets"]) == {"region", "region_group", "author", "lang", "year", "topic"}
+    assert set(data["facets"]) == {"region", "region_group", "author", "lang", "year", "topic", "outlet"}
 
 
 def test_region_tree_group_counts_cover_their_countries(client):
@@ -168,7 +168,7 @@ def test_csv_export_has_every_hit_and_provenance(client):
     assert provenance["index_built_at"] and provenance["kartoteka_version"]
     rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert len(rows) == total > 1
-    assert set(rows[0]) == {"id", "title", "authors", "date", "lang", "regions", "topics",
+    assert set(rows[0]) == {"id", "title", "authors", "date", "lang", "regions", "topics", "outlet",
                             "url", "source"}
 
 
