@@ -144,7 +144,10 @@ def _read_any(path: Path, max_bytes: int
         return
     text, notes = decode_text(data)
     article = read_page_dump(text, slug=path.stem)
-    article.outlet = article.outlet or outlet_in_text(text) or ""
+    article.sources.setdefault("lang", "guessed from the text")
+    if not article.outlet and (named := outlet_in_text(text)):
+        article.outlet = named
+        article.sources.setdefault("outlet", "a masthead or copyright line of the page")
     article.notes[:0] = notes
     yield article, None
 
@@ -222,7 +225,10 @@ def finish_article(article: Article, source: str) -> Article:
     article.authors = [_printable(a) for a in article.authors]
     article.topics = [_printable(t) for t in article.topics]
     # One value per publication, whichever way the page named it (text/outlets.py).
-    article.outlet = outlet_for(name=_printable(article.outlet), url=article.url)
+    named = _printable(article.outlet)
+    article.outlet = outlet_for(name=named, url=article.url)
+    if article.outlet and "outlet" not in article.sources:
+        article.sources["outlet"] = "the page's name for its site" if named else "the URL's host"
     if article.date and article.date > dt.date.today() + FUTURE_SLACK:
         article.notes.append(f"the date {article.date.isoformat()} lies in the future; "
                              "indexed without a date")
