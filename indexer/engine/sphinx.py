@@ -113,6 +113,7 @@ class SphinxGeneration:
 
     def __init__(self, folder: Path, key: str):
         self.key = key
+        self._expanded = functools.lru_cache(maxsize=128)(self._parse_expanded)
         data = folder / DATA_FOLDER
         try:
             cluster = read_cluster(folder)
@@ -168,18 +169,13 @@ class SphinxGeneration:
     def parse(self, text: str, cross: bool = True, match: str = "all") -> SphinxPlan | None:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression;
         ``match`` counts only some of a word's tiers (``query.for_match``)."""
-        from .expand import expand
-        from .query import for_match, parse_query, readings_of, tier_kinds
+        from .query import for_match, readings_of, tier_kinds
         from .sphinx_match import heavy_field_shortcut, keywords, marked_terms, to_match
 
-        schema, parser = self._parser
-        q = parse_query(schema, text, parser)
+        q, expansions = self._expanded(text, cross)
         if q is None:
             return None
-        expansions = []
-        if cross:
-            q, expansions = expand(q, self._cross_sources)
-        kinds = tier_kinds(q)
+        expansions, kinds = [dict(e) for e in expansions], tier_kinds(q)
         q = for_match(q, match)
         words = sorted(keywords(q))
         docs = self.link.document_frequencies(words)
@@ -191,6 +187,17 @@ class SphinxGeneration:
                                                             for w, n in fewest.items() if n})
         return SphinxPlan(q, spelled, marked_terms(q), expansions, readings_of(q), shortcut,
                           kinds)
+
+    def _parse_expanded(self, text: str, cross: bool):
+        """The parsed, expanded query of a text, kept by ``_expanded``; never changed."""
+        from .expand import expand
+        from .query import parse_query
+
+        q = parse_query(self._parser[0], text, self._parser[1])
+        if q is None or not cross:
+            return q, ()
+        q, expansions = expand(q, self._cross_sources)
+        return q, tuple(expansions)
 
     def _idf_boosts(self, docs: dict[str, int]) -> dict[str, float]:
         """Each keyword's cluster-wide IDF (the Whoosh engine's formula, from its

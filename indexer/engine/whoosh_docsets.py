@@ -67,6 +67,7 @@ class WhooshDocsetsGeneration:
     def __init__(self, generation: Path, settings: EngineSettings = EngineSettings()):
         self.key = generation
         self.settings = settings
+        self._expanded = functools.lru_cache(maxsize=128)(self._parse_expanded)
         self.info = read_build_info(generation)
         self.docsets = Docsets(generation, settings)
         try:
@@ -103,16 +104,22 @@ class WhooshDocsetsGeneration:
         from one walk of it, each prefix expanded once; with ``cross``, each
         word also searched as its equivalents (``expand.py``); ``match`` counts
         only some of a word's tiers (``query.for_match``)."""
-        query = parse_query(self.schema, text, self.parser)
+        query, expansions = self._expanded(text, cross)
         if query is None:
             return None
-        expansions = []
-        if cross:
-            query, expansions = expand(query, self.cross_sources)
-        kinds = tier_kinds(query)
         plan = self.evaluator.plan(for_match(query, match))
-        plan.expansions, plan.kinds = expansions, kinds
+        plan.expansions, plan.kinds = [dict(e) for e in expansions], tier_kinds(query)
         return plan
+
+    def _parse_expanded(self, text: str, cross: bool):
+        """The parsed query with its cross-language tiers, kept for the next parse of
+        the same text (a search's counts parse it again for each part); never
+        changed after, as ``for_match`` narrows a copy."""
+        query = parse_query(self.schema, text, self.parser)
+        if query is None or not cross:
+            return query, ()
+        query, expansions = expand(query, self.cross_sources)
+        return query, tuple(expansions)
 
     def search(self, plan: Plan | None, filters: Filters, sort: str, offset: int,
                limit: int) -> Results:

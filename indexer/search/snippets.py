@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import heapq
 import html
+import itertools
 import re
 
 from ..text.analysis import WORD_PATTERN, fold_yo, normal_forms
@@ -61,15 +62,26 @@ def _is_form(word: str, terms: frozenset[str]) -> bool:
 
 def _phrase_spans(text: str, phrases: tuple[Phrase, ...]) -> list[tuple[int, int]]:
     """Every occurrence of each phrase: its words in order, each a form of its
-    position's terms, each within ``slop`` words of the one before."""
-    words = [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+    position's terms, each within ``slop`` words of the one before.
+
+    Only the words that start like a form of the phrase's first word are
+    looked at (as ``find_spans`` does for single words), and the text is split
+    into words only just after them: a snippet of a hit costs a few checks,
+    not one per word of the article."""
     found = []
     for phrase in phrases:
-        for i, (start, _, word) in enumerate(words):
-            if is_form(word, phrase.positions[0]):
-                last = _rest_of(phrase, words, i, 1)
-                if last is not None:
-                    found.append((start, words[last][1]))
+        first = phrase.positions[0]
+        reach = 1 + phrase.slop * (len(phrase.positions) - 1)
+        for match in _term_prefixes(first).finditer(text):
+            if not _is_form(match.group(), first):
+                continue
+            words = [(m.start(), m.end(), m.group())
+                     for m in itertools.islice(_WORD.finditer(text, match.start()), reach)]
+            if not words or words[0][0] != match.start():
+                continue
+            last = _rest_of(phrase, words, 0, 1)
+            if last is not None:
+                found.append((match.start(), words[last][1]))
     return found
 
 
