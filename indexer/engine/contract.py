@@ -82,9 +82,9 @@ class Generation(Protocol):
         """Match, filter, count, order and cut one page; ``sort`` is one of
         ``relevance``, ``newest``, ``oldest`` (relevance with no query means newest)."""
 
-    def count(self, query: object | None, filters: Filters) -> int:
-        """How many documents match under the filters (copies counted once): the
-        ``total`` a search would give, without its page or facets."""
+    def counts(self, queries: Sequence[object | None], filters: Filters) -> list[int]:
+        """How many documents each query matches under the filters (copies counted
+        once): the ``total`` a search would give, without its page or facets."""
 
     def order(self, query: object | None, filters: Filters,
               sort: str) -> list[tuple[int, float | None]]:

@@ -130,9 +130,10 @@ class WhooshDocsetsGeneration:
         page = self._ordered(plan, final, filters, sort, offset, limit) if offset < total else []
         return Results(total, page, self._facet_counts(matched, by_dimension))
 
-    def count(self, plan: Plan | None, filters: Filters) -> int:
-        matched = self.docsets.collapse(plan.match) if plan is not None else self.docsets.all
-        return _all_but(self._filter_bits(filters), None, matched).bit_count()
+    def counts(self, plans: Sequence[Plan | None], filters: Filters) -> list[int]:
+        allowed = self._filter_bits(filters)
+        return [_all_but(allowed, None, self.docsets.collapse(plan.match) if plan is not None
+                         else self.docsets.all).bit_count() for plan in plans]
 
     def order(self, plan: Plan | None, filters: Filters,
               sort: str) -> list[tuple[int, float | None]]:
