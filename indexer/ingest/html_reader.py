@@ -39,6 +39,7 @@ from .page_metadata import (
     PageFacts,
     clean,
     meta_content,
+    page_metas,
     page_title,
     site_names,
 )
@@ -79,10 +80,11 @@ def read_html_page(data: bytes, url: str | None = None, *,
         notes.append("the page looks truncated (no closing </body> or </html>)")
     soup = BeautifulSoup(text, "lxml")
     ld = _json_ld_article(soup)
+    metas = page_metas(soup)
     html_lang = (soup.html.get("lang") or "")[:2].lower() if soup.html else ""
-    page_url = _url(soup, ld) or url
+    page_url = _url(soup, metas, ld) or url
     extracted = _trafilatura(text, page_url)
-    facts = PageFacts(soup, ld, site_names(soup, ld, page_url), extracted)
+    facts = PageFacts(soup, metas, ld, site_names(soup, metas, ld, page_url), extracted)
     region_slugs, topics = _split_tags(_tags(soup, ld))
     title, title_source = page_title(facts)
     authors, author_source = page_authors(facts)
@@ -154,10 +156,10 @@ def _looks_truncated(data: bytes) -> bool:
     return opened and b"</html>" not in tail and b"</body>" not in tail
 
 
-def _url(soup: BeautifulSoup, ld: dict) -> str | None:
+def _url(soup: BeautifulSoup, metas: list, ld: dict) -> str | None:
     canonical = soup.find("link", rel="canonical")
     for value in (canonical.get("href") if canonical else None,
-                  *meta_content(soup, "og:url")[:1],
+                  *meta_content(metas, "og:url")[:1],
                   ld.get("url") if isinstance(ld.get("url"), str) else None):
         if value and value.startswith("http"):
             return value.strip()

@@ -71,6 +71,7 @@ PERSON_TYPE = re.compile(r"schema\.org/Person$", re.I)
 OUTSIDE_TEXT = ("nav", "footer", "aside", "form")
 LINE_TAGS = ("p", "div", "span", "em", "strong", "small", "h4", "h5", "h6", "address")
 MAX_NAME_WORDS = 6
+SPACE = re.compile(r"\s+")
 
 
 def _plausible_name(name: str) -> bool:
@@ -143,16 +144,38 @@ def _byline_lines(soup: BeautifulSoup) -> list[str]:
     """The first line of the page's text that is a byline ("By Jane Doe"), or a date
     line that ends with a name ("04.02.2022 | Jane Doe")."""
     for tag in soup.find_all(LINE_TAGS):
-        text = clean(tag.get_text(" "))
-        if len(text) > 80 or in_comments(tag) or tag.find_parent(OUTSIDE_TEXT) is not None:
+        text = _short_text(tag, 80)
+        if text is None:
             continue
-        if found := BYLINE_LINE.match(text):
-            return split_author_names(found.group(1))
         parts = LINE_PARTS.split(text)
-        if len(parts) > 1 and DATE_PART.search(parts[0]) and re.fullmatch(
-                rf"{NAME}(?:\s+{NAME}){{1,2}}", parts[-1]):
-            return [parts[-1]]
+        found = BYLINE_LINE.match(text)
+        if not found and not (len(parts) > 1 and DATE_PART.search(parts[0]) and re.fullmatch(
+                rf"{NAME}(?:\s+{NAME}){{1,2}}", parts[-1])):
+            continue
+        # Where it stands is asked last: walking up the tree is the costly part.
+        if in_comments(tag) or tag.find_parent(OUTSIDE_TEXT) is not None:
+            continue
+        return split_author_names(found.group(1)) if found else [parts[-1]]
     return []
+
+
+def _short_text(tag, limit: int) -> str | None:
+    """The tag's clean text when it is at most ``limit`` characters, else None.
+
+    Stops reading at the first ``limit`` characters that are not white space
+    (cleaning keeps them all): a page's outer ``<div>``s hold all its text,
+    and reading each whole made the byline search the reader's slowest rule.
+    An entity (``&``) may shorten the text when cleaned, so it is read whole.
+    """
+    strings, solid, entity = [], 0, False
+    for string in tag.strings:
+        strings.append(string)
+        entity = entity or "&" in string
+        solid += len(SPACE.sub("", string))
+        if solid > limit and not entity:
+            return None
+    text = clean(" ".join(strings))
+    return text if len(text) <= limit else None
 
 
 def _itemprop_names(soup: BeautifulSoup) -> list[str]:
@@ -172,7 +195,7 @@ def _sources(facts: PageFacts) -> list[tuple[str, Callable[[], list[str]]]]:
     title = soup.title.string if soup.title and soup.title.string else ""
     return [
         ("JSON-LD author", lambda: _ld_authors(ld["author"])[0] if ld.get("author") else []),
-        ("meta author", lambda: [m for m in meta_content(soup, *AUTHOR_META)
+        ("meta author", lambda: [m for m in meta_content(facts.metas, *AUTHOR_META)
                                  if not m.startswith("http")]),
         ("itemprop=author", lambda: _itemprop_names(soup)),
         ("rel=author link", lambda: [a.get_text(" ") for a in soup.select('a[rel~="author"]')

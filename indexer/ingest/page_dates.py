@@ -70,7 +70,7 @@ def _stated_dates(facts: PageFacts) -> list[tuple[str, str]]:
     soup = facts.soup
     stated = [(v, "JSON-LD datePublished") for v in _ld_date(facts.ld)]
     for name in DATE_META:
-        stated += [(v, f"meta {name}") for v in meta_content(soup, name)]
+        stated += [(v, f"meta {name}") for v in meta_content(facts.metas, name)]
     stated += [(t.get("content") or t.get("datetime"), "itemprop=datePublished") for t in
                soup.find_all(attrs={"itemprop": "datePublished"}) if t.name != "meta"]
     stated += [(t["datetime"], "<time pubdate>") for t in

@@ -65,6 +65,7 @@ class PageFacts:
     """What the page's markup and trafilatura's metadata say, gathered once."""
 
     soup: BeautifulSoup
+    metas: list  # the page's <meta> tags, read once by ``page_metas``
     ld: dict  # the JSON-LD article object, or {}
     site_names: list[str]
     extracted: object | None  # trafilatura's Document, or None
@@ -80,22 +81,34 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def meta_content(soup: BeautifulSoup, *names: str) -> list[str]:
+def page_metas(soup: BeautifulSoup) -> list[tuple[tuple[str, ...], str]]:
+    """Each ``<meta>`` tag with a content, as (its property, name and itemprop, its content).
+
+    Read once per page: a page's rules ask for some thirty names.
+    """
+    metas = []
+    for tag in soup.find_all("meta"):
+        if content := clean(tag.get("content") or ""):
+            metas.append((tuple((tag.get(attr) or "").strip().lower()
+                                for attr in ("property", "name", "itemprop")), content))
+    return metas
+
+
+def meta_content(metas: list[tuple[tuple[str, ...], str]], *names: str) -> list[str]:
     """The contents of ``<meta>`` tags by name, property or itemprop, in ``names`` order."""
     wanted = {n.lower(): i for i, n in enumerate(names)}
     found: list[tuple[int, str]] = []
-    for tag in soup.find_all("meta"):
-        for attr in ("property", "name", "itemprop"):
-            key = (tag.get(attr) or "").strip().lower()
-            if key in wanted and (content := clean(tag.get("content") or "")):
+    for keys, content in metas:
+        for key in keys:
+            if key in wanted:
                 found.append((wanted[key], content))
                 break
     return [content for _, content in sorted(found, key=lambda pair: pair[0])]
 
 
-def site_names(soup: BeautifulSoup, ld: dict, url: str | None) -> list[str]:
+def site_names(soup: BeautifulSoup, metas: list, ld: dict, url: str | None) -> list[str]:
     """Names the site goes by: og:site_name, the publisher, the host name."""
-    names = meta_content(soup, "og:site_name", "application-name", "publisher")
+    names = meta_content(metas, "og:site_name", "application-name", "publisher")
     for feed in soup.find_all("link", rel="alternate", type=FEED_TYPES, title=True):
         # "Time 4 talks RSS Feed", "Site » Story Comments Feed": the site is the first part.
         name = SITE_SEPARATORS.split(FEED_WORDS.sub("", clean(feed["title"])))[0]
@@ -181,7 +194,7 @@ def page_title(facts: PageFacts) -> tuple[str, str]:
     if isinstance(headline, str):
         named.append((clean(headline), "JSON-LD headline"))
     for name in ("og:title", "twitter:title", "dc.title"):
-        named += [(t, name) for t in meta_content(soup, name)]
+        named += [(t, name) for t in meta_content(facts.metas, name)]
     if soup.title and soup.title.string:
         named.append((clean(soup.title.string), "<title>"))
     named = [(t, s) for t, s in named if t and len(t) <= MAX_TITLE_CHARS * 2]
