@@ -30,6 +30,11 @@ def _inflected(words: list[str]) -> str:
     return words[0]
 
 
+def _common_phrase(vocab: Vocabulary, *ranks: int) -> str:
+    """A quoted phrase of the vocabulary's most frequent forms (stop words included)."""
+    return '"' + " ".join(vocab.forms[rank] for rank in ranks) + '"'
+
+
 def query_mix(vocab: dict[str, Vocabulary]) -> list[dict]:
     """The queries every system runs, with the filtered browse query last."""
     en, ru = _content_words(vocab["en"]), _content_words(vocab["ru"])
@@ -43,6 +48,10 @@ def query_mix(vocab: dict[str, Vocabulary]) -> list[dict]:
         {"name": "ru two-word AND", "q": f"{ru[1]} {ru[2]}"},
         {"name": "en three-word AND", "q": f"{en[3]} {en[4]} {en[5]}"},
         {"name": "en phrase", "q": f'"{en[0]} {en[1]}"'},
+        # Phrases of words in nearly every article ("and for", «что не»): the
+        # candidates are the whole language's articles.
+        {"name": "en phrase of common words", "q": _common_phrase(vocab["en"], 4, 10)},
+        {"name": "ru phrase of common words", "q": _common_phrase(vocab["ru"], 4, 3)},
         {"name": "en wildcard", "q": f"{en[6][:4]}*"},
         {"name": "ru wildcard", "q": f"{ru[6][:4]}*"},
         {"name": "empty query, region + dates", "q": "", "regions": ["central-asia"],

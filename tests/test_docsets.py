@@ -3,7 +3,6 @@
 import pytest
 
 from indexer.engine.docsets import DENSE_FRACTION, TEXT_FIELDS, bits_from_ids, ids_of
-from indexer.engine.docsets_writer import KEYS_PER_DOC
 from indexer import SearchService, current_generation
 from indexer.engine.settings import EngineSettings
 from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
@@ -150,9 +149,8 @@ def test_the_term_tables_hold_every_term_whoosh_has(state):
             assert list(postings.ids) == list(reader.postings(fieldname, text).all_ids()), text
             dense = len(postings.ids) * DENSE_FRACTION >= docsets.total
             bits_at, keys_at = docsets._entry(fieldname, text)[3:]
-            # The exact forms keep no positions, nor do the very common words.
-            common = reader.frequency(fieldname, text) > KEYS_PER_DOC * docsets.total
-            positions = dense and fieldname != "exact" and not common
+            # The exact forms keep no positions; the very common words do.
+            positions = dense and fieldname != "exact"
             assert (bits_at is not None) == dense
             assert (keys_at is not None) == postings.has_positions == positions
         assert docsets.term(fieldname, texts[0] + "\0") is None

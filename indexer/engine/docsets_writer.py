@@ -47,10 +47,9 @@ from .schema import COPY_CARD, FACET_FIELDS
 
 # The fields whose words, as written, are matched across scripts (``expand.py``).
 NAME_FIELDS = ("author", "exact")
-KEYS_PER_DOC = 3  # position keys only for words at most this often per document, on average  # translation pairs read to learn word pairs from
 
 
-def _postings(reader, fieldname: str, btext: bytes, positions: bool = False):
+def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False):
     """(ids, weights, positions or None) of one term over all segments.
 
     Read block by block where Whoosh allows it: its matcher API costs a
@@ -152,7 +151,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
                 values, meta["labels"][facet], meta["spellings"][facet] = merge_outlets(
                     reader, fieldname, outlets_of(generation))
             for ordinal, (value, btexts) in enumerate(values.items()):
-                ids = sorted(set().union(*(_live(_postings(reader, fieldname, btext)[0], live)
+                ids = sorted(set().union(*(_live(read_postings(reader, fieldname, btext)[0], live)
                                            for btext in btexts)))
                 spans[value] = out.put(_bits_bytes(ids))
                 for docnum in ids:
@@ -195,7 +194,7 @@ def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:
     """Each hidden copy's primary, from the copy cards the build stored (``copies.py``)."""
     lang_of = {}
     for btext in reader.lexicon("lang"):
-        for docnum in _postings(reader, "lang", btext)[0]:
+        for docnum in read_postings(reader, "lang", btext)[0]:
             lang_of[docnum] = btext.decode("utf-8")
     cards, links = reader.column_reader("copy_card"), reader.column_reader("links")
     docs = []
@@ -314,12 +313,10 @@ def _write_term(out, reader, fieldname, btext, norms, total, docs, live=None):
     dense = reader.doc_frequency(fieldname, btext) * DENSE_FRACTION >= total
     # Frequent terms also keep their positions: checking a phrase of common
     # words through Whoosh would decode them for every candidate document.
-    # Not the very common words ("the", "в": dozens a document), whose keys would
-    # be most of the file: a phrase with them is checked through Whoosh instead,
-    # among the documents its other words leave.
-    positions = (dense and reader.schema[fieldname].format.supports("positions")
-                 and reader.frequency(fieldname, btext) <= KEYS_PER_DOC * total)
-    ids, weights, where = _postings(reader, fieldname, btext, positions=positions)
+    # The very common words too ("the", "в": dozens a document): a phrase of
+    # them ("in the", «в том числе») has nearly every document as candidate.
+    positions = dense and reader.schema[fieldname].format.supports("positions")
+    ids, weights, where = read_postings(reader, fieldname, btext, positions=positions)
     if live is not None:
         keep = [i for i, d in enumerate(ids) if _is_live(live, d)]
         if len(keep) < len(ids):

@@ -1,8 +1,10 @@
 """Evaluate a parsed query over docsets: its matching bitset and its top hits.
 
 Query shapes the parser makes (terms, AND/OR/NOT, prefixes, phrases) are
-answered with bitset algebra; phrases are checked against Whoosh's positions
-for their candidate documents only; anything else falls back to Whoosh.
+answered with bitset algebra; phrases of words in at least 1/32 of the
+documents from their position keys, vectorized (``docsets.phrase_docs``), others by
+Whoosh's positions for their candidate documents only; anything else falls
+back to Whoosh.
 
 A ``Tiered`` word ranks its tiers strictly: each tier but the last adds a
 constant to the documents matching it or an earlier tier, as large as the
@@ -15,6 +17,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
+from array import array
 from dataclasses import dataclass, field
 
 from whoosh import query
@@ -22,12 +25,15 @@ from whoosh import query
 from ..errors import QueryError
 from .docsets import (
     POSITION_BITS,
+    POSITION_LIMIT,
     TEXT_FIELDS,
     Docsets,
     TermPostings,
     bits_from_ids,
     ids_of,
+    phrase_docs,
 )
+from .docsets_writer import read_postings
 from .query import Tiered, readings_of
 from .schema import EXACT_FIELD
 from .settings import EngineSettings
@@ -157,7 +163,7 @@ class Evaluator:
             return 0
         slots = self._phrase_slots(q)
         if slots is not None:
-            return self._adjacent(slots, candidates)
+            return phrase_docs(slots, self.docsets.total) & candidates
         matcher = q.matcher(self.searcher, self.searcher.boolean_context())
         found = []
         for docnum in ids_of(candidates):
@@ -172,7 +178,8 @@ class Evaluator:
         return bits_from_ids(found)
 
     def _phrase_slots(self, q):
-        """Per phrase word, the postings of its forms, when all keep positions."""
+        """Per phrase word, the position keys of its forms (``None`` for a slop
+        or a field without positions)."""
         if q.slop != 1:
             return None
         if isinstance(q, query.Phrase):
@@ -186,30 +193,32 @@ class Evaluator:
                 forms.append([(t.fieldname, t.text) for t in terms])
         slots = []
         for alternatives in forms:
-            postings = [self.docsets.term(f, t.decode("utf-8") if isinstance(t, bytes) else t)
-                        for f, t in alternatives]
-            postings = [p for p in postings if p is not None]
-            if not postings or not all(p.has_positions for p in postings):
+            keyed = []
+            for fieldname, text in alternatives:
+                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                postings = self.docsets.term(fieldname, text)
+                if postings is not None:
+                    keyed.append(postings.keys if postings.has_positions
+                                 else self._read_keys(fieldname, text))
+            if not keyed or any(keys is None for keys in keyed):
                 return None
-            slots.append(postings)
+            slots.append(keyed)
         return slots
 
-    @staticmethod
-    def _adjacent(slots, candidates: int) -> int:
-        """Candidates where some form of each word follows the previous one.
-
-        Position keys shifted back by the word's place in the phrase meet in
-        one set intersection per word, in C.
-        """
-        starts = None
-        for offset, postings in enumerate(slots):
-            keys = itertools.chain.from_iterable(term.keys for term in postings)
-            if offset:
-                keys = map((-offset).__add__, keys)
-            starts = set(keys) if starts is None else starts.intersection(keys)
-            if not starts:
-                return 0
-        return bits_from_ids(sorted({key >> POSITION_BITS for key in starts})) & candidates
+    def _read_keys(self, fieldname: str, text: str):
+        """A term's position keys from Whoosh's postings, for a term the docsets
+        keep none of: a rare one (in under 1/32 of the documents), so cheaper
+        to read whole than to check its candidates one by one."""
+        field = self.searcher.schema[fieldname] if fieldname in self.searcher.schema else None
+        if field is None or not field.format.supports("positions"):
+            return None
+        ids, _, where = read_postings(self.reader, fieldname, field.to_bytes(text), positions=True)
+        keys = array("Q")
+        for docnum, positions in zip(ids, where):
+            if positions and positions[-1] >= POSITION_LIMIT:
+                return None
+            keys.extend(map((docnum << POSITION_BITS).__add__, positions))
+        return keys
 
     # Ranking --------------------------------------------------------------
 
