@@ -185,7 +185,8 @@ def main(argv=None) -> int:
     real.add_argument("--set", type=Path, default=DEFAULT_SET, dest="set_dir",
                       help="folder with expect.json and pages/ (default: ../shared/realworld-html)")
     real.add_argument("--trafilatura", action="store_true",
-                      help="also score trafilatura alone, as the baseline")
+                      help="kept for old scripts: trafilatura alone is always scored "
+                           "beside kartoteka, as the baseline")
     real.add_argument("--failures", action="store_true", help="list every check not held")
     real.add_argument("--out", type=Path, help="write the scores as JSON")
     cluster = sub.add_parser("cluster", help="the Whoosh engine and a Sphinx cluster (searchd "
