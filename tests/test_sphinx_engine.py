@@ -790,7 +790,8 @@ def test_a_shard_that_spills_to_disk_chunks_is_reported(tmp_path_factory):
 def test_the_concordance_has_the_same_lines_on_both_engines(engines, text):
     """A phrase's occurrences are one line each on both engines: the phrases
     come from the parsed tree both plans keep, not from either engine."""
-    from indexer.search.concordance import lines_of, query_marks
+    from indexer.engine.phrases import query_marks
+    from indexer.search.concordance import lines_of
 
     def lines(generation):
         plan = generation.parse(text, cross=False)

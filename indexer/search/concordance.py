@@ -12,12 +12,11 @@ word's company at a glance.
 
 from __future__ import annotations
 
-from ..engine.phrases import QueryMarks, query_marks
+from ..engine.phrases import QueryMarks
 from .snippets import find_spans
 
 CONTEXT_CHARS = 70  # characters of context on each side, cut at a word
 SORTS = ("text", "left", "right")
-__all__ = ["lines_of", "query_marks", "sort_key", "SORTS"]
 WORD_CHARS = str.isalnum
 
 

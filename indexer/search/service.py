@@ -40,13 +40,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..engine.contract import Engine, Filters, Generation
+from ..engine.phrases import query_marks
 from ..engine.query import MATCHES, TIER_KINDS
 from ..errors import QueryError
 from ..model import LANGUAGES
 from ..text.dates import parse_date_bound
 from ..text.regions import expand_region_filter
 from .concordance import SORTS as CONCORDANCE_SORTS
-from ..engine.phrases import query_marks
 from .concordance import lines_of, sort_key
 from .results import facet_lists, hit_data, hits_of, year_order
 from .snippets import marked_all
