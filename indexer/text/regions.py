@@ -202,19 +202,32 @@ def _matches_at(positions: list[set[str]], start: int, pattern) -> bool:
     return all(positions[start + i] & terms for i, terms in enumerate(pattern))
 
 
+@functools.cache
+def _patterns_by_first_term() -> dict[str, tuple[tuple[str, tuple[frozenset[str], ...]], ...]]:
+    """The region name patterns by each term their first word may take."""
+    by_term: dict[str, list] = {}
+    for slug, pattern in _name_patterns():
+        for term in pattern[0]:
+            by_term.setdefault(term, []).append((slug, pattern))
+    return {term: tuple(found) for term, found in by_term.items()}
+
+
 def count_mentions(text: str) -> dict[str, int]:
     """How many times each region is named in ``text``, in any form.
 
     Overlapping names of one region ("Нагорный Карабах" and "Карабах") count
-    as one mention.
+    as one mention. Only the names whose first word a position holds are
+    tried there: an article is read once, not once per name.
     """
     positions = analyze(text)
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for slug, pattern in _name_patterns():
-        for start in range(len(positions)):
-            if _matches_at(positions, start, pattern):
-                spans.setdefault(slug, []).append((start, start + len(pattern)))
-    return {slug: _count_disjoint(found) for slug, found in spans.items()}
+    by_first = _patterns_by_first_term()
+    spans: dict[str, set[tuple[int, int]]] = {}
+    for start, terms in enumerate(positions):
+        for term in terms:
+            for slug, pattern in by_first.get(term, ()):
+                if _matches_at(positions, start, pattern):
+                    spans.setdefault(slug, set()).add((start, start + len(pattern)))
+    return {slug: _count_disjoint(list(found)) for slug, found in spans.items()}
 
 
 def _count_disjoint(spans: list[tuple[int, int]]) -> int:
