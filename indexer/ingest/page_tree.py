@@ -24,6 +24,8 @@ from lxml.html import HtmlElement, document_fromstring
 SILENT = frozenset(("script", "style", "template", "rt", "rp"))
 _TEXTS = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style or "
                      "ancestor::template or ancestor::rt or ancestor::rp)]", smart_strings=False)
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
+_classed: tuple = (None, [])  # (the page's root, its elements with a class and their words)
 _ALL_TEXTS = etree.XPath("descendant::text() | following::text()", smart_strings=False)
 
 
@@ -83,8 +85,17 @@ def class_and_id(element: HtmlElement) -> str:
 
 
 def with_class(root: HtmlElement, pattern) -> list[HtmlElement]:
-    """The elements whose class words ``pattern`` finds, in document order."""
-    return [e for e in root.iter(etree.Element) if e.get("class") and pattern.search(classes(e))]
+    """The elements whose class words ``pattern`` finds, in document order.
+
+    A page's rules ask this a few times each: the elements with a class are
+    listed once per page (the last page's list is kept), as the page stood
+    when first asked, so a rule that cuts the tree asks first.
+    """
+    global _classed
+    last = _classed  # one read: another thread may read another page meanwhile
+    if last[0] is not root:
+        last = _classed = (root, [(e, classes(e)) for e in _CLASSED(root)])
+    return [element for element, words in last[1] if pattern.search(words)]
 
 
 def has_word(element: HtmlElement, attribute: str, word: str) -> bool:
