@@ -7,10 +7,10 @@ import pytest
 from indexer.ingest.html_reader import read_html_page
 from indexer.ingest.page_tree import (
     classes,
-    iter_strings,
     only_string,
     parse_page,
     text_of,
+    visible_sizes,
     with_class,
 )
 
@@ -35,10 +35,11 @@ def test_text_leaves_out_what_a_browser_never_shows(root):
     assert "a comment" not in text_of(root)
 
 
-def test_strings_one_by_one_are_the_text(root):
-    div = root.xpath("//div")[0]
-    assert " ".join(iter_strings(div)) == text_of(div)
-    assert " ".join(iter_strings(root)) == text_of(root)
+def test_sizes_count_the_visible_text_but_its_spaces(root):
+    sizes = visible_sizes(root)
+    for element in root.iter():
+        assert sizes[element][0] == len("".join(text_of(element).split()))
+    assert sizes[root.xpath("//h2")[0]] == (4, False)
 
 
 def test_class_words_are_searched_together(root):

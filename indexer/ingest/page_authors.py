@@ -46,10 +46,10 @@ from .page_tree import (
     elements,
     first,
     has_word,
-    iter_strings,
     only_string,
     strings_from,
     text_of,
+    visible_sizes,
     with_class,
 )
 
@@ -84,7 +84,6 @@ LINE_TAGS = ("p", "div", "span", "em", "strong", "small", "h4", "h5", "h6", "add
 AUTHOR_LABEL = re.compile(r"^\s*(?:author|autor|auteur|автор)\s*:?\s*$", re.I)
 WORD = re.compile(r"\w")
 MAX_NAME_WORDS = 6
-SPACE = re.compile(r"\s+")
 
 
 def _plausible_name(name: str) -> bool:
@@ -163,8 +162,9 @@ def _person_microdata(root: HtmlElement) -> list[str]:
 def _byline_lines(root: HtmlElement) -> list[str]:
     """The first line of the page's text that is a byline ("By Jane Doe"), or a date
     line that ends with a name ("04.02.2022 | Jane Doe")."""
+    sizes = visible_sizes(root)
     for tag in elements(root, *LINE_TAGS):
-        text = _short_text(tag, 80)
+        text = _short_text(tag, sizes, 80)
         if text is None:
             continue
         parts = LINE_PARTS.split(text)
@@ -179,22 +179,19 @@ def _byline_lines(root: HtmlElement) -> list[str]:
     return []
 
 
-def _short_text(tag, limit: int) -> str | None:
+def _short_text(tag: HtmlElement, sizes: dict, limit: int) -> str | None:
     """The tag's clean text when it is at most ``limit`` characters, else None.
 
-    Stops reading at the first ``limit`` characters that are not white space
-    (cleaning keeps them all): a page's outer ``<div>``s hold all its text,
-    and reading each whole made the byline search the reader's slowest rule.
-    An entity (``&``) may shorten the text when cleaned, so it is read whole.
+    A tag with more than ``limit`` characters that are not white space
+    (cleaning keeps them all) is not read: a page's outer ``<div>``s hold all
+    its text, and reading each whole made the byline search the reader's
+    slowest rule. An entity (``&``) may shorten the text when cleaned, so
+    such a text is read whole.
     """
-    strings, solid, entity = [], 0, False
-    for string in iter_strings(tag):
-        strings.append(string)
-        entity = entity or "&" in string
-        solid += len(SPACE.sub("", string))
-        if solid > limit and not entity:
-            return None
-    text = clean(" ".join(strings))
+    solid, ampersand = sizes.get(tag, (0, False))
+    if solid > limit and not ampersand:
+        return None
+    text = clean(text_of(tag))
     return text if len(text) <= limit else None
 
 

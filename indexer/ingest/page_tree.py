@@ -53,19 +53,37 @@ def text_of(element: HtmlElement, separator: str = " ") -> str:
     return separator.join(_TEXTS(element))
 
 
-def iter_strings(element: HtmlElement) -> Iterator[str]:
-    """The element's visible strings, one by one, for a reader that may stop early."""
-    silent = 0
-    for event, node in etree.iterwalk(element, events=("start", "end")):
-        quiet = not isinstance(node.tag, str) or node.tag in SILENT
+def visible_sizes(root: HtmlElement) -> dict[HtmlElement, tuple[int, bool]]:
+    """Each element's count of visible characters that are not white space, and whether
+    its visible text holds an ``&`` (cleaning may shorten it), in one walk of the page.
+
+    Lets a rule that wants short elements pass over the long ones without
+    reading them: a page's outer ``<div>``s hold all its text.
+    """
+    sizes = {}
+    open_elements: list[list] = []  # each: [solid characters, an "&" seen, silent]
+    for event, node in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
-            if not silent and not quiet and node.text:
-                yield node.text
-            silent += quiet
-        else:
-            silent -= quiet
-            if node is not element and not silent and node.tail:
-                yield node.tail
+            silent = bool(open_elements and open_elements[-1][2]) or not isinstance(
+                node.tag, str) or node.tag in SILENT
+            entry = [0, False, silent]
+            if node.text and not silent:
+                _count(entry, node.text)
+            open_elements.append(entry)
+            continue
+        solid, ampersand, _ = open_elements.pop()
+        sizes[node] = (solid, ampersand)
+        if open_elements and not (parent := open_elements[-1])[2]:
+            parent[0] += solid
+            parent[1] = parent[1] or ampersand
+            if node.tail:
+                _count(parent, node.tail)
+    return sizes
+
+
+def _count(entry: list, string: str) -> None:
+    entry[0] += len("".join(string.split()))
+    entry[1] = entry[1] or "&" in string
 
 
 def strings_from(element: HtmlElement) -> Iterator[str]:
