@@ -180,17 +180,17 @@ def _byline_lines(root: HtmlElement) -> list[str]:
 
 
 def _short_text(tag: HtmlElement, sizes: dict, limit: int) -> str | None:
-    """The tag's clean text when it is at most ``limit`` characters, else None.
+    """The tag's clean text when it is at most ``limit`` characters, else None (also
+    for a tag without text).
 
     A tag with more than ``limit`` characters that are not white space
-    (cleaning keeps them all) is not read: a page's outer ``<div>``s hold all
-    its text, and reading each whole made the byline search the reader's
-    slowest rule. An entity (``&``) may shorten the text when cleaned, so
-    such a text is read whole.
+    (``page_tree.visible_sizes``) is not read: a page's outer ``<div>``s hold
+    all its text, and reading each whole made the byline search the reader's
+    slowest rule.
     """
-    solid, ampersand = sizes.get(tag, (0, False))
-    if solid > limit and not ampersand:
-        return None
+    solid = sizes.get(tag, 0)
+    if not solid or solid > limit:
+        return None  # nothing to read, or too long to be a line
     text = clean(text_of(tag))
     return text if len(text) <= limit else None
 

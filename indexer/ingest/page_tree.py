@@ -16,6 +16,7 @@ joined by single spaces, so a pattern may look for a word in any of them.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 
 from lxml import etree
@@ -53,37 +54,36 @@ def text_of(element: HtmlElement, separator: str = " ") -> str:
     return separator.join(_TEXTS(element))
 
 
-def visible_sizes(root: HtmlElement) -> dict[HtmlElement, tuple[int, bool]]:
-    """Each element's count of visible characters that are not white space, and whether
-    its visible text holds an ``&`` (cleaning may shorten it), in one walk of the page.
+def visible_sizes(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Each element's count of visible characters that are not white space, in one
+    walk of the page, entities (``&amp;amp;``) counted as their text.
 
     Lets a rule that wants short elements pass over the long ones without
-    reading them: a page's outer ``<div>``s hold all its text.
+    reading them: a page's outer ``<div>``s hold all its text. The count is
+    never more than the cleaned text's (``page_metadata.clean`` undoes
+    entities left escaped and folds white space), so an element counted
+    longer than a limit is longer once cleaned.
     """
     sizes = {}
-    open_elements: list[list] = []  # each: [solid characters, an "&" seen, silent]
+    open_elements: list[list] = []  # each: [solid characters, silent]
     for event, node in etree.iterwalk(root, events=("start", "end")):
         if event == "start":
-            silent = bool(open_elements and open_elements[-1][2]) or not isinstance(
+            silent = bool(open_elements and open_elements[-1][1]) or not isinstance(
                 node.tag, str) or node.tag in SILENT
-            entry = [0, False, silent]
-            if node.text and not silent:
-                _count(entry, node.text)
+            entry = [0 if silent or not node.text else _solid(node.text), silent]
             open_elements.append(entry)
             continue
-        solid, ampersand, _ = open_elements.pop()
-        sizes[node] = (solid, ampersand)
-        if open_elements and not (parent := open_elements[-1])[2]:
-            parent[0] += solid
-            parent[1] = parent[1] or ampersand
-            if node.tail:
-                _count(parent, node.tail)
+        solid = open_elements.pop()[0]
+        sizes[node] = solid
+        if open_elements and not (parent := open_elements[-1])[1]:
+            parent[0] += solid + (_solid(node.tail) if node.tail else 0)
     return sizes
 
 
-def _count(entry: list, string: str) -> None:
-    entry[0] += len("".join(string.split()))
-    entry[1] = entry[1] or "&" in string
+def _solid(string: str) -> int:
+    if "&" in string:
+        string = html.unescape(string)
+    return len("".join(string.split()))
 
 
 def strings_from(element: HtmlElement) -> Iterator[str]:

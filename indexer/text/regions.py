@@ -239,6 +239,7 @@ def _count_disjoint(spans: list[tuple[int, int]]) -> int:
     return count
 
 
+@functools.lru_cache(maxsize=4096)  # a site's tags recur on every page
 def region_for_label(label: str) -> str | None:
     """The region slug a tag label names exactly ("Киргизия" → kyrgyzstan)."""
     positions = analyze(label)
@@ -248,6 +249,7 @@ def region_for_label(label: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def is_group_label(label: str) -> bool:
     """Whether a tag label names a region group ("Central Asia", "Кавказ")."""
     positions = analyze(label)
