@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import IndexFormatError
-from .postings import POSITION_BITS, TermPostings, bits_from_ids, ids_of
+from .postings import TermPostings, bits_from_ids, ids_of
 from .schema import UNDATED
 from .settings import EngineSettings
 from .store import format_error
@@ -52,52 +52,77 @@ DOCSETS_META = "docsets.meta"
 # their layout (1: docsets.meta a pickle of positional tuples, no header;
 # 2: no author/exact terms, merged author spellings, names or copies;
 # 3: no topic facet; 4: authors not merged by first-name forms, no person keys;
-# 5: topics not merged across languages; 6: no outlet facet).
+# 5: topics not merged across languages; 6: no outlet facet; 7: position keys of
+# frequent terms only, always 8 bytes).
 DOCSETS_MAGIC = b"KTKDSETS"
-DOCSETS_VERSION = 7
+DOCSETS_VERSION = 8
 META_MAGIC = "kartoteka-docsets"
 HEADER = struct.Struct("<8sII")  # docsets.bin: magic, version, reserved (0)
 # A term table row: ids_at, df, scale, bits_at, bits_len, keys_at, keys_len;
 # an offset of 0 (inside the header) means "none".
 TERM_ROW = struct.Struct("<QIdQQQQ")
 TEXT_FIELDS = ("title", "author", "body", "exact")
+# The text fields whose words keep their positions, for phrases (the exact forms
+# are for ``=word`` only).
+POSITION_FIELDS = ("title", "author", "body")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
-POSITION_LIMIT = 1 << POSITION_BITS
 NO_VALUE = 0xFFFFFFFF  # a document without a value of a facet
 COLUMN_PARTS = ("first", "starts", "others", "several")
 
 
-def phrase_docs(slots, total: int) -> int:
-    """The bitset of documents where some form of each word follows the previous one.
+def phrase_docs(slots, total: int, place_bits: int, slop: int = 1) -> int:
+    """The bitset of documents where some form of each word follows the previous one
+    (within ``slop`` positions after it; 1: next to it).
 
-    ``slots`` holds, per word of the phrase, the sorted position keys of each
-    of its forms. Each word's keys are shifted back by its place in the
-    phrase; the word with the fewest keys gives the possible starts, and each
-    other word keeps those its shifted keys hold, found by one vectorized
-    binary search: a few passes in C per word, however many documents hold
-    the words (a loop over candidate documents cost ~0.5 ms each).
+    ``slots`` holds, per word of the phrase, the sorted position keys
+    (``docnum << place_bits | position``) of each of its forms. For a plain
+    phrase each word's keys are shifted back by its place in the phrase; the
+    word with the fewest keys gives the possible starts, and each other word
+    keeps those its shifted keys hold, found by one merge in C (a stable sort
+    of two sorted runs): a few passes per word, however many documents hold
+    the words. With a slop, each word's keys are kept when the nearest earlier
+    key of the words before lies close enough.
     """
     words = []
-    for offset, keyed in enumerate(slots):
-        forms = [np.frombuffer(keys, dtype="<u8") for keys in keyed]
+    for keyed in slots:
+        forms = [np.frombuffer(keys, dtype=f"<u{keys.itemsize}") for keys in keyed]
         keys = forms[0] if len(forms) == 1 else np.unique(np.concatenate(forms))
-        words.append((len(keys), offset, keys))
-    words.sort(key=lambda word: word[0])
-    _, offset, keys = words[0]
-    # A key earlier in its document than its place in the phrase starts nothing.
-    starts = keys[(keys & np.uint64(POSITION_LIMIT - 1)) >= offset] - np.uint64(offset)
-    for _, offset, keys in words[1:]:
+        words.append(keys.astype(np.uint64, copy=False))
+    shift, mask = np.uint64(place_bits), np.uint64((1 << place_bits) - 1)
+    if slop > 1:
+        ends = words[0]
+        for keys in words[1:]:
+            if not len(ends) or not len(keys):
+                return 0
+            before = np.searchsorted(ends, keys, "left") - 1
+            ok = before >= 0
+            near = ends[np.maximum(before, 0)]
+            ok &= (keys - near <= np.uint64(slop)) & (keys >> shift == near >> shift)
+            ends = keys[ok]
+        return _docs_bits(ends >> shift, total)
+    last = np.uint64(len(words) - 1)
+    ordered = sorted(enumerate(words), key=lambda word: len(word[1]))
+    offset, keys = ordered[0]
+    offset = np.uint64(offset)
+    # A start must leave room for the whole phrase in its document's positions.
+    place = keys & mask
+    starts = keys[(place >= offset) & (place - offset + last <= mask)] - offset
+    for offset, keys in ordered[1:]:
         if not len(starts) or not len(keys):
             return 0
-        wanted = starts + np.uint64(offset)
-        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        starts = starts[keys[at] == wanted]
-    if not len(starts):
+        merged = np.concatenate((starts + np.uint64(offset), keys))
+        merged.sort(kind="stable")
+        starts = merged[1:][merged[1:] == merged[:-1]] - np.uint64(offset)
+    return _docs_bits(starts >> shift, total)
+
+
+def _docs_bits(docnums, total: int) -> int:
+    if not len(docnums):
         return 0
     docs = np.zeros(total, dtype=np.uint8)
-    docs[starts >> np.uint64(POSITION_BITS)] = 1
+    docs[docnums] = 1
     return int.from_bytes(np.packbits(docs, bitorder="little").tobytes(), "little")
 
 
@@ -213,6 +238,11 @@ class Docsets:
                                           missing=UNDATED if facet == "year" else None)
         # Each field's terms by row of its table; a row is read when the term is.
         self._term_rows: dict[str, tuple[int, dict[str, int]]] = {}
+        self._texts: dict[str, list[str]] = {}  # each field's terms, sorted
+        positions = meta["positions"]
+        self.place_bits, self.key_width = int(positions["bits"]), int(positions["width"])
+        if self.key_width not in (4, 8):
+            raise ValueError(f"position keys of {self.key_width} bytes")
         for fieldname, table in meta["terms"].items():
             count = table["count"]
             texts = self._slice(self._span(table["texts"])).decode("utf-8").split("\0")
@@ -220,6 +250,7 @@ class Docsets:
             if length != count * TERM_ROW.size or len(texts) != max(count, 1):
                 raise ValueError(f"the {fieldname} term table does not hold {count} terms")
             self._term_rows[fieldname] = (start, dict(zip(texts, range(count))))
+            self._texts[fieldname] = texts if count else []
         self.dates = array("i")
         self.dates.frombytes(self._slice(self._span(meta["dates"])))
         self.order = array("I")
@@ -290,7 +321,7 @@ class Docsets:
             if entry is None:
                 postings = None
             else:
-                postings = TermPostings(self.view, entry)
+                postings = TermPostings(self.view, entry, self.key_width)
                 if entry[3] is not None:
                     postings._bits = self._bits_at(entry[3])
             if len(self._cache) > self.settings.term_cache:
@@ -308,6 +339,14 @@ class Docsets:
                 del self._tables[next(iter(self._tables))]
         self._tables[key] = table
         return table
+
+    def prefixed(self, fieldname: str, prefix: str):
+        """The field's terms that start with ``prefix``, in order."""
+        texts = self._texts.get(fieldname, [])
+        i = bisect.bisect_left(texts, prefix)
+        while i < len(texts) and texts[i].startswith(prefix):
+            yield texts[i]
+            i += 1
 
     def term_bits(self, fieldname: str, text: str) -> int:
         postings = self.term(fieldname, text)

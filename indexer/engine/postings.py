@@ -10,8 +10,6 @@ from __future__ import annotations
 import bisect
 import itertools
 
-POSITION_BITS = 24  # a position key is docnum << 24 | word position
-
 
 def bits_from_ids(ids) -> int:
     """A bitset int with the given document numbers set."""
@@ -48,19 +46,19 @@ class TermPostings:
 
     __slots__ = ("_bits", "by_impact", "ids", "impacts", "keys", "scale")
 
-    def __init__(self, view: memoryview, entry):
+    def __init__(self, view: memoryview, entry, key_width: int = 8):
         # Views into the map, not copies: a cached term costs no memory of its own.
         offset, df, self.scale, _, keys_at = entry
         self.ids = view[offset:offset + 4 * df].cast("I")
         self.impacts = view[offset + 4 * df:offset + 5 * df]
         self.by_impact = view[offset + 5 * df:offset + 9 * df].cast("I")
         self._bits = None
-        # Position keys (docnum << POSITION_BITS | position), ascending, for
-        # frequent terms: a phrase of them is then a set intersection.
+        # Position keys (docnum << the generation's position bits | position),
+        # ascending, 4 or 8 bytes each: a phrase is then a set intersection.
         self.keys = None
         if keys_at is not None:
             start, length = keys_at
-            self.keys = view[start:start + length].cast("Q")
+            self.keys = view[start:start + length].cast("I" if key_width == 4 else "Q")
 
     @property
     def has_positions(self) -> bool:

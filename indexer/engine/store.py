@@ -35,8 +35,8 @@ OUTLETS = "outlets.tsv"
 # was recorded (docsets.meta a pickle; the analyzer in indexer.analysis).
 # 3: stop words indexed, the exact-form field, authors searched, copies;
 # 4: the topic facet; 5: person keys in the author field (analysis.PersonKeyFilter);
-# 6: the outlet facet.
-GENERATION_FORMAT = 6
+# 6: the outlet facet; 7: the text fields indexed in the docsets only.
+GENERATION_FORMAT = 7
 REBUILD = "rebuild the index"
 
 

@@ -1,0 +1,183 @@
+"""The text fields' postings, written into the docsets from the articles' words.
+
+Whoosh keeps the articles (stored fields, facet keys, columns); their words
+are indexed here only. The documents are dealt out in runs, one process per
+run: each analyzes its articles' stored text with the fields' analyzers
+(``schema.text_fields``) into arrays of (term, document, position). The parts
+are then joined, sorted once by (term, document, position) in numpy, and every
+term's documents, BM25 impacts, impact order, bitset (frequent terms) and
+position keys are cut from the sorted arrays. Writing Whoosh's postings and
+reading them back cost over half of a build; this does the same work in a
+few vectorized passes.
+
+BM25 is computed as Whoosh would: document lengths are Whoosh's one-byte
+lengths (``length_to_byte``), the idf is Whoosh's, the constants its defaults.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from array import array
+from pathlib import Path
+
+import numpy as np
+from whoosh.util.numeric import byte_to_length
+
+from .docsets import BM25_B, BM25_K1, DENSE_FRACTION, PARALLEL_MIN_DOCS, TEXT_FIELDS
+from .schema import field_texts, text_fields
+
+# The length Whoosh keeps for each of its 256 length bytes, ascending.
+_LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
+
+
+def positions_width(total: int, last_position: int) -> tuple[int, int]:
+    """(position bits, key bytes) of a generation's position keys, ``docnum <<
+    bits | position``: 4-byte keys when they fit, else 8."""
+    bits = max(1, int(last_position).bit_length())
+    docs = max(1, (max(total, 1) - 1).bit_length())
+    return bits, 4 if bits + docs <= 32 else 8
+
+
+def _analyze_run(task) -> dict:
+    """Analyze documents ``start`` to ``stop`` (the live ones): per field its
+    words (in first-seen order) and arrays of word number, docnum and position."""
+    generation, start, stop, live = task
+    from whoosh import index as whoosh_index
+
+    analyzers = {name: field.analyzer for name, field in text_fields().items()}
+    found = {}
+    reader = whoosh_index.open_dir(str(generation)).reader()
+    try:
+        words = {name: {} for name in TEXT_FIELDS}
+        columns = {name: (array("I"), array("I"), array("I")) for name in TEXT_FIELDS}
+        for docnum in range(start, stop):
+            if live is not None and not live[docnum >> 3] >> (docnum & 7) & 1:
+                continue
+            texts = field_texts(reader.stored_fields(docnum))
+            for name in TEXT_FIELDS:
+                known, (terms, docs, places) = words[name], columns[name]
+                before = len(terms)
+                for token in analyzers[name](texts[name], positions=True, mode="index"):
+                    number = known.get(token.text)
+                    if number is None:
+                        number = known[token.text] = len(known)
+                    terms.append(number)
+                    places.append(token.pos)
+                docs.extend(array("I", [docnum]) * (len(terms) - before))
+        for name in TEXT_FIELDS:
+            terms, docs, places = columns[name]
+            found[name] = (list(words[name]), np.frombuffer(terms, dtype=np.uint32),
+                           np.frombuffer(docs, dtype=np.uint32),
+                           np.frombuffer(places, dtype=np.uint32))
+    finally:
+        reader.close()
+    return found
+
+
+def analyze_documents(generation: Path, total: int, live: bytes | None,
+                      workers: int) -> list[dict]:
+    """``_analyze_run``'s answer for each run of documents, in docnum order."""
+    if workers > 1 and total >= PARALLEL_MIN_DOCS:
+        step = -(-total // workers)
+        tasks = [(generation, i, min(i + step, total), live) for i in range(0, total, step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return pool.map(_analyze_run, tasks)
+    return [_analyze_run((generation, 0, total, live))]
+
+
+class FieldPostings:
+    """One text field's postings, sorted by term, document and position."""
+
+    def __init__(self, runs: list, total: int, docs: int):
+        self.total, self.docs = total, docs
+        self.words = sorted(set().union(*(words for words, *_ in runs)))
+        number = {word: i for i, word in enumerate(self.words)}
+        terms = np.concatenate([np.array([number[w] for w in words], dtype=np.uint64)[t]
+                                for words, t, _, _ in runs]) if runs else np.zeros(0, np.uint64)
+        docnums = np.concatenate([d for _, _, d, _ in runs]).astype(np.uint64)
+        places = np.concatenate([p for _, _, _, p in runs]).astype(np.uint64)
+        self.last_position = int(places.max()) if len(places) else 0
+        lengths = np.bincount(docnums.astype(np.int64), minlength=total)
+        self.norms = _norms(lengths, docs)
+        self._sort(terms, docnums, places)
+
+    def _sort(self, terms, docnums, places) -> None:
+        place_bits = max(1, self.last_position.bit_length())
+        doc_bits = max(1, (self.total - 1).bit_length())
+        term_bits = max(1, (len(self.words) - 1).bit_length())
+        if term_bits + doc_bits + place_bits <= 64:
+            key = terms << np.uint64(doc_bits + place_bits) | docnums << np.uint64(place_bits) \
+                | places
+            del terms, docnums
+            key.sort()
+            self.terms = (key >> np.uint64(doc_bits + place_bits)).astype(np.uint32)
+            self.docnums = (key >> np.uint64(place_bits) & np.uint64((1 << doc_bits) - 1)
+                            ).astype(np.uint32)
+            self.places = (key & np.uint64((1 << place_bits) - 1)).astype(np.uint32)
+        else:
+            order = np.lexsort((places, docnums, terms))
+            self.terms = terms[order].astype(np.uint32)
+            self.docnums = docnums[order].astype(np.uint32)
+            self.places = places[order].astype(np.uint32)
+
+    def postings(self):
+        """Per term: (text, ids, impacts, by_impact, scale, token span), in text order."""
+        n = len(self.terms)
+        if not n:
+            return
+        new_posting = np.ones(n, dtype=bool)
+        new_posting[1:] = (self.terms[1:] != self.terms[:-1]) | (self.docnums[1:] != self.docnums[:-1])
+        firsts = np.flatnonzero(new_posting)
+        tf = np.diff(np.append(firsts, n)).astype(np.float64)
+        term_of = self.terms[firsts]
+        ids = self.docnums[firsts]
+        new_term = np.ones(len(firsts), dtype=bool)
+        new_term[1:] = term_of[1:] != term_of[:-1]
+        term_starts = np.flatnonzero(new_term)
+        df = np.diff(np.append(term_starts, len(firsts)))
+        # Whoosh's idf, term by term in Python's own log (numpy's may round otherwise).
+        factor = np.array([(math.log(self.docs / (d + 1)) + 1) * (BM25_K1 + 1) for d in df.tolist()])
+        per_posting = np.repeat(np.arange(len(df)), df)
+        scores = factor[per_posting] * tf / (tf + self.norms[ids].astype(np.float64))
+        top = np.maximum.reduceat(scores, term_starts)
+        scale = np.where(top > 0, top / 255, 1.0)
+        impacts = (scores * (1 / scale)[per_posting] + 0.5).astype(np.int64)
+        impacts[impacts == 0] = 1
+        impacts = impacts.astype(np.uint8)
+        order = np.lexsort((ids, 255 - impacts, per_posting))
+        by_impact = ids[order]
+        token_starts = firsts[term_starts]
+        token_ends = np.append(token_starts[1:], n)
+        ends = np.append(term_starts[1:], len(firsts))
+        for row, (a, b) in enumerate(zip(term_starts.tolist(), ends.tolist())):
+            yield (self.words[int(term_of[a])], ids[a:b], impacts[a:b], by_impact[a:b],
+                   float(scale[row]), (int(token_starts[row]), int(token_ends[row])))
+
+    def keys(self, span, place_bits: int, width: int) -> bytes:
+        """A term's position keys (``docnum << place_bits | position``) as bytes."""
+        a, b = span
+        kind = np.uint32 if width == 4 else np.uint64
+        return (self.docnums[a:b].astype(kind) << kind(place_bits)
+                | self.places[a:b].astype(kind)).tobytes()
+
+
+def _norms(lengths, docs: int) -> np.ndarray:
+    """BM25's length normalization per document, from Whoosh's one-byte lengths."""
+    quantized = _LENGTHS[np.minimum(np.searchsorted(_LENGTHS, lengths, "left"), 255)]
+    average = (float(quantized.sum()) / docs if docs else 0) or 1.0
+    return np.array([BM25_K1 * (1 - BM25_B + BM25_B * n / average) for n in quantized.tolist()],
+                    dtype=np.float32)
+
+
+def bits_bytes(ids) -> bytes:
+    """The bitset of ``ids`` (ascending numpy ids) as little-endian bytes, no trailing zeros."""
+    if not len(ids):
+        return b""
+    flags = np.zeros(int(ids[-1]) + 1, dtype=np.uint8)
+    flags[ids] = 1
+    return np.packbits(flags, bitorder="little").tobytes()
+
+
+def is_dense(df: int, total: int) -> bool:
+    return df * DENSE_FRACTION >= total
