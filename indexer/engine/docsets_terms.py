@@ -25,6 +25,7 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from .docsets import BM25_B, BM25_K1, DENSE_FRACTION, PARALLEL_MIN_DOCS, TEXT_FIELDS
+from ..text.analysis import fold_yo, index_words, morph_terms
 from .schema import field_texts, text_fields
 
 # The length Whoosh keeps for each of its 256 length bytes, ascending.
@@ -41,38 +42,61 @@ def positions_width(total: int, last_position: int) -> tuple[int, int]:
 
 def _analyze_run(task) -> dict:
     """Analyze documents ``start`` to ``stop`` (the live ones): per field its
-    words (in first-seen order) and arrays of word number, docnum and position."""
+    words (in first-seen order) and arrays of word number, docnum and position.
+
+    Title and body are split into words once (``index_words``), each word
+    then read as its normal forms for ``title``/``body`` and as written for
+    ``exact``: the terms and positions the fields' analyzers give
+    (``tests/test_analysis.py`` holds them to it). Authors go through theirs.
+    """
     generation, start, stop, live = task
     from whoosh import index as whoosh_index
 
-    analyzers = {name: field.analyzer for name, field in text_fields().items()}
-    found = {}
+    author_analyzer = text_fields()["author"].analyzer
+    numbers = {name: {} for name in TEXT_FIELDS}
+    columns = {name: (array("I"), array("I"), array("I")) for name in TEXT_FIELDS}
+    forms_of: dict[str, tuple[str, ...]] = {}
     reader = whoosh_index.open_dir(str(generation)).reader()
     try:
-        words = {name: {} for name in TEXT_FIELDS}
-        columns = {name: (array("I"), array("I"), array("I")) for name in TEXT_FIELDS}
         for docnum in range(start, stop):
             if live is not None and not live[docnum >> 3] >> (docnum & 7) & 1:
                 continue
             texts = field_texts(reader.stored_fields(docnum))
-            for name in TEXT_FIELDS:
-                known, (terms, docs, places) = words[name], columns[name]
-                before = len(terms)
-                for token in analyzers[name](texts[name], positions=True, mode="index"):
-                    number = known.get(token.text)
-                    if number is None:
-                        number = known[token.text] = len(known)
-                    terms.append(number)
-                    places.append(token.pos)
-                docs.extend(array("I", [docnum]) * (len(terms) - before))
-        for name in TEXT_FIELDS:
-            terms, docs, places = columns[name]
-            found[name] = (list(words[name]), np.frombuffer(terms, dtype=np.uint32),
-                           np.frombuffer(docs, dtype=np.uint32),
-                           np.frombuffer(places, dtype=np.uint32))
+            title, body = index_words(texts["title"]), index_words(texts["body"])
+            for name, words in (("title", title), ("body", body)):
+                known, (terms, docs, places) = numbers[name], columns[name]
+                for place, word in enumerate(words):
+                    forms = forms_of.get(word)
+                    if forms is None:
+                        forms = forms_of[word] = morph_terms(word)
+                    for form in forms:
+                        number = known.get(form)
+                        if number is None:
+                            number = known[form] = len(known)
+                        terms.append(number)
+                        places.append(place)
+                docs.extend(array("I", [docnum]) * (len(terms) - len(docs)))
+            _add_words(numbers["exact"], columns["exact"], docnum,
+                       ((place, fold_yo(word)) for place, word in enumerate(title + body)))
+            _add_words(numbers["author"], columns["author"], docnum,
+                       ((t.pos, t.text) for t in author_analyzer(
+                           texts["author"], positions=True, mode="index")))
     finally:
         reader.close()
-    return found
+    return {name: (list(numbers[name]), np.frombuffer(columns[name][0], dtype=np.uint32),
+                   np.frombuffer(columns[name][1], dtype=np.uint32),
+                   np.frombuffer(columns[name][2], dtype=np.uint32)) for name in TEXT_FIELDS}
+
+
+def _add_words(known: dict, columns, docnum: int, words) -> None:
+    terms, docs, places = columns
+    for place, word in words:
+        number = known.get(word)
+        if number is None:
+            number = known[word] = len(known)
+        terms.append(number)
+        places.append(place)
+    docs.extend(array("I", [docnum]) * (len(terms) - len(docs)))
 
 
 def analyze_documents(generation: Path, total: int, live: bytes | None,
