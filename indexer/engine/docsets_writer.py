@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import multiprocessing
+from concurrent.futures import Future, ProcessPoolExecutor
 from array import array
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from .docsets import (
     HEADER,
     META_MAGIC,
     NO_VALUE,
+    PARALLEL_MIN_DOCS,
     POSITION_FIELDS,
     TERM_ROW,
     TEXT_FIELDS,
@@ -99,19 +102,25 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     if reader.has_deletions():
         live = bits_from_ids(list(reader.all_doc_ids())).to_bytes((total + 7) // 8, "little")
     runs = analyze_documents(generation, total, live, workers)
-    with open(generation / DOCSETS, "wb") as handle:
+    # Small words are no names ("more" is not «море»); person keys are nobody's spelling.
+    # Grouped in another process meanwhile, when there is a core for it.
+    vocabularies = {fieldname: sorted(t for t in set().union(*(run[fieldname][0] for run in runs))
+                                      if t not in STOP_WORDS and not is_person_key(t))
+                    for fieldname in NAME_FIELDS}
+    with _background(workers > 1 and total >= PARALLEL_MIN_DOCS) as background, \
+            open(generation / DOCSETS, "wb") as handle:
+        names = {fieldname: background.submit(name_groups, words)
+                 for fieldname, words in vocabularies.items()}
         handle.write(HEADER.pack(DOCSETS_MAGIC, DOCSETS_VERSION, 0))
         out = _Writer(handle, HEADER.size)
         last_position = max((int(run[name][3].max()) for run in runs for name in POSITION_FIELDS
                              if len(run[name][3])), default=0)
         place_bits, width = positions_width(total, last_position)
         meta["positions"] = {"bits": place_bits, "width": width}
-        words = {}
         for fieldname in TEXT_FIELDS:
             field = FieldPostings([run.pop(fieldname) for run in runs], total, reader.doc_count())
             entries = _write_terms(out, field, fieldname in POSITION_FIELDS, place_bits, width)
             meta["terms"][fieldname] = _write_term_table(out, entries)
-            words[fieldname] = field.words
             del field
         for facet, fieldname in FACET_FIELDS.items():
             per_doc = [[] for _ in range(total)]
@@ -137,10 +146,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
         meta["learned"] = learn_pairs(_translation_pairs(reader, total, live))
         meta["copies"] = {str(copy): primary
                           for copy, primary in _copies(reader, total, live).items()}
-        # Small words are no names ("more" is not «море»); person keys are nobody's spelling.
-        meta["names"] = {fieldname: name_groups(t for t in words[fieldname]
-                                                if t not in STOP_WORDS and not is_person_key(t))
-                         for fieldname in NAME_FIELDS}
+        meta["names"] = {fieldname: found.result() for fieldname, found in names.items()}
         dates = array("i", [0]) * total
         if total:
             # Raw column values are microseconds since datetime.min (ordinal 1);
@@ -162,6 +168,28 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     (generation / DOCSETS_META).write_text(
         json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     reader.close()
+
+
+def _background(parallel: bool):
+    """An executor for work beside the postings: another process, or this one."""
+    if parallel:
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    return _Here()
+
+
+class _Here:
+    """Runs what is submitted at once, here (``_background`` without a process)."""
+
+    def submit(self, function, *args):
+        done = Future()
+        done.set_result(function(*args))
+        return done
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
 
 
 def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:
