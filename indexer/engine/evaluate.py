@@ -2,7 +2,7 @@
 
 Query shapes the parser makes (terms, AND/OR/NOT, prefixes, phrases) are
 answered with bitset algebra, phrases from their words' position keys,
-vectorized (``docsets.phrase_docs``). The text fields are the docsets' alone;
+vectorized (``postings.phrase_docs``). The text fields are the docsets' alone;
 other fields (an id, a facet key) are read from Whoosh.
 
 A ``Tiered`` word ranks its tiers strictly: each tier but the last adds a
@@ -22,15 +22,8 @@ from dataclasses import dataclass, field
 from whoosh import query
 
 from ..errors import QueryError
-from .docsets import (
-    POSITION_FIELDS,
-    TEXT_FIELDS,
-    Docsets,
-    TermPostings,
-    bits_from_ids,
-    ids_of,
-    phrase_docs,
-)
+from .docsets import POSITION_FIELDS, TEXT_FIELDS, Docsets
+from .postings import TermPostings, bits_from_ids, ids_of, phrase_docs
 from .query import Tiered, readings_of
 from .schema import EXACT_FIELD
 from .settings import EngineSettings

@@ -10,6 +10,8 @@ from __future__ import annotations
 import bisect
 import itertools
 
+import numpy as np
+
 
 def bits_from_ids(ids) -> int:
     """A bitset int with the given document numbers set."""
@@ -83,3 +85,57 @@ class TermPostings:
         for docnum, impact in zip(self.ids, self.impacts):
             table[docnum] = impact
         return table
+
+
+def phrase_docs(slots, total: int, place_bits: int, slop: int = 1) -> int:
+    """The bitset of documents where some form of each word follows the previous one
+    (within ``slop`` positions after it; 1: next to it).
+
+    ``slots`` holds, per word of the phrase, the sorted position keys
+    (``docnum << place_bits | position``) of each of its forms. For a plain
+    phrase each word's keys are shifted back by its place in the phrase; the
+    word with the fewest keys gives the possible starts, and each other word
+    keeps those its shifted keys hold, found by one merge in C (a stable sort
+    of two sorted runs): a few passes per word, however many documents hold
+    the words. With a slop, each word's keys are kept when the nearest earlier
+    key of the words before lies close enough.
+    """
+    words = []
+    for keyed in slots:
+        forms = [np.frombuffer(keys, dtype=f"<u{keys.itemsize}") for keys in keyed]
+        keys = forms[0] if len(forms) == 1 else np.unique(np.concatenate(forms))
+        words.append(keys.astype(np.uint64, copy=False))
+    shift, mask = np.uint64(place_bits), np.uint64((1 << place_bits) - 1)
+    if slop > 1:
+        ends = words[0]
+        for keys in words[1:]:
+            if not len(ends) or not len(keys):
+                return 0
+            before = np.searchsorted(ends, keys, "left") - 1
+            ok = before >= 0
+            near = ends[np.maximum(before, 0)]
+            ok &= (keys - near <= np.uint64(slop)) & (keys >> shift == near >> shift)
+            ends = keys[ok]
+        return _docs_bits(ends >> shift, total)
+    last = np.uint64(len(words) - 1)
+    ordered = sorted(enumerate(words), key=lambda word: len(word[1]))
+    offset, keys = ordered[0]
+    offset = np.uint64(offset)
+    # A start must leave room for the whole phrase in its document's positions.
+    place = keys & mask
+    starts = keys[(place >= offset) & (place - offset + last <= mask)] - offset
+    for offset, keys in ordered[1:]:
+        if not len(starts) or not len(keys):
+            return 0
+        merged = np.concatenate((starts + np.uint64(offset), keys))
+        merged.sort(kind="stable")
+        starts = merged[1:][merged[1:] == merged[:-1]] - np.uint64(offset)
+    return _docs_bits(starts >> shift, total)
+
+
+def _docs_bits(docnums, total: int) -> int:
+    if not len(docnums):
+        return 0
+    docs = np.zeros(total, dtype=np.uint8)
+    docs[docnums] = 1
+    return int.from_bytes(np.packbits(docs, bitorder="little").tobytes(), "little")
