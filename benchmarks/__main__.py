@@ -7,13 +7,16 @@ side by side.
 searches, every difference listed.
 ``python -m benchmarks realworld``: page extraction scored on real pages with gold data.
 
-Prints tables and writes a JSON report. Figures, not tests.
+Prints tables and writes a JSON report. Figures, not tests. ``run`` ends with Markdown
+for benchmarks/README.md: p50 / p95 per kind of query at each corpus size, and indexing
+rates beside plain Whoosh's.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import shutil
 import sys
 import time
@@ -26,20 +29,18 @@ from .differential import format_differential, run_differential
 from .load import format_load, run_load
 from .measure import (
     free_port,
+    latency_figures,
     machine,
     peak_rss_mb,
-    percentiles,
     run_measured,
     start_server,
-    timed_mix,
+    time_queries,
     wait_until_answered,
 )
-from .queries import query_mix, search_params
+from .queries import KINDS, query_mix, search_params
 from .realworld import DEFAULT_SET, run_realworld
-from .synthetic import build_vocabularies, ensure_corpus
+from .synthetic import SEED, build_vocabularies, ensure_corpus
 from .systems import SYSTEMS, Kartoteka, PlainWhoosh, SqliteFts5
-
-SEED = 2024
 
 
 def _api_url(base: str, query: dict) -> str:
@@ -73,25 +74,27 @@ def measure_system(system, corpus: Path, index_dir: Path, docs: int, mix: list[d
         raise RuntimeError(f"{system.name} failed to index:\n{build['output']}")
     system.open(index_dir)
     totals = {q["name"]: system.search(q) for q in mix}  # warm-up, and what each finds
-    samples, per_query = timed_mix(system, mix, repeat)
-    measured = {}
+    measured = _latency(mix, time_queries(system, mix, repeat))
     if getattr(system, "cross", False):
         # The same searches with the words as typed only: what expansion costs.
         system.cross = False
-        plain, plain_per_query = timed_mix(system, mix, repeat)
+        measured |= _latency(mix, time_queries(system, mix, repeat), "_no_cross")
         system.cross = True
-        measured = {"search_ms_no_cross": percentiles(plain),
-                    "per_query_p50_ms_no_cross": plain_per_query}
     return {
         "index_s": round(build["seconds"], 2),
         "docs_per_s": round(docs / build["seconds"], 1),
         "index_peak_mb": build["peak_mb"],
         "index_mb": round(system.size(index_dir) / 2 ** 20, 1),
-        "search_ms": percentiles(samples),
-        "per_query_p50_ms": per_query,
         "totals": totals,
         **measured,
     }
+
+
+def _latency(mix: list[dict], by_query: dict[str, list[float]], suffix: str = "") -> dict:
+    """The report's latency keys: all searches, per query and per kind of query."""
+    figures = latency_figures(mix, by_query)
+    return {f"search_ms{suffix}": figures["all"], f"per_query_ms{suffix}": figures["per_query"],
+            f"per_kind_ms{suffix}": figures["per_kind"]}
 
 
 def run_size(docs: int, work: Path, repeat: int, baselines: bool) -> dict:
@@ -99,7 +102,7 @@ def run_size(docs: int, work: Path, repeat: int, baselines: bool) -> dict:
     corpus = ensure_corpus(work, docs, SEED)
     mix = query_mix(build_vocabularies(SEED))
     systems = SYSTEMS if baselines else (Kartoteka,)
-    report = {"docs": docs, "queries": mix, "systems": {}}
+    report = {"docs": docs, "repeat": repeat, "queries": mix, "systems": {}}
     for cls in systems:
         system = cls()
         print(f"{system.name}: indexing and searching {docs} articles …", file=sys.stderr)
@@ -125,8 +128,31 @@ def _ratios(systems: dict) -> dict:
     return ratios
 
 
+def _aligned(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows as fixed-width lines: the first column left, the others right-aligned."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
+            for r in rows]
+
+
+def _p50_p95(figures: dict | None) -> str:
+    return f"{figures['p50']:.1f} / {figures['p95']:.1f}" if figures else "–"
+
+
+def _latency_columns(report: dict) -> list[tuple[str, str, str]]:
+    """(heading, system, key suffix) of each latency column: every system, and
+    kartoteka without cross-language expansion where it was measured."""
+    columns = []
+    for name, figures in report["systems"].items():
+        columns.append((name, name, ""))
+        if "search_ms_no_cross" in figures:
+            columns.append((f"{name}, no cross", name, "_no_cross"))
+    return columns
+
+
 def format_table(report: dict) -> str:
-    """The report of one corpus size as a fixed-width table."""
+    """The report of one corpus size as fixed-width tables: the overall figures,
+    p50 / p95 per kind of query and per query."""
     names = list(report["systems"])
     rows = [("", *names)]
     metric = lambda label, fn: rows.append((label, *(fn(report["systems"][n]) for n in names)))
@@ -139,10 +165,8 @@ def format_table(report: dict) -> str:
     for p in ("p50", "p95", "p99"):
         metric(f"search {p}, no cross (ms)", lambda s, p=p: f"{s['search_ms_no_cross'][p]:.1f}"
                if "search_ms_no_cross" in s else "–")
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     lines = [f"{report['docs']} articles — search = total + 5 facets + 20 snippets"]
-    lines += ["  ".join(c.rjust(w) if i else c.ljust(w) for i, (c, w) in enumerate(zip(r, widths)))
-              for r in rows]
+    lines += _aligned(rows)
     server = report["server"]
     lines.append(f"kartoteka serve: first search answered {server['first_search_s']:.2f} s after "
                  f"start; server peak memory {server['peak_mb']:.0f} MB")
@@ -150,9 +174,67 @@ def format_table(report: dict) -> str:
         lines.append(f"vs {name}: search {ratio['search_p50_speedup']}× faster at p50, "
                      f"{ratio['search_p95_speedup']}× at p95; indexing rate ×{ratio['indexing_rate']}; "
                      f"index size ×{ratio['index_size']}")
-    lines.append("per query p50 (ms): " + "; ".join(
-        f"{q}: " + "/".join(f"{report['systems'][n]['per_query_p50_ms'][q]:.1f}" for n in names)
-        for q in report["systems"]["kartoteka"]["per_query_p50_ms"]))
+    columns = _latency_columns(report)
+    systems = report["systems"]
+    lines += ["", "p50 / p95 (ms) per kind of query"]
+    lines += _aligned([("kind", *(heading for heading, _, _ in columns))] + [
+        (kind, *(_p50_p95(systems[name][f"per_kind_ms{suffix}"].get(kind))
+                 for _, name, suffix in columns))
+        for kind in _kinds(report["queries"])])
+    lines += ["", "p50 / p95 (ms) per query [total found]"]
+
+    def per_query(name: str, suffix: str, query: str) -> str:
+        cell = _p50_p95(systems[name][f"per_query_ms{suffix}"][query])
+        return cell if suffix else f"{cell} [{systems[name]['totals'][query]}]"
+
+    lines += _aligned([("query", "kind", *(heading for heading, _, _ in columns))] + [
+        (q["name"], q["kind"], *(per_query(name, suffix, q["name"]) for _, name, suffix in columns))
+        for q in report["queries"]])
+    return "\n".join(lines)
+
+
+def _kinds(mix: list[dict]) -> list[str]:
+    """The kinds of the mix, in ``KINDS`` order."""
+    present = {q["kind"] for q in mix}
+    return [kind for kind in KINDS if kind in present]
+
+
+def _markdown_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return (["| " + " | ".join(header) + " |",
+             "| " + " | ".join(["---"] + ["---:"] * (len(header) - 1)) + " |"]
+            + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def format_markdown(report: dict, command: str) -> str:
+    """The run as Markdown for the benchmarks README: p50 / p95 per kind of query at
+    each corpus size, the queries of each kind, and kartoteka's indexing rate
+    beside plain Whoosh's."""
+    runs = report["runs"]
+    mix = runs[0]["queries"]
+    columns = [(run, name) for run in runs for name in run["systems"]]
+    lines = [f"Produced by `{command}` "
+             f"({report['machine']['cores']} cores, {report['machine']['cpu']}).", "",
+             f"Search p50 / p95 (ms) per kind of query, each query {runs[0]['repeat']} times; "
+             "a search is the total, all five facets and 20 hits with snippets:", ""]
+    lines += _markdown_table(
+        ["kind (queries)", *(f"{run['docs']:,}: {name}" for run, name in columns)],
+        [[f"{kind} ({sum(q['kind'] == kind for q in mix)})",
+          *(_p50_p95(run["systems"][name]["per_kind_ms"].get(kind)) for run, name in columns)]
+         for kind in _kinds(mix)])
+    lines += ["", "The queries of each kind:", ""]
+    lines += [f"- {kind}: " + ", ".join(f"`{q['q'] or '(empty)'}`" + (
+        f" + {', '.join(q['regions'])}, {q['date_from']}–{q['date_to']}" if q.get("regions")
+        else "") for q in mix if q["kind"] == kind) for kind in _kinds(mix)]
+    lines += ["", "Indexing rate (docs/s), the same run:", ""]
+    rows = []
+    for run in runs:
+        systems = run["systems"]
+        rate = lambda name: f"{systems[name]['docs_per_s']:.0f}" if name in systems else "–"
+        ratio = run["ratios"].get(PlainWhoosh.name, {}).get("indexing_rate")
+        rows.append([f"{run['docs']:,}", rate(Kartoteka.name), rate(PlainWhoosh.name),
+                     f"×{ratio}" if ratio else "–", rate(SqliteFts5.name)])
+    lines += _markdown_table(["articles", "kartoteka", "plain Whoosh",
+                              "kartoteka ÷ plain Whoosh", "SQLite FTS5"], rows)
     return "\n".join(lines)
 
 
@@ -208,6 +290,7 @@ def main(argv=None) -> int:
     index.add_argument("corpus", type=Path)
     index.add_argument("index_dir", type=Path)
     args = parser.parse_args(argv)
+    argv_used = sys.argv[1:] if argv is None else argv
 
     if args.command == "_index":
         builder = PlainWhoosh.build if args.system == "whoosh" else SqliteFts5.build
@@ -246,6 +329,7 @@ def main(argv=None) -> int:
         print(format_table(size_report), flush=True)
         print(flush=True)
         args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(format_markdown(report, shlex.join(["python", "-m", "benchmarks", *argv_used])))
     print(f"report written to {args.out}")
     return 0
 

@@ -145,15 +145,32 @@ def machine() -> dict:
             "python": platform.python_version(), "platform": platform.platform()}
 
 
-def timed_mix(system, mix: list[dict], repeat: int) -> tuple[list[float], dict[str, float]]:
-    """Each query ``repeat`` times: every sample (ms), and each query's p50."""
-    samples, per_query = [], {}
+def time_queries(system, mix: list[dict], repeat: int) -> dict[str, list[float]]:
+    """Each query of the mix ``repeat`` times: its samples in ms, by query name."""
+    samples = {}
     for query in mix:
         times = []
         for _ in range(repeat):
             started = time.perf_counter()
             system.search(query)
             times.append((time.perf_counter() - started) * 1000)
-        samples += times
-        per_query[query["name"]] = percentiles(times)["p50"]
-    return samples, per_query
+        samples[query["name"]] = times
+    return samples
+
+
+def timed_mix(system, mix: list[dict], repeat: int) -> tuple[list[float], dict[str, float]]:
+    """Each query ``repeat`` times: every sample (ms), and each query's p50."""
+    by_query = time_queries(system, mix, repeat)
+    return ([ms for times in by_query.values() for ms in times],
+            {name: percentiles(times)["p50"] for name, times in by_query.items()})
+
+
+def latency_figures(mix: list[dict], by_query: dict[str, list[float]]) -> dict:
+    """Percentiles of all samples, of each query's and of each kind's (its queries'
+    samples together), kinds in the order the mix first has them."""
+    by_kind: dict[str, list[float]] = {}
+    for query in mix:
+        by_kind.setdefault(query["kind"], []).extend(by_query[query["name"]])
+    return {"all": percentiles([ms for times in by_query.values() for ms in times]),
+            "per_query": {name: percentiles(times) for name, times in by_query.items()},
+            "per_kind": {kind: percentiles(times) for kind, times in by_kind.items()}}

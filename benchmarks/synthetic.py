@@ -29,6 +29,7 @@ WORDS_PER_ARTICLE = (350, 650)  # ~500 on average
 ZIPF_EXPONENT = 1.05
 FIRST_YEAR, LAST_YEAR = 2005, 2024
 AUTHORS = 400
+SEED = 2024  # the benchmarks' corpus
 
 WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 CYRILLIC = re.compile(r"[а-яё]", re.I)
@@ -121,6 +122,12 @@ def _authors(rng: random.Random) -> list[tuple[str, str]]:
     return people
 
 
+def authors(seed: int = SEED) -> list[tuple[str, str]]:
+    """The corpus's authors as (English, Russian) bylines, most frequent first: the
+    draw ``generate`` makes with a fresh ``Random(seed)``."""
+    return _authors(random.Random(seed))
+
+
 def seed_for(i: int) -> int:
     return 7919 * (i + 1)
 
@@ -158,7 +165,7 @@ def _sentences(words: list[str], rng: random.Random) -> str:
     return "\n\n".join(paragraphs)
 
 
-def ensure_corpus(work: Path, docs: int, seed: int = 2024) -> Path:
+def ensure_corpus(work: Path, docs: int, seed: int = SEED) -> Path:
     """The corpus of ``docs`` articles under ``work``, generated once and reused."""
     corpus = work / f"corpus-{docs}"
     if not (corpus / ".complete").exists():
@@ -172,12 +179,12 @@ def ensure_corpus(work: Path, docs: int, seed: int = 2024) -> Path:
     return corpus
 
 
-def generate(out_dir: Path, docs: int, seed: int = 2024) -> Path:
+def generate(out_dir: Path, docs: int, seed: int = SEED) -> Path:
     """Write ``docs`` articles (half Russian) as JSON Lines files under ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     vocab = build_vocabularies(seed)
-    people = _authors(rng)
+    people = _authors(rng)  # first draws of rng, as ``authors(seed)`` makes them
     author_weights = [1 / (r ** 0.8) for r in range(1, len(people) + 1)]
     region_weights = [1 / (r ** 0.7) for r in range(1, len(REGIONS) + 1)]
     start = dt.date(FIRST_YEAR, 1, 1).toordinal()

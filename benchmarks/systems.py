@@ -11,6 +11,11 @@ the total, counts for all five facets, and 20 hits with snippets.
   matching rowids go into a temporary table once per search, and the total,
   the facets (``GROUP BY`` over join tables) and the ``bm25``-ranked hits with
   ``snippet()`` join against it.
+
+Where a baseline cannot run a query of the mix as written, it runs the closest
+thing it can, and its total says so: an author's surname becomes that author's
+bylines (both keep whole bylines only), and FTS5 takes a mid-word pattern's
+prefix.
 """
 
 from __future__ import annotations
@@ -118,7 +123,12 @@ class PlainWhoosh:
     def search(self, query: dict) -> int:
         from whoosh import query as wq
         from whoosh import sorting
-        q = self.parser.parse(query["q"]) if query["q"] else wq.Every()
+        if query.get("bylines"):
+            # Its author field holds whole bylines: a surname alone matches none, so
+            # it looks up the bylines themselves, in both scripts.
+            q = wq.Or([wq.Term("author", byline) for byline in query["bylines"]])
+        else:
+            q = self.parser.parse(query["q"]) if query["q"] else wq.Every()
         filters = []
         if query.get("regions"):
             filters.append(wq.Or([wq.Term("region", s)
@@ -198,12 +208,25 @@ class SqliteFts5:
     def open(self, index_dir: Path) -> None:
         self.db = sqlite3.connect(index_dir / "fts.db", check_same_thread=False)
 
+    @staticmethod
+    def _match_text(query: dict) -> str:
+        """The closest FTS5 query to ``query``'s text: FTS5 has prefixes but no
+        mid-word patterns, so a pattern becomes its prefix; authors are not in the
+        FTS table, so an author's query has no text (its bylines filter instead)."""
+        if query.get("bylines"):
+            return ""
+        return query.get("prefix") or query["q"]
+
     def _matching(self, query: dict) -> tuple[str, list]:
         """SQL selecting the matching rowids, and its parameters."""
         clauses, params = [], []
-        if query["q"]:
+        if self._match_text(query):
             clauses.append("rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-            params.append(query["q"])
+            params.append(self._match_text(query))
+        if query.get("bylines"):
+            clauses.append(f"rowid IN (SELECT docid FROM doc_author WHERE value IN "
+                           f"({','.join('?' * len(query['bylines']))}))")
+            params += query["bylines"]
         if query.get("regions"):
             slugs = sorted(expand_region_filter(query["regions"]))
             clauses.append(f"rowid IN (SELECT docid FROM doc_region WHERE value IN "
@@ -234,17 +257,18 @@ class SqliteFts5:
         for column in ("lang", "year"):
             db.execute(f"SELECT {column}, count(*) FROM docs JOIN m ON docs.rowid = m.docid "
                        f"GROUP BY {column}").fetchall()
-        if query["q"]:
+        text = self._match_text(query)
+        if text:
             # Rank inside the FTS query, then filter: "MATCH ... AND rowid IN (...)"
             # makes SQLite run the MATCH once per row.
             top = db.execute(
                 "SELECT f.rowid FROM (SELECT rowid, rank FROM fts WHERE fts MATCH ?) AS f "
                 f"JOIN m ON m.docid = f.rowid ORDER BY f.rank LIMIT {HITS}",
-                [query["q"]]).fetchall()
+                [text]).fetchall()
             for (rowid,) in top:
                 db.execute("SELECT docs.id, docs.title, snippet(fts, 1, '<mark>', '</mark>', "
                            "'…', 24) FROM fts JOIN docs ON docs.rowid = fts.rowid "
-                           "WHERE fts MATCH ? AND fts.rowid = ?", [query["q"], rowid]).fetchall()
+                           "WHERE fts MATCH ? AND fts.rowid = ?", [text, rowid]).fetchall()
         else:
             db.execute(f"SELECT docs.id, docs.title, substr(fts.body, 1, 200) FROM docs "
                        f"JOIN m ON docs.rowid = m.docid JOIN fts ON fts.rowid = docs.rowid "

@@ -1,8 +1,9 @@
 """Read one HTML page into an Article.
 
-Two readers look at every page. trafilatura, made and measured for the
+Two readers look at every page, parsed once (``page_tree``: trafilatura
+gets the tree and works on a copy). trafilatura, made and measured for the
 main text of pages from any site, finds the body and is one more source of
-metadata; BeautifulSoup reads what the archive itself relies on: JSON-LD,
+metadata; the page rules read what the archive itself relies on: JSON-LD,
 Open Graph / ``article:`` meta tags, tag links (→ regions and topics),
 ``hreflang`` translations and the canonical URL. Title, authors and date are
 decided in ``page_metadata`` by a fixed precedence.
@@ -25,7 +26,8 @@ import json
 import logging
 import re
 
-from bs4 import BeautifulSoup, Tag
+from lxml import etree
+from lxml.html import HtmlElement
 
 from ..model import Article, Dropped, NoArticleFound
 from ..text import regions
@@ -43,6 +45,16 @@ from .page_metadata import (
     page_title,
     site_names,
 )
+from .page_tree import (
+    ancestor,
+    class_and_id,
+    elements,
+    first,
+    has_word,
+    parse_page,
+    text_of,
+    with_class,
+)
 
 # Containers that are never article text, by tag or by class/id words.
 NOISE_TAGS = ("script", "style", "noscript", "nav", "header", "footer", "aside",
@@ -59,6 +71,7 @@ ARTICLE_TYPES = {"article", "newsarticle", "blogposting", "reportagenewsarticle"
                  "analysisnewsarticle", "opinionnewsarticle", "report", "scholarlyarticle"}
 MIN_BODY_SHARE = 1.0  # of trafilatura's text the archive's container must hold
 SHORT_TEXT = 500  # characters
+TAG_BOX = re.compile(r"(^|[-_ ])(tags|regions|topics)($|[-_ ])", re.I)
 SILENT_TAGS = ("script", "style", "noscript", "template", "svg", "iframe")
 SENTENCE_WORDS = 15  # a line of the article's container this long, ending a sentence, is text
 SENTENCE_END = re.compile(r"[.!?…\"»”]$")
@@ -78,14 +91,14 @@ def read_html_page(data: bytes, url: str | None = None, *,
     text, notes = decode_page(data, default_charset)
     if _looks_truncated(data):
         notes.append("the page looks truncated (no closing </body> or </html>)")
-    soup = BeautifulSoup(text, "lxml")
-    ld = _json_ld_article(soup)
-    metas = page_metas(soup)
-    html_lang = (soup.html.get("lang") or "")[:2].lower() if soup.html else ""
-    page_url = _url(soup, metas, ld) or url
-    extracted = _trafilatura(text, page_url)
-    facts = PageFacts(soup, metas, ld, site_names(soup, metas, ld, page_url), extracted)
-    region_slugs, topics = _split_tags(_tags(soup, ld))
+    tree, root = parse_page(text)
+    ld = _json_ld_article(root)
+    metas = page_metas(root)
+    html_lang = (root.get("lang") or "")[:2].lower() if root.tag == "html" else ""
+    page_url = _url(root, metas, ld) or url
+    extracted = _trafilatura(tree, page_url) if tree is not None else None
+    facts = PageFacts(root, metas, ld, site_names(root, metas, ld, page_url), extracted)
+    region_slugs, topics = _split_tags(_tags(root, ld))
     title, title_source = page_title(facts)
     authors, author_source = page_authors(facts)
     date, unreadable, date_source = page_date(facts, page_url)
@@ -100,7 +113,7 @@ def read_html_page(data: bytes, url: str | None = None, *,
         date=date,
         regions=region_slugs,
         topics=topics,
-        translation=_translation_url(soup, html_lang),
+        translation=_translation_url(root, html_lang),
         outlet=(facts.site_names or [""])[0],  # og:site_name first; normalized in corpus.py
         notes=notes,
         sources={field: source for field, source in (
@@ -108,7 +121,7 @@ def read_html_page(data: bytes, url: str | None = None, *,
             if source},
     )
     # Last: the container's text is read by removing the page's noise from the tree.
-    article.body, article.dropped = _best_body(soup, ld, getattr(extracted, "text", None) or "",
+    article.body, article.dropped = _best_body(root, ld, getattr(extracted, "text", None) or "",
                                                article.title)
     if not article.body:
         raise NoArticleFound("no article text found in the page")
@@ -117,22 +130,27 @@ def read_html_page(data: bytes, url: str | None = None, *,
     return article
 
 
-def _trafilatura(text: str, url: str | None):
-    """trafilatura's main text and metadata, or None when it finds nothing."""
+def _trafilatura(tree: HtmlElement, url: str | None):
+    """trafilatura's main text and metadata, or None when it finds nothing.
+
+    trafilatura reads a copy of the tree: the page rules read it afterwards.
+    """
     import trafilatura
 
     try:
-        return trafilatura.bare_extraction(text, url=url, with_metadata=True,
+        return trafilatura.bare_extraction(tree, url=url, with_metadata=True,
                                            include_comments=False)
     except (ValueError, TypeError, AttributeError) as error:  # a page it cannot parse
         logging.getLogger(__name__).debug("trafilatura failed: %s", error)
         return None
 
 
-def _json_ld_article(soup: BeautifulSoup) -> dict:
-    for script in soup.find_all("script", type="application/ld+json"):
+def _json_ld_article(root: HtmlElement) -> dict:
+    for script in elements(root, "script"):
+        if script.get("type") != "application/ld+json":
+            continue
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except ValueError:
             continue
         candidates = data if isinstance(data, list) else [data]
@@ -156,9 +174,9 @@ def _looks_truncated(data: bytes) -> bool:
     return opened and b"</html>" not in tail and b"</body>" not in tail
 
 
-def _url(soup: BeautifulSoup, metas: list, ld: dict) -> str | None:
-    canonical = soup.find("link", rel="canonical")
-    for value in (canonical.get("href") if canonical else None,
+def _url(root: HtmlElement, metas: list, ld: dict) -> str | None:
+    canonical = next((e for e in elements(root, "link") if has_word(e, "rel", "canonical")), None)
+    for value in (canonical.get("href") if canonical is not None else None,
                   *meta_content(metas, "og:url")[:1],
                   ld.get("url") if isinstance(ld.get("url"), str) else None):
         if value and value.startswith("http"):
@@ -166,15 +184,17 @@ def _url(soup: BeautifulSoup, metas: list, ld: dict) -> str | None:
     return None
 
 
-def _translation_url(soup: BeautifulSoup, own_lang: str) -> str | None:
-    for link in soup.find_all("link", rel="alternate", hreflang=True):
-        lang = link["hreflang"][:2].lower()
+def _translation_url(root: HtmlElement, own_lang: str) -> str | None:
+    for link in elements(root, "link"):
+        if not has_word(link, "rel", "alternate") or link.get("hreflang") is None:
+            continue
+        lang = link.get("hreflang")[:2].lower()
         if lang in ("en", "ru") and lang != own_lang and link.get("href"):
-            return link["href"].strip()
+            return link.get("href").strip()
     return None
 
 
-def _tags(soup: BeautifulSoup, ld: dict) -> list[str]:
+def _tags(root: HtmlElement, ld: dict) -> list[str]:
     tags: list[str] = []
     keywords = ld.get("keywords")
     if isinstance(keywords, str):
@@ -183,11 +203,11 @@ def _tags(soup: BeautifulSoup, ld: dict) -> list[str]:
         tags += [k for k in keywords if isinstance(k, str)]
     section = ld.get("articleSection")
     tags += [section] if isinstance(section, str) else (section or [])
-    tags += [m.get("content", "") for m in soup.find_all("meta", property="article:tag")]
-    for link in soup.select('a[rel~="tag"]'):
-        tags.append(link.get_text(" "))
-    for box in soup.find_all(class_=re.compile(r"(^|[-_ ])(tags|regions|topics)($|[-_ ])", re.I)):
-        tags += [a.get_text(" ") for a in box.find_all("a")]
+    tags += [m.get("content", "") for m in elements(root, "meta")
+             if m.get("property") == "article:tag"]
+    tags += [text_of(link) for link in elements(root, "a") if has_word(link, "rel", "tag")]
+    for box in with_class(root, TAG_BOX):
+        tags += [text_of(a) for a in box.iterdescendants("a")]
     return list(dict.fromkeys(clean(t) for t in tags if isinstance(t, str) and clean(t)))
 
 
@@ -205,50 +225,53 @@ def _split_tags(tags: list[str]) -> tuple[list[str], list[str]]:
     return found_regions, topics
 
 
-def _is_noise(tag: Tag) -> bool:
-    if tag.name in NOISE_TAGS:
+def _is_noise(tag: HtmlElement) -> bool:
+    if tag.tag in NOISE_TAGS:
         return True
-    if tag.attrs is None:
-        return False
-    words = " ".join(tag.get("class") or []) + " " + (tag.get("id") or "")
-    return bool(NOISE_WORDS.search(words)) or tag.get("role") in ("navigation", "banner",
-                                                                  "contentinfo")
+    return bool(NOISE_WORDS.search(class_and_id(tag))) or tag.get("role") in (
+        "navigation", "banner", "contentinfo")
 
 
-def _archive_container(soup: BeautifulSoup) -> Tag | None:
+def _archive_container(root: HtmlElement) -> HtmlElement | None:
     """The element the archive marks as the article's text, if the page has one."""
-    return soup.find(attrs={"itemprop": "articleBody"}) or soup.find(class_=BODY_HINTS)
+    marked = root.xpath('//*[@itemprop="articleBody"]')
+    if marked:
+        return marked[0]
+    return next(iter(with_class(root, BODY_HINTS)), None)
 
 
-def _densest_paragraphs(soup: BeautifulSoup) -> Tag | None:
-    best, best_len = None, 0
-    for p in soup.find_all("p"):
-        size = sum(len(x.get_text()) for x in p.parent.find_all("p", recursive=False))
-        if size > best_len:
-            best, best_len = p.parent, size
+def _densest_paragraphs(root: HtmlElement) -> HtmlElement | None:
+    best, best_len, sizes = None, 0, {}
+    for p in elements(root, "p"):
+        parent = p.getparent()
+        if parent not in sizes:
+            sizes[parent] = sum(len(text_of(x, "")) for x in parent.iterchildren("p"))
+        if sizes[parent] > best_len:
+            best, best_len = parent, sizes[parent]
     return best
 
 
-def _container_text(root: Tag, dropped: list[Dropped]) -> str:
-    """The text blocks of an article container, its noise recorded in ``dropped``."""
-    noise = root.find_all(_is_noise)
-    marked = {id(tag) for tag in noise}
-    for tag in noise:
-        if any(id(parent) in marked for parent in tag.parents):
-            continue  # inside noise already recorded
-        text = clean(tag.get_text(" ")) if tag.name not in SILENT_TAGS else ""
+def _container_text(root: HtmlElement, dropped: list[Dropped]) -> str:
+    """The text blocks of an article container, its noise recorded in ``dropped``.
+
+    The noise is cut out of the page's tree: this is the last rule to read it.
+    """
+    noise = [tag for tag in root.iterdescendants(etree.Element) if _is_noise(tag)]
+    marked = set(noise)
+    outer = [tag for tag in noise if not any(p in marked for p in tag.iterancestors())]
+    for tag in outer:  # what is inside is recorded and cut with it
+        text = clean(text_of(tag)) if tag.tag not in SILENT_TAGS else ""
         if text:
             dropped.append(rules.dropped(text, "html-noise"))
-    for tag in noise:
-        tag.decompose()
-    for h1 in root.find_all("h1"):
-        if text := clean(h1.get_text(" ")):
+        tag.drop_tree()
+    for h1 in list(root.iterdescendants("h1")):
+        if text := clean(text_of(h1)):
             dropped.append(rules.dropped(text, "repeated-title"))
-        h1.decompose()
-    blocks = [clean(b.get_text(" ")) for b in root.find_all(TEXT_BLOCKS)
-              if not b.find_parent(TEXT_BLOCKS)]
+        h1.drop_tree()
+    blocks = [clean(text_of(b)) for b in root.iterdescendants(*TEXT_BLOCKS)
+              if ancestor(b, *TEXT_BLOCKS) is None]
     if not blocks:
-        blocks = [clean(root.get_text(" "))]
+        blocks = [clean(text_of(root))]
     return "\n\n".join(b for b in blocks if b)
 
 
@@ -291,20 +314,21 @@ def _with_left_out(extracted: list[str], own: list[str], dropped: list[Dropped])
     return merged
 
 
-def _best_body(soup: BeautifulSoup, ld: dict, extracted: str,
+def _best_body(page: HtmlElement, ld: dict, extracted: str,
                title: str) -> tuple[str, list[Dropped]]:
     """The article's text (the archive's container, trafilatura's, or JSON-LD's) and
     what was left out of it, each with its rule."""
     dropped: list[Dropped] = []
-    container = _archive_container(soup)
+    container = _archive_container(page)
     short = len(extracted) < SHORT_TEXT
     if container is None and short:
         # trafilatura falls back to cruder rules on short texts (a menu is
         # text to them): a brief news item reads better from its <article>,
         # <main>, or the element holding the most paragraph text.
-        container = soup.find("article") or soup.find("main") or _densest_paragraphs(soup)
+        container = _first_of(page, "article", "main")
+        container = _densest_paragraphs(page) if container is None else container
         extracted = ""
-    reference = container if container is not None else soup.find("article") or soup.find("main")
+    reference = container if container is not None else _first_of(page, "article", "main")
     own_dropped: list[Dropped] = []
     own = _container_text(reference, own_dropped) if reference is not None else ""
     if container is not None and own and (short or len(own) >= MIN_BODY_SHARE * len(extracted)):
@@ -326,6 +350,14 @@ def _best_body(soup: BeautifulSoup, ld: dict, extracted: str,
         else:
             body.append(paragraph)
     return "\n\n".join(body), dropped
+
+
+def _first_of(page: HtmlElement, *tags: str) -> HtmlElement | None:
+    """The first element of the first of ``tags`` the page has."""
+    for tag in tags:
+        if (found := first(page, tag)) is not None:
+            return found
+    return None
 
 
 def _plain_paragraph(text: str, dropped: list[Dropped]) -> str:

@@ -30,7 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from bs4 import BeautifulSoup
+from lxml.html import HtmlElement
 
 from .page_metadata import (
     SITE_SEPARATORS,
@@ -40,6 +40,17 @@ from .page_metadata import (
     in_comments,
     meta_content,
     split_author_names,
+)
+from .page_tree import (
+    ancestor,
+    elements,
+    first,
+    has_word,
+    iter_strings,
+    only_string,
+    strings_from,
+    text_of,
+    with_class,
 )
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "dcterms.creator", "byl",
@@ -70,6 +81,8 @@ ORGANIZATION = re.compile(
 PERSON_TYPE = re.compile(r"schema\.org/Person$", re.I)
 OUTSIDE_TEXT = ("nav", "footer", "aside", "form")
 LINE_TAGS = ("p", "div", "span", "em", "strong", "small", "h4", "h5", "h6", "address")
+AUTHOR_LABEL = re.compile(r"^\s*(?:author|autor|auteur|автор)\s*:?\s*$", re.I)
+WORD = re.compile(r"\w")
 MAX_NAME_WORDS = 6
 SPACE = re.compile(r"\s+")
 
@@ -96,15 +109,17 @@ def _ld_authors(value) -> tuple[list[str], list[str]]:
     return people, organizations
 
 
-def _byline_class_names(soup: BeautifulSoup) -> list[str]:
+def _byline_class_names(root: HtmlElement) -> list[str]:
     """The first byline-marked element that holds a name ("Posted on" holds none)."""
-    marked = soup.find_all(class_=BYLINE_CLASS) + soup.find_all(
-        attrs={"data-testid": BYLINE_CLASS}) + soup.find_all(id=BYLINE_CLASS)
+    marked = with_class(root, BYLINE_CLASS) + [
+        e for attribute in ("data-testid", "id") for e in root.xpath(f"//*[@{attribute}]")
+        if BYLINE_CLASS.search(e.get(attribute))]
     for tag in marked:
         if in_comments(tag):
             continue
-        card = tag.find(class_="fn")  # an hCard's formatted name
-        text = clean((card or tag).get_text(" "))
+        # an hCard's formatted name
+        card = next((e for e in tag.iterdescendants() if has_word(e, "class", "fn")), None)
+        text = clean(text_of(tag if card is None else card))
         if not 0 < len(text) <= 120:
             continue
         found = REPEATED_NAME.match(text) or NAME_AFTER_BY.search(text)
@@ -115,35 +130,40 @@ def _byline_class_names(soup: BeautifulSoup) -> list[str]:
     return []
 
 
-def _label_names(soup: BeautifulSoup) -> list[str]:
+def _label_names(root: HtmlElement) -> list[str]:
     """The name after a label that says "Author:"."""
-    for label in soup.find_all(["h2", "h3", "h4", "h5", "dt", "strong", "span"],
-                               string=re.compile(r"^\s*(?:author|autor|auteur|автор)\s*:?\s*$",
-                                                 re.I)):
-        following = [t for t in label.find_all_next(string=re.compile(r"\w"), limit=4)
-                     if label not in t.parents]
+    for label in elements(root, "h2", "h3", "h4", "h5", "dt", "strong", "span"):
+        if not AUTHOR_LABEL.search(only_string(label) or "x"):
+            continue
+        inside = sum(1 for t in label.itertext() if WORD.search(t))
+        following = [t for t in strings_from(label) if WORD.search(t)][inside:4]
         if following and len(clean(following[0])) <= 60:
             return [clean(following[0])]
         break
     return []
 
 
-def _person_microdata(soup: BeautifulSoup) -> list[str]:
+def _itemprop_name(item: HtmlElement) -> HtmlElement | None:
+    return next(iter(item.xpath('descendant::*[@itemprop="name"]')), None)
+
+
+def _person_microdata(root: HtmlElement) -> list[str]:
     """Names of schema.org ``Person`` items outside the comments."""
     names = []
-    for item in soup.find_all(attrs={"itemtype": PERSON_TYPE}):
-        if in_comments(item) or item.find_parent(OUTSIDE_TEXT):
+    for item in root.xpath("//*[@itemtype]"):
+        if not PERSON_TYPE.search(item.get("itemtype")) or in_comments(item) or ancestor(
+                item, *OUTSIDE_TEXT) is not None:
             continue
-        name = item.find(attrs={"itemprop": "name"})
+        name = _itemprop_name(item)
         if name is not None:
-            names.append(name.get("content") or name.get_text(" "))
+            names.append(name.get("content") or text_of(name))
     return names
 
 
-def _byline_lines(soup: BeautifulSoup) -> list[str]:
+def _byline_lines(root: HtmlElement) -> list[str]:
     """The first line of the page's text that is a byline ("By Jane Doe"), or a date
     line that ends with a name ("04.02.2022 | Jane Doe")."""
-    for tag in soup.find_all(LINE_TAGS):
+    for tag in elements(root, *LINE_TAGS):
         text = _short_text(tag, 80)
         if text is None:
             continue
@@ -153,7 +173,7 @@ def _byline_lines(soup: BeautifulSoup) -> list[str]:
                 rf"{NAME}(?:\s+{NAME}){{1,2}}", parts[-1])):
             continue
         # Where it stands is asked last: walking up the tree is the costly part.
-        if in_comments(tag) or tag.find_parent(OUTSIDE_TEXT) is not None:
+        if in_comments(tag) or ancestor(tag, *OUTSIDE_TEXT) is not None:
             continue
         return split_author_names(found.group(1)) if found else [parts[-1]]
     return []
@@ -168,7 +188,7 @@ def _short_text(tag, limit: int) -> str | None:
     An entity (``&``) may shorten the text when cleaned, so it is read whole.
     """
     strings, solid, entity = [], 0, False
-    for string in tag.strings:
+    for string in iter_strings(tag):
         strings.append(string)
         entity = entity or "&" in string
         solid += len(SPACE.sub("", string))
@@ -178,32 +198,33 @@ def _short_text(tag, limit: int) -> str | None:
     return text if len(text) <= limit else None
 
 
-def _itemprop_names(soup: BeautifulSoup) -> list[str]:
+def _itemprop_names(root: HtmlElement) -> list[str]:
     names = []
-    for tag in soup.find_all(attrs={"itemprop": "author"}):
+    for tag in root.xpath('//*[@itemprop="author"]'):
         if not in_comments(tag):
-            name = tag.find(attrs={"itemprop": "name"}) or tag
-            names.append(name.get("content") or name.get_text(" "))
+            name = _itemprop_name(tag)
+            name = tag if name is None else name
+            names.append(name.get("content") or text_of(name))
     return names
 
 
 def _sources(facts: PageFacts) -> list[tuple[str, Callable[[], list[str]]]]:
     """Each source of author names, in the order of precedence, with its name; a
     source is only read when those before it name no person."""
-    soup, ld = facts.soup, facts.ld
+    root, ld = facts.root, facts.ld
     extracted = getattr(facts.extracted, "author", None) if facts.extracted else None
-    title = soup.title.string if soup.title and soup.title.string else ""
+    title = only_string(first(root, "title")) or ""
     return [
         ("JSON-LD author", lambda: _ld_authors(ld["author"])[0] if ld.get("author") else []),
         ("meta author", lambda: [m for m in meta_content(facts.metas, *AUTHOR_META)
                                  if not m.startswith("http")]),
-        ("itemprop=author", lambda: _itemprop_names(soup)),
-        ("rel=author link", lambda: [a.get_text(" ") for a in soup.select('a[rel~="author"]')
-                                     if not in_comments(a)]),
-        ("'Author:' label", lambda: _label_names(soup)),
-        ("byline markup", lambda: _byline_class_names(soup)),
-        ("byline line", lambda: _byline_lines(soup)),
-        ("schema.org Person", lambda: _person_microdata(soup)[:1]),
+        ("itemprop=author", lambda: _itemprop_names(root)),
+        ("rel=author link", lambda: [text_of(a) for a in elements(root, "a")
+                                     if has_word(a, "rel", "author") and not in_comments(a)]),
+        ("'Author:' label", lambda: _label_names(root)),
+        ("byline markup", lambda: _byline_class_names(root)),
+        ("byline line", lambda: _byline_lines(root)),
+        ("schema.org Person", lambda: _person_microdata(root)[:1]),
         ("trafilatura's author", lambda: (extracted or "").split(";")),
         # A title that names its author ("Story, par Didier Roy (Blog, 2018)").
         ("<title> 'by …'", lambda: [found.group(1)] if (

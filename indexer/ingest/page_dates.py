@@ -16,10 +16,13 @@ import datetime as dt
 import re
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup
+from lxml.html import HtmlElement
 
 from ..text.dates import find_byline_date, parse_iso_date
 from .page_metadata import PageFacts, clean, in_comments, meta_content
+from .page_tree import ancestor, elements, text_of, with_class
+
+BYLINE_CLASS = re.compile(r"byline|date|meta", re.I)
 
 DATE_META = ("article:published_time", "og:published_time", "og:article:published_time",
              "datepublished", "pubdate", "publishdate", "publish-date", "publish_date",
@@ -34,10 +37,11 @@ def _ld_date(ld: dict) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-def _time_tags(soup: BeautifulSoup) -> list[str]:
-    tags = [t for t in soup.find_all("time", attrs={"datetime": True}) if not in_comments(t)]
-    tags.sort(key=lambda t: t.find_parent(["article", "main"]) is None)
-    return [t["datetime"] for t in tags]
+def _time_tags(root: HtmlElement) -> list[str]:
+    tags = [t for t in elements(root, "time")
+            if t.get("datetime") is not None and not in_comments(t)]
+    tags.sort(key=lambda t: ancestor(t, "article", "main") is None)
+    return [t.get("datetime") for t in tags]
 
 
 def _instant(value: str) -> dt.datetime | None:
@@ -67,30 +71,30 @@ def _local_date(value: str, others: list[str]) -> dt.date | None:
 
 def _stated_dates(facts: PageFacts) -> list[tuple[str, str]]:
     """The dates the page states outright, each with where it stands, in precedence order."""
-    soup = facts.soup
+    root = facts.root
     stated = [(v, "JSON-LD datePublished") for v in _ld_date(facts.ld)]
     for name in DATE_META:
         stated += [(v, f"meta {name}") for v in meta_content(facts.metas, name)]
     stated += [(t.get("content") or t.get("datetime"), "itemprop=datePublished") for t in
-               soup.find_all(attrs={"itemprop": "datePublished"}) if t.name != "meta"]
-    stated += [(t["datetime"], "<time pubdate>") for t in
-               soup.find_all("time", attrs={"datetime": True, "pubdate": True})]
+               root.xpath('//*[@itemprop="datePublished"]') if t.tag != "meta"]
+    stated += [(t.get("datetime"), "<time pubdate>") for t in elements(root, "time")
+               if t.get("datetime") is not None and t.get("pubdate") is not None]
     return [(v, s) for v, s in stated if isinstance(v, str) and v.strip()]
 
 
 def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[str], str]:
     """The publication date, the stated dates that could not be read, and the date's source."""
-    soup = facts.soup
+    root = facts.root
     named = _stated_dates(facts)
     stated = [v for v, _ in named]
     extracted = getattr(facts.extracted, "date", None) if facts.extracted else None
     if extracted and extracted.endswith("-01-01") and re.search(
             rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{extracted[:4]}",
-            soup.get_text(" "), re.I):
+            text_of(root), re.I):
         extracted = None  # htmldate's guess from a footer's "© 2015"
     # trafilatura's date (htmldate) comes after what the page states outright and
     # before its other <time> tags, which often give an update or a comment's date.
-    times = _time_tags(soup)
+    times = _time_tags(root)
     candidates = named + ([(extracted, "trafilatura's date")] if extracted else []) + [
         (t, "<time datetime>") for t in times]
     for value, source in candidates:
@@ -99,9 +103,9 @@ def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[s
     for value, source in named:
         if found := find_byline_date(clean(value)):
             return found[0], [], source
-    byline = soup.find(class_=re.compile(r"byline|date|meta", re.I))
-    texts = ([(byline.get_text(" "), "a date in the byline")] if byline else []) + [
-        (soup.get_text(" ")[:3000], "a date near the top of the page's text")]
+    byline = next(iter(with_class(root, BYLINE_CLASS)), None)
+    texts = ([(text_of(byline), "a date in the byline")] if byline is not None else []) + [
+        (text_of(root)[:3000], "a date near the top of the page's text")]
     for text, source in texts:
         if found := find_byline_date(clean(text)):
             return found[0], [], source

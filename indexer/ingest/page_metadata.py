@@ -24,9 +24,18 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
+from lxml.html import HtmlElement
 
 from ..text.dates import EN_MONTHS
+from .page_tree import (
+    ancestor,
+    class_and_id,
+    classes,
+    elements,
+    first,
+    has_word,
+    only_string,
+)
 
 SITE_SEPARATORS = re.compile(r"\s+(?:[|–—•»«:·/]|-{1,2}|::)\s+")
 TRUNCATED = re.compile(r"(\.\.\.|…)\s*$")
@@ -64,7 +73,7 @@ MAX_TITLE_CHARS = 300
 class PageFacts:
     """What the page's markup and trafilatura's metadata say, gathered once."""
 
-    soup: BeautifulSoup
+    root: HtmlElement  # the whole page (``page_tree``)
     metas: list  # the page's <meta> tags, read once by ``page_metas``
     ld: dict  # the JSON-LD article object, or {}
     site_names: list[str]
@@ -81,13 +90,13 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def page_metas(soup: BeautifulSoup) -> list[tuple[tuple[str, ...], str]]:
+def page_metas(root: HtmlElement) -> list[tuple[tuple[str, ...], str]]:
     """Each ``<meta>`` tag with a content, as (its property, name and itemprop, its content).
 
     Read once per page: a page's rules ask for some thirty names.
     """
     metas = []
-    for tag in soup.find_all("meta"):
+    for tag in elements(root, "meta"):
         if content := clean(tag.get("content") or ""):
             metas.append((tuple((tag.get(attr) or "").strip().lower()
                                 for attr in ("property", "name", "itemprop")), content))
@@ -106,12 +115,15 @@ def meta_content(metas: list[tuple[tuple[str, ...], str]], *names: str) -> list[
     return [content for _, content in sorted(found, key=lambda pair: pair[0])]
 
 
-def site_names(soup: BeautifulSoup, metas: list, ld: dict, url: str | None) -> list[str]:
+def site_names(root: HtmlElement, metas: list, ld: dict, url: str | None) -> list[str]:
     """Names the site goes by: og:site_name, the publisher, the host name."""
     names = meta_content(metas, "og:site_name", "application-name", "publisher")
-    for feed in soup.find_all("link", rel="alternate", type=FEED_TYPES, title=True):
+    for feed in elements(root, "link"):
+        if not (has_word(feed, "rel", "alternate") and FEED_TYPES.search(feed.get("type") or "")
+                and feed.get("title") is not None):
+            continue
         # "Time 4 talks RSS Feed", "Site » Story Comments Feed": the site is the first part.
-        name = SITE_SEPARATORS.split(FEED_WORDS.sub("", clean(feed["title"])))[0]
+        name = SITE_SEPARATORS.split(FEED_WORDS.sub("", clean(feed.get("title"))))[0]
         if name and len(name.split()) <= 6:
             names.append(name)
     publisher = ld.get("publisher")
@@ -166,21 +178,34 @@ def strip_site_name(title: str, sites: list[str]) -> str:
     return title[start:end].strip() if start >= 0 and end > start else title
 
 
-def _headlines(soup: BeautifulSoup) -> list[tuple[str, bool]]:
+def _h1_strings(h1: HtmlElement) -> list[str]:
+    """The strings of a headline, but those of a kicker or a screen reader's label."""
+    found = []
+    for element in h1.iter():
+        if element.text and (element is h1 or not KICKER.search(classes(element))):
+            found.append(element.text)
+        if element is not h1 and element.tail:
+            parent = element.getparent()
+            if parent is h1 or not KICKER.search(classes(parent)):
+                found.append(element.tail)
+    return found
+
+
+def _headlines(root: HtmlElement) -> list[tuple[str, bool]]:
     """The page's ``<h1>`` texts, each with whether it stands in the article.
 
     Those inside ``<article>``/``<main>`` come first; a site's banner (a
     ``<header>`` outside the article, menus, footers) holds none.
     """
     found = []
-    for h1 in soup.find_all("h1"):
-        text = clean(" ".join(t for t in h1.find_all(string=True) if not KICKER.search(
-            " ".join(t.parent.get("class") or []) if t.parent is not h1 else "")))
-        if not 0 < len(text) <= MAX_TITLE_CHARS or h1.find_parent(["nav", "footer", "aside"]):
+    for h1 in elements(root, "h1"):
+        text = clean(" ".join(_h1_strings(h1)))
+        if not 0 < len(text) <= MAX_TITLE_CHARS or ancestor(h1, "nav", "footer", "aside") \
+                is not None:
             continue
-        article = h1.find_parent(["article", "main"])
-        header = h1.find_parent("header")
-        if header is not None and (article is None or header in article.parents):
+        article = ancestor(h1, "article", "main")
+        header = ancestor(h1, "header")
+        if header is not None and (article is None or header in article.iterancestors()):
             continue
         found.append((text, article is not None))
     return sorted(found, key=lambda pair: not pair[1])
@@ -188,22 +213,23 @@ def _headlines(soup: BeautifulSoup) -> list[tuple[str, bool]]:
 
 def page_title(facts: PageFacts) -> tuple[str, str]:
     """The article's title (see the module's precedence), and where it was read."""
-    soup, ld, sites = facts.soup, facts.ld, facts.site_names
+    ld, sites = facts.ld, facts.site_names
+    page_title_text = only_string(first(facts.root, "title"))
     named: list[tuple[str, str]] = []  # (title, its source)
     headline = ld.get("headline") or ld.get("name")
     if isinstance(headline, str):
         named.append((clean(headline), "JSON-LD headline"))
     for name in ("og:title", "twitter:title", "dc.title"):
         named += [(t, name) for t in meta_content(facts.metas, name)]
-    if soup.title and soup.title.string:
-        named.append((clean(soup.title.string), "<title>"))
+    if page_title_text:
+        named.append((clean(page_title_text), "<title>"))
     named = [(t, s) for t, s in named if t and len(t) <= MAX_TITLE_CHARS * 2]
     # trafilatura's title is often the <h1> itself: it confirms nothing.
     confirming = [(_key(t), s) for t, s in named]
     if facts.extracted is not None and getattr(facts.extracted, "title", None):
-        named.insert(len(named) - bool(soup.title and soup.title.string),
+        named.insert(len(named) - bool(page_title_text),
                      (clean(facts.extracted.title), "trafilatura's title"))
-    placed = [(h, inside) for h, inside in _headlines(soup)
+    placed = [(h, inside) for h, inside in _headlines(facts.root)
               if not _is_site_name(h, sites, loose=False)]
     headlines = [h for h, _ in placed]
     for h1 in headlines:
@@ -245,10 +271,8 @@ def split_author_names(text: str) -> list[str]:
     return [p.strip(" :|") for p in parts if p.strip(" .:|")]
 
 
-def in_comments(tag: Tag) -> bool:
-    """Whether a tag stands in a page's comments, whose names and dates are not the article's."""
-    for parent in tag.parents:
-        if isinstance(parent, Tag) and parent.attrs and COMMENTS.search(
-                " ".join(parent.get("class") or []) + " " + (parent.get("id") or "")):
-            return True
-    return False
+def in_comments(element: HtmlElement) -> bool:
+    """Whether an element stands in a page's comments, whose names and dates are not the
+    article's."""
+    return any(COMMENTS.search(class_and_id(parent)) for parent in element.iterancestors()
+               if parent.get("class") or parent.get("id"))

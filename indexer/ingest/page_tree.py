@@ -1,0 +1,125 @@
+"""One web page parsed once: the lxml tree that the page rules read and trafilatura is given.
+
+trafilatura parses a page with its own lxml parser (comments and processing
+instructions left out, a few repairs first) and, handed a tree instead of
+text, works on a copy of it. So the reader parses each page once, with
+``trafilatura.utils.load_html``, gives that tree to trafilatura, and reads
+the same tree with the rules of ``page_metadata``, ``page_authors``,
+``page_dates`` and ``html_reader``; only the last of them, reading the
+article's container, changes it.
+
+The helpers below read an element the way a person sees the page: its
+text leaves out what a browser never shows (``<script>``, ``<style>``,
+``<template>`` and ruby annotations), and its classes are its class words
+joined by single spaces, so a pattern may look for a word in any of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from lxml import etree
+from lxml.html import HtmlElement, document_fromstring
+
+SILENT = frozenset(("script", "style", "template", "rt", "rp"))
+_TEXTS = etree.XPath("descendant-or-self::text()[not(ancestor::script or ancestor::style or "
+                     "ancestor::template or ancestor::rt or ancestor::rp)]", smart_strings=False)
+_CLASSED = etree.XPath("descendant-or-self::*[@class]")
+_classed: tuple = (None, [])  # (the page's root, its elements with a class and their words)
+_ALL_TEXTS = etree.XPath("descendant::text() | following::text()", smart_strings=False)
+
+
+def parse_page(text: str) -> tuple[HtmlElement | None, HtmlElement]:
+    """The page's tree as trafilatura reads it (None when it takes the text for no
+    HTML), and the root of the whole document, which the page rules read."""
+    from trafilatura.utils import HTML_PARSER, load_html
+
+    tree = load_html(text)
+    if tree is not None:
+        return tree, tree.getroottree().getroot()
+    try:
+        return None, document_fromstring(text, parser=HTML_PARSER)
+    except (etree.ParserError, ValueError):  # an empty page
+        return None, document_fromstring("<html><body></body></html>")
+
+
+def elements(root: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
+    """The elements of ``root`` (itself included) in document order, of ``tags`` if given."""
+    return root.iter(*tags) if tags else root.iter(etree.Element)
+
+
+def text_of(element: HtmlElement, separator: str = " ") -> str:
+    """The element's visible text, its strings joined by ``separator``."""
+    return separator.join(_TEXTS(element))
+
+
+def iter_strings(element: HtmlElement) -> Iterator[str]:
+    """The element's visible strings, one by one, for a reader that may stop early."""
+    silent = 0
+    for event, node in etree.iterwalk(element, events=("start", "end")):
+        quiet = not isinstance(node.tag, str) or node.tag in SILENT
+        if event == "start":
+            if not silent and not quiet and node.text:
+                yield node.text
+            silent += quiet
+        else:
+            silent -= quiet
+            if node is not element and not silent and node.tail:
+                yield node.tail
+
+
+def strings_from(element: HtmlElement) -> Iterator[str]:
+    """Every string from the element's start to the page's end, in document order."""
+    return iter(_ALL_TEXTS(element))
+
+
+def classes(element: HtmlElement) -> str:
+    """The element's class words, joined by single spaces."""
+    value = element.get("class")
+    return " ".join(value.split()) if value else ""
+
+
+def class_and_id(element: HtmlElement) -> str:
+    """The element's class words and its id, as one string to search."""
+    return f"{classes(element)} {element.get('id') or ''}"
+
+
+def with_class(root: HtmlElement, pattern) -> list[HtmlElement]:
+    """The elements whose class words ``pattern`` finds, in document order.
+
+    A page's rules ask this a few times each: the elements with a class are
+    listed once per page (the last page's list is kept), as the page stood
+    when first asked, so a rule that cuts the tree asks first.
+    """
+    global _classed
+    last = _classed  # one read: another thread may read another page meanwhile
+    if last[0] is not root:
+        last = _classed = (root, [(e, classes(e)) for e in _CLASSED(root)])
+    return [element for element, words in last[1] if pattern.search(words)]
+
+
+def has_word(element: HtmlElement, attribute: str, word: str) -> bool:
+    """Whether a space-separated attribute (``rel``, ``class``) holds ``word``."""
+    return word in (element.get(attribute) or "").split()
+
+
+def ancestor(element: HtmlElement, *tags: str) -> HtmlElement | None:
+    """The nearest enclosing element of one of ``tags``, or None."""
+    return next(element.iterancestors(*tags), None)
+
+
+def only_string(element: HtmlElement | None) -> str | None:
+    """The element's text when it holds one string and nothing else (through single
+    children: ``<title><b>X</b></title>`` holds "X"), else None."""
+    while element is not None:
+        if len(element) == 0:
+            return element.text or None
+        if len(element) > 1 or element.text or element[0].tail:
+            return None
+        element = element[0]
+    return None
+
+
+def first(root: HtmlElement, tag: str) -> HtmlElement | None:
+    """The first ``tag`` element of ``root``, itself included."""
+    return next(root.iter(tag), None)
