@@ -143,3 +143,33 @@ def test_a_rare_word_in_a_phrase_keeps_its_own_keys(generation):
     assert parts and all(_keyed(generation, part) for part in parts)
     assert generation.evaluator.docsets.term("body", "kakheti").has_positions
     assert any(generation.evaluator.matches(part) for part in parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(docs=st.lists(st.lists(st.integers(0, 2), min_size=0, max_size=8), min_size=1, max_size=8),
+       phrase=st.lists(st.integers(0, 2), min_size=2, max_size=4),
+       slop=st.sampled_from([1, 1, 2, 3]), room=st.integers(0, 4), wide=st.booleans())
+def test_phrase_keys_find_exactly_the_documents_holding_the_phrase(docs, phrase, slop, room, wide):
+    """Position keys packed as tightly as a generation may pack them (``room``
+    free positions past the longest document) find a phrase of words exactly
+    where a plain scan of each document does: never across two documents."""
+    from array import array
+
+    from indexer.engine.postings import phrase_docs
+
+    last = max((len(words) - 1 for words in docs if words), default=0)
+    bits = max(1, (last + room).bit_length())
+    keys = {w: array("Q" if wide else "I") for w in range(3)}
+    for d, words in enumerate(docs):
+        for p, w in enumerate(words):
+            keys[w].append(d << bits | p)
+
+    def holds(words):
+        ends = [p for p, w in enumerate(words) if w == phrase[0]]
+        for w in phrase[1:]:
+            ends = [p for p, x in enumerate(words) if x == w and any(0 < p - e <= slop for e in ends)]
+        return bool(ends)
+
+    expected = sum(1 << d for d, words in enumerate(docs) if holds(words))
+    slots = [[keys[w]] for w in phrase]
+    assert phrase_docs(slots, len(docs), bits, slop, (1 << bits) - 1 - last) == expected

@@ -186,6 +186,7 @@ class Docsets:
         self._texts: dict[str, list[str]] = {}  # each field's terms, sorted
         positions = meta["positions"]
         self.place_bits, self.key_width = int(positions["bits"]), int(positions["width"])
+        self.room = int(positions["room"])  # free positions past every document's last
         if self.key_width not in (4, 8):
             raise ValueError(f"position keys of {self.key_width} bytes")
         for fieldname, table in meta["terms"].items():

@@ -32,10 +32,15 @@ from .schema import field_texts, text_fields
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)
 
 
+# Free positions left past every document's last: a phrase of up to this many
+# words is matched without checking that it stays inside one document.
+PHRASE_ROOM = 64
+
+
 def positions_width(total: int, last_position: int) -> tuple[int, int]:
     """(position bits, key bytes) of a generation's position keys, ``docnum <<
     bits | position``: 4-byte keys when they fit, else 8."""
-    bits = max(1, int(last_position).bit_length())
+    bits = max(1, int(last_position + PHRASE_ROOM).bit_length())
     docs = max(1, (max(total, 1) - 1).bit_length())
     return bits, 4 if bits + docs <= 32 else 8
 
@@ -117,33 +122,36 @@ class FieldPostings:
         self.total, self.docs = total, docs
         self.words = sorted(set().union(*(words for words, *_ in runs)))
         number = {word: i for i, word in enumerate(self.words)}
-        terms = np.concatenate([np.array([number[w] for w in words], dtype=np.uint64)[t]
-                                for words, t, _, _ in runs]) if runs else np.zeros(0, np.uint64)
-        docnums = np.concatenate([d for _, _, d, _ in runs]).astype(np.uint64)
-        places = np.concatenate([p for _, _, _, p in runs]).astype(np.uint64)
-        self.last_position = int(places.max()) if len(places) else 0
-        lengths = np.bincount(docnums.astype(np.int64), minlength=total)
+        self.last_position = max((int(p.max()) for *_, p in runs if len(p)), default=0)
+        lengths = np.zeros(total, dtype=np.int64)
+        for _, _, d, _ in runs:
+            lengths += np.bincount(d, minlength=total)
         self.norms = _norms(lengths, docs)
-        self._sort(terms, docnums, places)
-
-    def _sort(self, terms, docnums, places) -> None:
         place_bits = max(1, self.last_position.bit_length())
-        doc_bits = max(1, (self.total - 1).bit_length())
+        doc_bits = max(1, (total - 1).bit_length())
         term_bits = max(1, (len(self.words) - 1).bit_length())
-        if term_bits + doc_bits + place_bits <= 64:
-            key = terms << np.uint64(doc_bits + place_bits) | docnums << np.uint64(place_bits) \
-                | places
-            del terms, docnums
-            key.sort()
-            self.terms = (key >> np.uint64(doc_bits + place_bits)).astype(np.uint32)
-            self.docnums = (key >> np.uint64(place_bits) & np.uint64((1 << doc_bits) - 1)
-                            ).astype(np.uint32)
-            self.places = (key & np.uint64((1 << place_bits) - 1)).astype(np.uint32)
-        else:
-            order = np.lexsort((places, docnums, terms))
-            self.terms = terms[order].astype(np.uint32)
-            self.docnums = docnums[order].astype(np.uint32)
-            self.places = places[order].astype(np.uint32)
+        if term_bits + doc_bits + place_bits > 64:
+            raise ValueError(f"{len(self.words)} terms, {total} documents and positions up to "
+                             f"{self.last_position} do not fit a 64-bit sort key")
+        # One sort key per word, built run by run in place: (term, docnum, position).
+        key = np.empty(sum(len(t) for _, t, _, _ in runs), dtype=np.uint64)
+        at = 0
+        while runs:
+            words, t, d, p = runs.pop(0)
+            part = key[at:at + len(t)]
+            np.take(np.array([number[w] for w in words], dtype=np.uint64), t, out=part)
+            part <<= np.uint64(doc_bits)
+            part |= d
+            part <<= np.uint64(place_bits)
+            part |= p
+            at += len(t)
+            del words, t, d, p, part
+        key.sort()
+        self.terms = (key >> np.uint64(doc_bits + place_bits)).astype(np.uint32)
+        self.docnums = (key >> np.uint64(place_bits) & np.uint64((1 << doc_bits) - 1)
+                        ).astype(np.uint32)
+        key &= np.uint64((1 << place_bits) - 1)
+        self.places = key.astype(np.uint32)
 
     def postings(self):
         """Per term: (text, ids, impacts, by_impact, scale, token span), in text order."""

@@ -116,7 +116,8 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
         last_position = max((int(run[name][3].max()) for run in runs for name in POSITION_FIELDS
                              if len(run[name][3])), default=0)
         place_bits, width = positions_width(total, last_position)
-        meta["positions"] = {"bits": place_bits, "width": width}
+        meta["positions"] = {"bits": place_bits, "width": width,
+                             "room": (1 << place_bits) - 1 - last_position}
         for fieldname in TEXT_FIELDS:
             field = FieldPostings([run.pop(fieldname) for run in runs], total, reader.doc_count())
             entries = _write_terms(out, field, fieldname in POSITION_FIELDS, place_bits, width)

@@ -186,7 +186,7 @@ class Evaluator:
         if slots is None:
             return 0
         return phrase_docs(slots, self.docsets.total, self.docsets.place_bits,
-                           max(q.slop, 1)) & candidates
+                           max(q.slop, 1), self.docsets.room) & candidates
 
     def _phrase_slots(self, q):
         """Per phrase word, the position keys of its forms (``None`` for a field

@@ -87,49 +87,62 @@ class TermPostings:
         return table
 
 
-def phrase_docs(slots, total: int, place_bits: int, slop: int = 1) -> int:
+def phrase_docs(slots, total: int, place_bits: int, slop: int = 1, room: int = 0) -> int:
     """The bitset of documents where some form of each word follows the previous one
     (within ``slop`` positions after it; 1: next to it).
 
     ``slots`` holds, per word of the phrase, the sorted position keys
-    (``docnum << place_bits | position``) of each of its forms. For a plain
-    phrase each word's keys are shifted back by its place in the phrase; the
-    word with the fewest keys gives the possible starts, and each other word
-    keeps those its shifted keys hold, found by one merge in C (a stable sort
-    of two sorted runs): a few passes per word, however many documents hold
-    the words. With a slop, each word's keys are kept when the nearest earlier
-    key of the words before lies close enough.
+    (``docnum << place_bits | position``) of each of its forms; ``room`` is
+    how many positions past every document's last the keys leave free. For a
+    plain phrase each word's keys are shifted back by its place in the phrase;
+    the word with the fewest keys gives the possible starts, and each other
+    word keeps those its shifted keys hold, found by one merge in C (a stable
+    sort of two sorted runs): a few passes per word, however many documents
+    hold the words. With a slop, each word's keys are kept when the nearest
+    earlier key of the words before lies close enough.
     """
     words = []
     for keyed in slots:
         forms = [np.frombuffer(keys, dtype=f"<u{keys.itemsize}") for keys in keyed]
-        keys = forms[0] if len(forms) == 1 else np.unique(np.concatenate(forms))
-        words.append(keys.astype(np.uint64, copy=False))
-    shift, mask = np.uint64(place_bits), np.uint64((1 << place_bits) - 1)
+        keys = forms[0]
+        if len(forms) > 1:
+            # Sorted runs merged by a stable sort, in linear time; a position two
+            # forms share (one word read two ways) kept once.
+            keys = np.concatenate(forms)
+            keys.sort(kind="stable")
+            keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+        words.append(keys)
+    kind = np.result_type(*words) if words else np.uint64
+    shift, mask = kind.type(place_bits), kind.type((1 << place_bits) - 1)
     if slop > 1:
-        ends = words[0]
+        ends = words[0].astype(np.uint64)
         for keys in words[1:]:
+            keys = keys.astype(np.uint64)
             if not len(ends) or not len(keys):
                 return 0
             before = np.searchsorted(ends, keys, "left") - 1
             ok = before >= 0
             near = ends[np.maximum(before, 0)]
-            ok &= (keys - near <= np.uint64(slop)) & (keys >> shift == near >> shift)
+            ok &= (keys - near <= np.uint64(slop)) & (keys >> np.uint64(place_bits)
+                                                      == near >> np.uint64(place_bits))
             ends = keys[ok]
-        return _docs_bits(ends >> shift, total)
-    last = np.uint64(len(words) - 1)
+        return _docs_bits(ends >> np.uint64(place_bits), total)
+    last = len(words) - 1
     ordered = sorted(enumerate(words), key=lambda word: len(word[1]))
-    offset, keys = ordered[0]
-    offset = np.uint64(offset)
-    # A start must leave room for the whole phrase in its document's positions.
-    place = keys & mask
-    starts = keys[(place >= offset) & (place - offset + last <= mask)] - offset
+    offset, starts = ordered[0]
+    if last > room:
+        # A start must leave room for the whole phrase in its document's positions.
+        place = starts & mask
+        starts = starts[(place >= offset) & (place - offset + last <= mask)]
+    # Else no position plus the phrase's length reaches the next document's keys,
+    # so shifted keys cannot meet another document's (``positions_width``).
+    starts = starts - kind.type(offset)
     for offset, keys in ordered[1:]:
         if not len(starts) or not len(keys):
             return 0
-        merged = np.concatenate((starts + np.uint64(offset), keys))
+        merged = np.concatenate((starts + kind.type(offset), keys))
         merged.sort(kind="stable")
-        starts = merged[1:][merged[1:] == merged[:-1]] - np.uint64(offset)
+        starts = merged[1:][merged[1:] == merged[:-1]] - kind.type(offset)
     return _docs_bits(starts >> shift, total)
 
 
