@@ -137,6 +137,23 @@ def test_common_word_phrases_are_answered_from_position_keys(generation, text):
     assert any(generation.evaluator.matches(part) for part in body), text
 
 
+@pytest.mark.parametrize("text", ["of the", "the of and", "в этом году", "и в и"])
+def test_a_phrase_of_the_most_frequent_words_is_matched_from_their_pairs(generation, text):
+    """Words in every document, several times: the keys of the pair stand for
+    the two words (far fewer keys to merge), and the documents stay Whoosh's."""
+    parts = _body_parts(_same_as_whoosh(generation, text))
+    evaluator = generation.evaluator
+    for part in parts:
+        forms = evaluator._phrase_forms(part)
+        slots = evaluator._phrase_slots(part, forms)
+        paired = evaluator._paired(forms, slots)
+        pairs = [keyed for place, keyed in paired if place + 1 < len(forms)
+                 and (place, keyed) not in slots]
+        assert pairs, text
+        words = sum(len(keys) for _, keyed in slots for keys in keyed)
+        assert sum(len(keys) for keyed in pairs for keys in keyed) < words / 2
+
+
 def test_a_rare_word_in_a_phrase_keeps_its_own_keys(generation):
     """A word in under 1/32 of the documents keeps its positions in the docsets too."""
     parts = _body_parts(_same_as_whoosh(generation, "of Kakheti"))
@@ -171,5 +188,5 @@ def test_phrase_keys_find_exactly_the_documents_holding_the_phrase(docs, phrase,
         return bool(ends)
 
     expected = sum(1 << d for d, words in enumerate(docs) if holds(words))
-    slots = [[keys[w]] for w in phrase]
+    slots = [(place, [keys[w]]) for place, w in enumerate(phrase)]
     assert phrase_docs(slots, len(docs), bits, slop, (1 << bits) - 1 - last) == expected

@@ -187,6 +187,10 @@ class Docsets:
         positions = meta["positions"]
         self.place_bits, self.key_width = int(positions["bits"]), int(positions["width"])
         self.room = int(positions["room"])  # free positions past every document's last
+        # Per field, its most frequent words and the keys of their pairs (``common_pairs``).
+        self._pairs = {fieldname: (frozenset(table["words"]),
+                                   {pair: self._span(span) for pair, span in table["keys"].items()})
+                       for fieldname, table in meta["pairs"].items()}
         if self.key_width not in (4, 8):
             raise ValueError(f"position keys of {self.key_width} bytes")
         for fieldname, table in meta["terms"].items():
@@ -285,6 +289,19 @@ class Docsets:
                 del self._tables[next(iter(self._tables))]
         self._tables[key] = table
         return table
+
+    def pair_keys(self, fieldname: str, first: str, second: str):
+        """The position keys of ``first`` with ``second`` next to it, as a view; empty
+        when both are frequent words that never stand so; ``None`` when the field
+        keeps no pairs of them."""
+        words, spans = self._pairs.get(fieldname, (frozenset(), {}))
+        if first not in words or second not in words:
+            return None
+        span = spans.get(f"{first} {second}")
+        code = "I" if self.key_width == 4 else "Q"
+        if span is None:
+            return memoryview(b"").cast(code)
+        return self.view[span[0]:span[0] + span[1]].cast(code)
 
     def prefixed(self, fieldname: str, prefix: str):
         """The field's terms that start with ``prefix``, in order."""

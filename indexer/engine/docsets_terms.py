@@ -213,3 +213,47 @@ def bits_bytes(ids) -> bytes:
 
 def is_dense(df: int, total: int) -> bool:
     return df * DENSE_FRACTION >= total
+
+
+# The most frequent words of a field (each in every document once or more on
+# average, at most this many) keep the position keys of each pair of them that
+# stands together: a phrase of such words ("of the", «в этом») is then matched
+# from the pair's keys, a fraction of its words'.
+PAIR_WORDS = 64
+
+
+def common_pairs(field: FieldPostings, place_bits: int, width: int):
+    """(the frequent words, {"a b": keys as bytes}) of a field, by ``PAIR_WORDS``."""
+    n = len(field.terms)
+    if not n:
+        return [], {}
+    starts = np.flatnonzero(np.concatenate(([True], field.terms[1:] != field.terms[:-1])))
+    counts = np.diff(np.append(starts, n))
+    frequent = [i for i in np.argsort(-counts, kind="stable")[:PAIR_WORDS].tolist()
+                if counts[i] >= field.total]
+    if not frequent:
+        return [], {}
+    words = [field.words[int(field.terms[starts[i]])] for i in frequent]
+    spans = [(int(starts[i]), int(starts[i] + counts[i])) for i in frequent]
+    keys = np.concatenate([field.docnums[a:b].astype(np.uint64) << np.uint64(place_bits)
+                           | field.places[a:b].astype(np.uint64) for a, b in spans])
+    which = np.concatenate([np.full(b - a, w, dtype=np.uint64) for w, (a, b) in enumerate(spans)])
+    order = np.argsort(keys, kind="stable")  # sorted runs merged
+    keys, which = keys[order], which[order]
+    # Each key's neighbours: the words at the next position of the same document.
+    low = np.searchsorted(keys, keys + np.uint64(1), "left")
+    many = np.searchsorted(keys, keys + np.uint64(1), "right") - low
+    firsts = np.repeat(np.arange(len(keys)), many)
+    seconds = np.repeat(low, many) + (np.arange(len(firsts))
+                                      - np.repeat(np.cumsum(many) - many, many))
+    code = which[firsts] * np.uint64(len(words)) + which[seconds]
+    pair_keys = keys[firsts]
+    order = np.lexsort((pair_keys, code))
+    code, pair_keys = code[order], pair_keys[order]
+    bounds = np.flatnonzero(np.concatenate(([True], code[1:] != code[:-1], [True])))
+    kind = np.uint32 if width == 4 else np.uint64
+    pairs = {}
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist()):
+        first, second = divmod(int(code[a]), len(words))
+        pairs[f"{words[first]} {words[second]}"] = pair_keys[a:b].astype(kind).tobytes()
+    return words, pairs

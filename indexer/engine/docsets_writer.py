@@ -37,10 +37,20 @@ from .docsets import (
     TEXT_FIELDS,
     bits_from_ids,
 )
-from .docsets_terms import FieldPostings, analyze_documents, bits_bytes, is_dense, positions_width
+from .docsets_terms import (
+    FieldPostings,
+    analyze_documents,
+    bits_bytes,
+    common_pairs,
+    is_dense,
+    positions_width,
+)
 from .facet_merge import glossary_of, merge_outlets, merge_spellings, merge_topics, outlets_of
 from .schema import COPY_CARD, FACET_FIELDS
 
+# The fields whose frequent words keep the keys of their pairs (``common_pairs``):
+# the body's; titles are short.
+PAIR_FIELDS = ("body",)
 # The fields whose words, as written, are matched across scripts (``expand.py``).
 NAME_FIELDS = ("author", "exact")
 
@@ -96,7 +106,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     meta = {"magic": META_MAGIC, "version": DOCSETS_VERSION, "bytes": 0, "docs": total,
             "dated": 0, "dates": None, "order": None, "live": None, "terms": {}, "facets": {},
             "columns": {}, "labels": {}, "spellings": {}, "names": {}, "copies": {},
-            "learned": {}, "positions": None}
+            "learned": {}, "positions": None, "pairs": {}}
     # Deleted documents (after an update) are left out of every posting and count.
     live = None
     if reader.has_deletions():
@@ -122,6 +132,10 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
             field = FieldPostings([run.pop(fieldname) for run in runs], total, reader.doc_count())
             entries = _write_terms(out, field, fieldname in POSITION_FIELDS, place_bits, width)
             meta["terms"][fieldname] = _write_term_table(out, entries)
+            if fieldname in PAIR_FIELDS:
+                words, pairs = common_pairs(field, place_bits, width)
+                meta["pairs"][fieldname] = {"words": words, "keys": {
+                    pair: out.put(keys) for pair, keys in pairs.items()}}
             del field
         for facet, fieldname in FACET_FIELDS.items():
             per_doc = [[] for _ in range(total)]

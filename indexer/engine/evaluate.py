@@ -182,38 +182,69 @@ class Evaluator:
                 candidates &= self.matches(child)
         if not candidates:
             return 0
-        slots = self._phrase_slots(q)
+        forms = self._phrase_forms(q)
+        slots = self._phrase_slots(q, forms)
         if slots is None:
             return 0
+        if q.slop <= 1:
+            slots = self._paired(forms, slots)
+        if any(not keyed for _, keyed in slots):
+            return 0
         return phrase_docs(slots, self.docsets.total, self.docsets.place_bits,
-                           max(q.slop, 1), self.docsets.room) & candidates
+                           max(q.slop, 1), self.docsets.room, len(forms)) & candidates
 
-    def _phrase_slots(self, q):
-        """Per phrase word, the position keys of its forms (``None`` for a field
-        without positions, or a word no document holds)."""
+    def _phrase_forms(self, q):
+        """Per phrase word, the (field, term) of its forms; ``None`` for a shape
+        other than words in a row."""
         if isinstance(q, query.Phrase):
-            forms = [[(q.fieldname, w)] for w in q.words]
-        else:
-            forms = []
-            for child in q.subqueries:
-                terms = [child] if isinstance(child, query.Term) else getattr(child, "subqueries", [])
-                if not terms or not all(isinstance(t, query.Term) for t in terms):
-                    return None
-                forms.append([(t.fieldname, t.text) for t in terms])
+            return [[(q.fieldname, w)] for w in q.words]
+        forms = []
+        for child in q.subqueries:
+            terms = [child] if isinstance(child, query.Term) else getattr(child, "subqueries", [])
+            if not terms or not all(isinstance(t, query.Term) for t in terms):
+                return None
+            forms.append([(t.fieldname, t.text.decode("utf-8") if isinstance(t.text, bytes)
+                           else t.text) for t in terms])
+        return forms
+
+    def _phrase_slots(self, q, forms=None):
+        """Per phrase word, (its place, the position keys of its forms); ``None``
+        for a field without positions, or a word no document holds."""
+        forms = self._phrase_forms(q) if forms is None else forms
+        if forms is None:
+            return None
         slots = []
-        for alternatives in forms:
+        for place, alternatives in enumerate(forms):
             keyed = []
             for fieldname, text in alternatives:
                 if fieldname not in POSITION_FIELDS:
                     return None
-                text = text.decode("utf-8") if isinstance(text, bytes) else text
                 postings = self.docsets.term(fieldname, text)
                 if postings is not None:
                     keyed.append(postings.keys)
             if not keyed:
                 return None
-            slots.append(keyed)
+            slots.append((place, keyed))
         return slots
+
+    def _paired(self, forms, slots):
+        """Two words in a row both among their field's most frequent: the keys of
+        their pair (``Docsets.pair_keys``) stand for both, a fraction of theirs."""
+        paired, covered = [], set()
+        for place in range(len(forms) - 1):
+            keyed = []
+            for (fieldname, first), (other, second) in itertools.product(forms[place],
+                                                                     forms[place + 1]):
+                keys = (self.docsets.pair_keys(fieldname, first, second) if fieldname == other
+                        else None)
+                if keys is None:
+                    break
+                if len(keys):
+                    keyed.append(keys)
+            else:
+                paired.append((place, keyed))
+                covered |= {place, place + 1}
+        return paired + [slot for slot in slots if slot[0] not in covered]
 
     # Ranking --------------------------------------------------------------
 

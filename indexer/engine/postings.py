@@ -87,22 +87,24 @@ class TermPostings:
         return table
 
 
-def phrase_docs(slots, total: int, place_bits: int, slop: int = 1, room: int = 0) -> int:
+def phrase_docs(slots, total: int, place_bits: int, slop: int = 1, room: int = 0,
+                length: int | None = None) -> int:
     """The bitset of documents where some form of each word follows the previous one
     (within ``slop`` positions after it; 1: next to it).
 
-    ``slots`` holds, per word of the phrase, the sorted position keys
-    (``docnum << place_bits | position``) of each of its forms; ``room`` is
-    how many positions past every document's last the keys leave free. For a
-    plain phrase each word's keys are shifted back by its place in the phrase;
-    the word with the fewest keys gives the possible starts, and each other
-    word keeps those its shifted keys hold, found by one merge in C (a stable
+    ``slots`` holds (place in the phrase, the sorted position keys ``docnum <<
+    place_bits | position`` of each of its forms): a word's, or, for adjacent
+    words only, a pair's (keyed at its first word); ``length`` is the phrase's
+    words (default: one per slot); ``room`` is how many positions past every
+    document's last the keys leave free. For a plain phrase each slot's keys
+    are shifted back by its place; the slot with the fewest keys gives the
+    possible starts, and each other slot keeps those its shifted keys hold, found by one merge in C (a stable
     sort of two sorted runs): a few passes per word, however many documents
     hold the words. With a slop, each word's keys are kept when the nearest
     earlier key of the words before lies close enough.
     """
     words = []
-    for keyed in slots:
+    for _, keyed in slots:
         forms = [np.frombuffer(keys, dtype=f"<u{keys.itemsize}") for keys in keyed]
         keys = forms[0]
         if len(forms) > 1:
@@ -127,8 +129,8 @@ def phrase_docs(slots, total: int, place_bits: int, slop: int = 1, room: int = 0
                                                       == near >> np.uint64(place_bits))
             ends = keys[ok]
         return _docs_bits(ends >> np.uint64(place_bits), total)
-    last = len(words) - 1
-    ordered = sorted(enumerate(words), key=lambda word: len(word[1]))
+    last = (length or len(slots)) - 1
+    ordered = sorted(zip((place for place, _ in slots), words), key=lambda word: len(word[1]))
     offset, starts = ordered[0]
     if last > room:
         # A start must leave room for the whole phrase in its document's positions.
