@@ -3,6 +3,8 @@
 import pickle
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from indexer.text.analysis import ANALYZER, analyze, bilingual_analyzer, guess_language, normal_forms
 
@@ -96,3 +98,30 @@ def test_a_word_with_a_letter_pymorphy_cannot_name_is_kept_not_fatal():
     # U+17000 has no name in unicodedata; pymorphy3 raised ValueError on it.
     assert normal_forms("\U00017000кыргызстан") == ("\U00017000кыргызстан",)
     assert any("кыргызстан" in forms for forms in analyze("Кыргызстан \U00017000слово"))
+
+
+# An index build splits title and body into words once and reads each word as its
+# normal forms and as written (``docsets_terms``): the same terms at the same
+# positions as the fields' analyzers, for any text.
+_LETTERS = "abcxyzABCÄéабвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВЁЖЯ0123456789"
+_TEXT = st.text(alphabet=st.sampled_from(list(_LETTERS) + [" ", "-", "'", "’", "_", ".",
+                                                            ",", "\n", "«", "»", "İ", "ß"]),
+                max_size=120)
+_WORDS = st.lists(st.sampled_from(["выборы", "стали", "Ёлка", "всё", "the", "Party",
+                                   "Nagorno-Karabakh", "O'Brien", "Azerbaijan’s", "2019",
+                                   "мэра", "Кыргызстане", "и", "в", "том"]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(_TEXT, _WORDS.map(" ".join)))
+def test_a_builds_words_are_the_analyzers_terms(text):
+    from indexer.engine.schema import text_fields
+    from indexer.text.analysis import fold_yo, index_words, morph_terms
+
+    fields = text_fields()
+    words = index_words(text)
+    morph = [(t.pos, t.text) for t in fields["body"].analyzer(text, positions=True, mode="index")]
+    assert morph == [(place, form) for place, word in enumerate(words)
+                     for form in morph_terms(word)]
+    exact = [(t.pos, t.text) for t in fields["exact"].analyzer(text, positions=True, mode="index")]
+    assert exact == [(place, fold_yo(word)) for place, word in enumerate(words)]

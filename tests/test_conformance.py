@@ -3,24 +3,24 @@
 A generated bilingual corpus (3,200 articles, half of them Russian, every
 eleventh undated; words Zipf-drawn from ``benchmarks.synthetic``'s
 vocabularies with a fixed seed) is indexed once, with
-``build_index(..., workers=2)``. That runs both parallel writers: Whoosh's
-multiprocessing writer (from 500 articles; one segment per process, so
-document numbers cross a segment boundary) and the parallel docsets writer
-(``write_docsets`` deals the terms out to one process per worker from
+``build_index(..., workers=2)``. That runs the parallel docsets writer
+(``docsets_terms`` analyzes one run of documents per worker process from
 ``PARALLEL_MIN_DOCS`` = 2,000 documents on). Nothing in the generation records
-which writer ran, so a spy wrapped around the docsets part writer notes each
-part it writes and the process it runs in.
+which writer ran, so a spy wrapped around the analysis of a run notes the
+process it runs in.
 
-The same generation is then opened with plain Whoosh, weighted with
-``BM25F(B=BM25_B, K1=BM25_K1)`` (the constants the docsets compute their
-impacts with, Whoosh's defaults), and queries made deterministically from the
+The oracle is plain Whoosh: the same articles, read back from the
+generation, indexed by Whoosh itself with the same analyzers
+(``tests/reference.py``; the generation keeps its words in the docsets
+only), weighted with ``BM25F(B=BM25_B, K1=BM25_K1)`` (the constants the
+docsets compute their impacts with, Whoosh's defaults), and queries made deterministically from the
 index's own lexicon are parsed once with kartoteka's parser (``parse_query``)
 and answered both ways. The words come from bands of document frequency in
 each language (in 1,024 or more documents, ranked through impact tables;
-dense, with bitsets and positions; middling; rare; in one document), plus
+dense, with bitsets; middling; rare; in one document), plus
 inflected Russian forms with several dictionary forms. Kinds: single words,
-AND, OR, NOT (``NOT`` and ``-``), phrases (of dense words, answered from
-position keys, and of others, checked through Whoosh's matcher), prefixes
+AND, OR, NOT (``NOT`` and ``-``), phrases (of dense words, and with a rarer
+one; all answered from position keys), prefixes
 (``xx*``), ``title:``/``author:`` queries, and requests with region, author,
 language, date-range and undated filters.
 
@@ -102,7 +102,6 @@ import json
 import os
 import random
 import re
-import sys
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -121,7 +120,7 @@ from indexer import (
     SearchService,
     build_index,
 )
-from indexer.engine import build as build_module
+from indexer.engine import docsets_terms
 from indexer.engine.docsets import (
     BM25_B,
     BM25_K1,
@@ -132,7 +131,9 @@ from indexer.engine.docsets import (
 )
 from indexer.engine.evaluate import Evaluator
 from indexer.engine.query import KartotekaParser, parse_query
-from indexer.engine.schema import FACET_FIELDS, FIELD_BOOSTS, SEARCH_FIELDS, UNDATED
+from indexer.engine.schema import FACET_FIELDS, FIELD_BOOSTS, SEARCH_FIELDS, UNDATED, query_schema
+
+from reference import reference_index
 
 SEED = 20261201
 ARTICLES = 3200
@@ -220,7 +221,7 @@ _PART_NOTES: Path | None = None
 
 
 def _noting_part_writer(*args, **kwargs):
-    """The docsets part writer, noting the process it ran in."""
+    """The docsets' analysis of a run of documents, noting the process it ran in."""
     result = _PART_WRITER(*args, **kwargs)
     handle, _ = tempfile.mkstemp(dir=_PART_NOTES, prefix=f"{os.getpid()}-")
     os.close(handle)
@@ -244,10 +245,9 @@ def built(tmp_path_factory) -> Built:
     write_corpus(root / "corpus")
     _PART_NOTES = root / "part-notes"
     _PART_NOTES.mkdir()
-    writer_module = sys.modules[build_module.write_docsets.__module__]
-    _PART_WRITER = writer_module._write_part
+    _PART_WRITER = docsets_terms._analyze_run
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(writer_module, "_write_part", _noting_part_writer)
+        patch.setattr(docsets_terms, "_analyze_run", _noting_part_writer)
         summary = build_index([root / "corpus"], root / "index", workers=WORKERS)
     notes = sorted(p.name for p in _PART_NOTES.iterdir())
     return Built(Path(summary.path), root / "index", summary,
@@ -332,15 +332,18 @@ class Engines:
 
 
 @pytest.fixture(scope="module")
-def engines(built) -> Engines:
-    ix = whoosh_index.open_dir(str(built.generation))
+def engines(built, tmp_path_factory) -> Engines:
+    # Plain Whoosh over the same articles, their words indexed by Whoosh itself.
+    ix = reference_index(built.generation, tmp_path_factory.mktemp("oracle"))
     searcher = ix.searcher(weighting=scoring.BM25F(B=BM25_B, K1=BM25_K1))
+    own = whoosh_index.open_dir(str(built.generation)).searcher()
     docsets = Docsets(built.generation)
     service = SearchService(built.index_dir)
     total = searcher.doc_count_all()
     docnum_of = {searcher.stored_fields(d)["id"]: d for d in range(total)}
-    yield Engines(service, searcher, docsets, Evaluator(docsets, searcher),
-                  KartotekaParser(ix.schema), docnum_of, total)
+    yield Engines(service, searcher, docsets, Evaluator(docsets, own),
+                  KartotekaParser(query_schema()), docnum_of, total)
+    own.close()
     if hasattr(service, "close"):
         service.close()
     docsets.close()
@@ -592,10 +595,10 @@ class Workload:
         self.add("and", f"{p['en', 'impact-table'][0]} {p['ru', 'impact-table'][0]}")
 
     def _phrases(self) -> None:
-        """Phrases cut from stored articles: of dense words (answered from position
-        keys) and of others (checked through Whoosh's matcher), in both languages."""
-        wanted = {(lang, path, fieldname): n for lang in ("en", "ru")
-                  for path, fieldname, n in (("positions", "body", 4), ("matcher", "body", 3),
+        """Phrases cut from stored articles: of dense words (each in 1/32 of the
+        documents or more) and with a rarer one, in both languages."""
+        wanted = {(lang, band, fieldname): n for lang in ("en", "ru")
+                  for band, fieldname, n in (("dense", "body", 4), ("rarer", "body", 3),
                                              ("any", "title", 1))}
         for _, stored in self.drawn_articles():
             if not any(wanted.values()):
@@ -615,9 +618,9 @@ class Workload:
                 else:
                     terms = [t for f, t in q.iter_all_terms() if f == "body"]
                     dense = all(self.engines.docsets.term("body", t) is not None
-                                and self.engines.docsets.term("body", t).has_positions
-                                for t in terms)
-                    key = (stored["lang"], "positions" if dense else "matcher", "body")
+                                and len(self.engines.docsets.term("body", t).ids)
+                                * DENSE_FRACTION >= self.engines.total for t in terms)
+                    key = (stored["lang"], "dense" if dense else "rarer", "body")
                     text = f'"{text}"'
                 if wanted.get(key):
                     wanted[key] -= 1
@@ -686,12 +689,10 @@ def test_the_corpus_is_indexed_by_both_parallel_writers(built, engines):
     assert summary.total == ARTICLES >= 3000
     assert summary.indexed == {"en": ARTICLES // 2, "ru": ARTICLES // 2}
     assert ARTICLES >= PARALLEL_MIN_DOCS
-    # The docsets: one part per worker, each written in a worker process.
+    # The docsets: the articles' words analyzed in one run per worker, each in a
+    # worker process.
     assert len(built.part_processes) == WORKERS
     assert built.builder not in built.part_processes
-    # Whoosh's multiprocessing writer: one segment per process.
-    segments = [offset for _, offset in engines.searcher.reader().leaf_readers()]
-    assert len(segments) == WORKERS and segments[0] == 0
     undated = engines.service.search(SearchRequest(undated=True, per_page=1))["total"]
     assert undated == len(range(0, ARTICLES, UNDATED_EVERY))
 

@@ -5,8 +5,9 @@ A fixture corpus is built here with words in every band: very common ones
 and Russian forms with several readings («стали», «том», «этом»). Random
 phrases of two or three of its words, some cut from an article so they do
 occur, are matched by the evaluator (``Evaluator.matches``: position keys,
-vectorized) and by Whoosh's ``Phrase``/``Sequence`` matcher through
-``searcher.docs_for_query``: the same documents, always.
+vectorized) and by Whoosh's ``Phrase``/``Sequence`` matcher over a plain
+Whoosh index of the same articles (``reference.py``), through
+``searcher.docs_for_query``: the same documents, always; with a slop too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from indexer.engine.docsets import ids_of
 from indexer.search.service import SearchService
 
 from conftest import write_jsonl
+from reference import reference_index
 
 EN_COMMON = ["the", "of", "and", "for", "in", "to", "a", "is", "party", "regions"]
 EN_RARE = ["harvest", "pipeline", "mayor", "border", "winemakers", "railway", "election"]
@@ -68,7 +70,11 @@ def generation(tmp_path_factory, corpus_texts):
         for n, (lang, body) in enumerate(corpus_texts)])
     build_index([corpus], folder / "index", workers=1)
     service = SearchService(folder / "index")
-    yield service._current().generation
+    generation = service._current().generation
+    ix = reference_index(generation.key, folder / "oracle")
+    with ix.searcher() as searcher:
+        generation.oracle = searcher
+        yield generation
     service.close()
 
 
@@ -82,18 +88,18 @@ def _positional_parts(q) -> list:
     return found
 
 
-def _same_as_whoosh(generation, text: str) -> list:
+def _same_as_whoosh(generation, text: str, slop: int = 1) -> list:
     """The phrase parts of ``text``'s query, each checked against Whoosh's matcher."""
-    q = generation.parse(f'"{text}"').query
+    q = generation.parse(f'"{text}"' + (f"~{slop}" if slop > 1 else "")).query
     parts = _positional_parts(q) if q is not None else []
     for part in parts:
-        expected = sorted(generation.searcher.docs_for_query(part))
+        expected = sorted(generation.oracle.docs_for_query(part))
         assert ids_of(generation.evaluator.matches(part)) == expected, (text, part)
     return parts
 
 
 def _keyed(generation, part) -> bool:
-    """Whether the evaluator answers ``part`` from position keys (not Whoosh's matcher)."""
+    """Whether the evaluator answers ``part`` from position keys."""
     return generation.evaluator._phrase_slots(part) is not None
 
 
@@ -115,7 +121,8 @@ def test_random_phrases_match_what_whooshs_matcher_finds(generation, corpus_text
         phrase = words[start:start + length]
     else:
         phrase = data.draw(st.lists(st.sampled_from(VOCABULARY), min_size=2, max_size=3))
-    _same_as_whoosh(generation, " ".join(phrase))
+    slop = data.draw(st.sampled_from([1, 1, 2, 3]), label="slop")
+    _same_as_whoosh(generation, " ".join(phrase), slop)
 
 
 @pytest.mark.parametrize("text", ["and for", "of the", "the of and", "в том числе", "в этом году",
@@ -130,9 +137,56 @@ def test_common_word_phrases_are_answered_from_position_keys(generation, text):
     assert any(generation.evaluator.matches(part) for part in body), text
 
 
-def test_a_rare_word_in_a_phrase_has_its_keys_read_from_whoosh(generation):
-    """A word in under 1/32 of the documents keeps no keys in the docsets."""
+@pytest.mark.parametrize("text", ["of the", "the of and", "в этом году", "и в и"])
+def test_a_phrase_of_the_most_frequent_words_is_matched_from_their_pairs(generation, text):
+    """Words in every document, several times: the keys of the pair stand for
+    the two words (far fewer keys to merge), and the documents stay Whoosh's."""
+    parts = _body_parts(_same_as_whoosh(generation, text))
+    evaluator = generation.evaluator
+    for part in parts:
+        forms = evaluator._phrase_forms(part)
+        slots = evaluator._phrase_slots(part, forms)
+        paired = evaluator._paired(forms, slots)
+        pairs = [keyed for place, keyed in paired if place + 1 < len(forms)
+                 and (place, keyed) not in slots]
+        assert pairs, text
+        words = sum(len(keys) for _, keyed in slots for keys in keyed)
+        assert sum(len(keys) for keyed in pairs for keys in keyed) < words / 2
+
+
+def test_a_rare_word_in_a_phrase_keeps_its_own_keys(generation):
+    """A word in under 1/32 of the documents keeps its positions in the docsets too."""
     parts = _body_parts(_same_as_whoosh(generation, "of Kakheti"))
     assert parts and all(_keyed(generation, part) for part in parts)
-    assert not generation.evaluator.docsets.term("body", "kakheti").has_positions
+    assert generation.evaluator.docsets.term("body", "kakheti").has_positions
     assert any(generation.evaluator.matches(part) for part in parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(docs=st.lists(st.lists(st.integers(0, 2), min_size=0, max_size=8), min_size=1, max_size=8),
+       phrase=st.lists(st.integers(0, 2), min_size=2, max_size=4),
+       slop=st.sampled_from([1, 1, 2, 3]), room=st.integers(0, 4), wide=st.booleans())
+def test_phrase_keys_find_exactly_the_documents_holding_the_phrase(docs, phrase, slop, room, wide):
+    """Position keys packed as tightly as a generation may pack them (``room``
+    free positions past the longest document) find a phrase of words exactly
+    where a plain scan of each document does: never across two documents."""
+    from array import array
+
+    from indexer.engine.postings import phrase_docs
+
+    last = max((len(words) - 1 for words in docs if words), default=0)
+    bits = max(1, (last + room).bit_length())
+    keys = {w: array("Q" if wide else "I") for w in range(3)}
+    for d, words in enumerate(docs):
+        for p, w in enumerate(words):
+            keys[w].append(d << bits | p)
+
+    def holds(words):
+        ends = [p for p, w in enumerate(words) if w == phrase[0]]
+        for w in phrase[1:]:
+            ends = [p for p, x in enumerate(words) if x == w and any(0 < p - e <= slop for e in ends)]
+        return bool(ends)
+
+    expected = sum(1 << d for d, words in enumerate(docs) if holds(words))
+    slots = [(place, [keys[w]]) for place, w in enumerate(phrase)]
+    assert phrase_docs(slots, len(docs), bits, slop, (1 << bits) - 1 - last) == expected

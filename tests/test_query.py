@@ -3,9 +3,9 @@
 import pytest
 
 from indexer.engine.query import QueryError, parse_query
-from indexer.engine.schema import make_schema
+from indexer.engine.schema import query_schema
 
-SCHEMA = make_schema()
+SCHEMA = query_schema()
 
 
 def terms(text):

@@ -26,7 +26,6 @@ from .. import __version__
 from ..errors import BuildError
 from ..ingest.corpus import (
     DEFAULT_MAX_BYTES,
-    FileFormat,
     PassedOver,
     find_files,
     read_file,
@@ -67,22 +66,7 @@ from .summary import BuildSummary
 
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64
-PARALLEL_MIN_ARTICLES = 500
 WRITER_MEMORY_MB = 256
-
-
-def _articles_hint(jobs: list[tuple[Path, Path]]) -> int:
-    """A cheap guess at the number of articles: files, 1 per 4 KB of JSON Lines,
-    1 per 20 KB of a (compressed) WARC crawl."""
-    total = 0
-    for path, _ in jobs:
-        if path.suffix.lower() in (".jsonl", ".ndjson"):
-            total += max(1, path.stat().st_size // 4096)
-        elif FileFormat.of(path) is FileFormat.WARC:
-            total += max(1, path.stat().st_size // 20_000)
-        else:
-            total += 1
-    return total
 
 
 def _jobs(sources) -> list[tuple[Path, Path]]:
@@ -124,13 +108,11 @@ def _read_all(jobs: list[tuple[Path, Path]], workers: int, max_bytes: int):
         yield from map(_read_one, tasks)
 
 
-def _writer(ix, workers: int, articles_hint: int):
-    """Whoosh's multiprocessing writer when it pays: analysis is the heavy part."""
+def _writer(ix):
+    """One Whoosh writer: it keeps the articles (stored fields, facet keys, columns),
+    little work beside their words, which the docsets writer analyzes in parallel."""
     # compound=False: Whoosh reads a compound segment's parts into memory
-    # (BytesIO copies of the postings), which cost a server ~190 MB at 50k.
-    if workers > 1 and articles_hint >= PARALLEL_MIN_ARTICLES:
-        return ix.writer(procs=workers, limitmb=WRITER_MEMORY_MB // workers,
-                         multisegment=True, compound=False)
+    # (BytesIO copies), which cost a server ~190 MB at 50k.
     return ix.writer(limitmb=WRITER_MEMORY_MB, compound=False)
 
 
@@ -188,7 +170,7 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
     summary = BuildSummary(files_total=len(jobs), sources=[str(Path(s).resolve()) for s in sources])
     with new_generation(index_dir) as (building, stamp):
         ix = whoosh_index.create_in(building, make_schema())
-        writer = _writer(ix, workers, _articles_hint(jobs))
+        writer = _writer(ix)
         ledger = Ledger()
         try:
             for (path, _), (state, items, dropped) in zip(
@@ -359,7 +341,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
     with new_generation(index_dir) as (building, stamp):
         link_generation(current, building, (MANIFEST,))
         ix = whoosh_index.open_dir(str(building))
-        writer = ix.writer(limitmb=WRITER_MEMORY_MB)
+        writer = _writer(ix)
         try:
             for article_id in removed + replaced:
                 writer.delete_by_term("id", article_id)

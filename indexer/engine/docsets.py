@@ -38,10 +38,9 @@ from array import array
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
 
 from ..errors import IndexFormatError
-from .postings import POSITION_BITS, TermPostings, bits_from_ids, ids_of
+from .postings import TermPostings, bits_from_ids, ids_of
 from .schema import UNDATED
 from .settings import EngineSettings
 from .store import format_error
@@ -52,53 +51,24 @@ DOCSETS_META = "docsets.meta"
 # their layout (1: docsets.meta a pickle of positional tuples, no header;
 # 2: no author/exact terms, merged author spellings, names or copies;
 # 3: no topic facet; 4: authors not merged by first-name forms, no person keys;
-# 5: topics not merged across languages; 6: no outlet facet).
+# 5: topics not merged across languages; 6: no outlet facet; 7: position keys of
+# frequent terms only, always 8 bytes).
 DOCSETS_MAGIC = b"KTKDSETS"
-DOCSETS_VERSION = 7
+DOCSETS_VERSION = 8
 META_MAGIC = "kartoteka-docsets"
 HEADER = struct.Struct("<8sII")  # docsets.bin: magic, version, reserved (0)
 # A term table row: ids_at, df, scale, bits_at, bits_len, keys_at, keys_len;
 # an offset of 0 (inside the header) means "none".
 TERM_ROW = struct.Struct("<QIdQQQQ")
 TEXT_FIELDS = ("title", "author", "body", "exact")
+# The text fields whose words keep their positions, for phrases (the exact forms
+# are for ``=word`` only).
+POSITION_FIELDS = ("title", "author", "body")
 BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
-POSITION_LIMIT = 1 << POSITION_BITS
 NO_VALUE = 0xFFFFFFFF  # a document without a value of a facet
 COLUMN_PARTS = ("first", "starts", "others", "several")
-
-
-def phrase_docs(slots, total: int) -> int:
-    """The bitset of documents where some form of each word follows the previous one.
-
-    ``slots`` holds, per word of the phrase, the sorted position keys of each
-    of its forms. Each word's keys are shifted back by its place in the
-    phrase; the word with the fewest keys gives the possible starts, and each
-    other word keeps those its shifted keys hold, found by one vectorized
-    binary search: a few passes in C per word, however many documents hold
-    the words (a loop over candidate documents cost ~0.5 ms each).
-    """
-    words = []
-    for offset, keyed in enumerate(slots):
-        forms = [np.frombuffer(keys, dtype="<u8") for keys in keyed]
-        keys = forms[0] if len(forms) == 1 else np.unique(np.concatenate(forms))
-        words.append((len(keys), offset, keys))
-    words.sort(key=lambda word: word[0])
-    _, offset, keys = words[0]
-    # A key earlier in its document than its place in the phrase starts nothing.
-    starts = keys[(keys & np.uint64(POSITION_LIMIT - 1)) >= offset] - np.uint64(offset)
-    for _, offset, keys in words[1:]:
-        if not len(starts) or not len(keys):
-            return 0
-        wanted = starts + np.uint64(offset)
-        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        starts = starts[keys[at] == wanted]
-    if not len(starts):
-        return 0
-    docs = np.zeros(total, dtype=np.uint8)
-    docs[starts >> np.uint64(POSITION_BITS)] = 1
-    return int.from_bytes(np.packbits(docs, bitorder="little").tobytes(), "little")
 
 
 class _Column:
@@ -213,6 +183,16 @@ class Docsets:
                                           missing=UNDATED if facet == "year" else None)
         # Each field's terms by row of its table; a row is read when the term is.
         self._term_rows: dict[str, tuple[int, dict[str, int]]] = {}
+        self._texts: dict[str, list[str]] = {}  # each field's terms, sorted
+        positions = meta["positions"]
+        self.place_bits, self.key_width = int(positions["bits"]), int(positions["width"])
+        self.room = int(positions["room"])  # free positions past every document's last
+        # Per field, its most frequent words and the keys of their pairs (``common_pairs``).
+        self._pairs = {fieldname: (frozenset(table["words"]),
+                                   {pair: self._span(span) for pair, span in table["keys"].items()})
+                       for fieldname, table in meta["pairs"].items()}
+        if self.key_width not in (4, 8):
+            raise ValueError(f"position keys of {self.key_width} bytes")
         for fieldname, table in meta["terms"].items():
             count = table["count"]
             texts = self._slice(self._span(table["texts"])).decode("utf-8").split("\0")
@@ -220,6 +200,7 @@ class Docsets:
             if length != count * TERM_ROW.size or len(texts) != max(count, 1):
                 raise ValueError(f"the {fieldname} term table does not hold {count} terms")
             self._term_rows[fieldname] = (start, dict(zip(texts, range(count))))
+            self._texts[fieldname] = texts if count else []
         self.dates = array("i")
         self.dates.frombytes(self._slice(self._span(meta["dates"])))
         self.order = array("I")
@@ -290,7 +271,7 @@ class Docsets:
             if entry is None:
                 postings = None
             else:
-                postings = TermPostings(self.view, entry)
+                postings = TermPostings(self.view, entry, self.key_width)
                 if entry[3] is not None:
                     postings._bits = self._bits_at(entry[3])
             if len(self._cache) > self.settings.term_cache:
@@ -308,6 +289,27 @@ class Docsets:
                 del self._tables[next(iter(self._tables))]
         self._tables[key] = table
         return table
+
+    def pair_keys(self, fieldname: str, first: str, second: str):
+        """The position keys of ``first`` with ``second`` next to it, as a view; empty
+        when both are frequent words that never stand so; ``None`` when the field
+        keeps no pairs of them."""
+        words, spans = self._pairs.get(fieldname, (frozenset(), {}))
+        if first not in words or second not in words:
+            return None
+        span = spans.get(f"{first} {second}")
+        code = "I" if self.key_width == 4 else "Q"
+        if span is None:
+            return memoryview(b"").cast(code)
+        return self.view[span[0]:span[0] + span[1]].cast(code)
+
+    def prefixed(self, fieldname: str, prefix: str):
+        """The field's terms that start with ``prefix``, in order."""
+        texts = self._texts.get(fieldname, [])
+        i = bisect.bisect_left(texts, prefix)
+        while i < len(texts) and texts[i].startswith(prefix):
+            yield texts[i]
+            i += 1
 
     def term_bits(self, fieldname: str, text: str) -> int:
         postings = self.term(fieldname, text)

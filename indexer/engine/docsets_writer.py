@@ -1,20 +1,19 @@
 """Writing the docsets of a generation (the format and its reader: ``docsets.py``).
 
-After Whoosh has committed a generation, its title and body postings are read
-back once and written again as ``docsets.bin`` (sorted ids, quantized BM25
-impacts, impact order, bitsets and position keys for frequent terms, facet
-bitsets and columns, the date order) with its JSON directory ``docsets.meta``.
-From ``PARALLEL_MIN_DOCS`` documents on, the terms are dealt between two
-processes, each writing a part that is then appended.
+After Whoosh has committed a generation (the articles: stored fields, facet
+keys, columns), ``docsets.bin`` is written beside it: the text fields'
+postings from the articles' words (``docsets_terms.py``: sorted ids,
+quantized BM25 impacts, impact order, bitsets of frequent terms, position
+keys), facet bitsets and columns, the date order; with its JSON directory
+``docsets.meta``.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import math
 import multiprocessing
-import shutil
+from concurrent.futures import Future, ProcessPoolExecutor
 from array import array
 from pathlib import Path
 
@@ -25,9 +24,6 @@ from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
 from ..text.names import is_person_key, name_groups
 from .copies import Copy, find_copies
 from .docsets import (
-    BM25_B,
-    BM25_K1,
-    DENSE_FRACTION,
     DOCSETS,
     DOCSETS_MAGIC,
     DOCSETS_META,
@@ -36,28 +32,36 @@ from .docsets import (
     META_MAGIC,
     NO_VALUE,
     PARALLEL_MIN_DOCS,
-    POSITION_BITS,
-    POSITION_LIMIT,
+    POSITION_FIELDS,
     TERM_ROW,
     TEXT_FIELDS,
     bits_from_ids,
 )
+from .docsets_terms import (
+    FieldPostings,
+    analyze_documents,
+    bits_bytes,
+    common_pairs,
+    is_dense,
+    positions_width,
+)
 from .facet_merge import glossary_of, merge_outlets, merge_spellings, merge_topics, outlets_of
 from .schema import COPY_CARD, FACET_FIELDS
 
+# The fields whose frequent words keep the keys of their pairs (``common_pairs``):
+# the body's; titles are short.
+PAIR_FIELDS = ("body",)
 # The fields whose words, as written, are matched across scripts (``expand.py``).
 NAME_FIELDS = ("author", "exact")
 
 
-def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False):
-    """(ids, weights, positions or None) of one term over all segments.
+def read_postings(reader, fieldname: str, btext: bytes) -> array:
+    """The ids of one term of a Whoosh field over all segments (facet keys, languages).
 
     Read block by block where Whoosh allows it: its matcher API costs a
     Python call per posting.
     """
-    ids, weights = array("I"), array("f")
-    where = [] if positions else None
-    decode = reader.schema[fieldname].format.decode_positions if positions else None
+    ids = array("I")
     for leaf, offset in reader.leaf_readers():
         try:
             matcher = leaf.postings(fieldname, btext)
@@ -66,21 +70,13 @@ def read_postings(reader, fieldname: str, btext: bytes, positions: bool = False)
         if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
             while matcher.is_active():
                 matcher._read_ids()
-                matcher._read_weights()
                 ids.extend(d + offset for d in matcher._ids)
-                weights.extend(matcher._weights)
-                if positions:
-                    matcher._read_values()
-                    where.extend(decode(v) for v in matcher._values)
                 matcher._next_block()
         else:
             while matcher.is_active():
                 ids.append(matcher.id() + offset)
-                weights.append(matcher.weight())
-                if positions:
-                    where.append(matcher.value_as("positions"))
                 matcher.next()
-    return ids, weights, where
+    return ids
 
 
 class _Writer:
@@ -101,42 +97,46 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     """Write ``docsets.bin`` and its directory ``docsets.meta`` for the Whoosh index
     ``ix`` in ``generation``.
 
-    With ``workers`` > 1 the terms are split between processes, each writing
-    a part file that is then appended to the whole. ``aliases`` are groups of
-    spellings of one author's name that transliteration cannot tell are one.
+    The articles' words are analyzed in ``workers`` processes (``docsets_terms``);
+    ``aliases`` are groups of spellings of one author's name that
+    transliteration cannot tell are one.
     """
     reader = ix.reader()
     total = reader.doc_count_all()
     meta = {"magic": META_MAGIC, "version": DOCSETS_VERSION, "bytes": 0, "docs": total,
             "dated": 0, "dates": None, "order": None, "live": None, "terms": {}, "facets": {},
             "columns": {}, "labels": {}, "spellings": {}, "names": {}, "copies": {},
-            "learned": {}}
-    entries_by_field: dict[str, dict[str, tuple]] = {fieldname: {} for fieldname in TEXT_FIELDS}
+            "learned": {}, "positions": None, "pairs": {}}
     # Deleted documents (after an update) are left out of every posting and count.
     live = None
     if reader.has_deletions():
         live = bits_from_ids(list(reader.all_doc_ids())).to_bytes((total + 7) // 8, "little")
-    norms = {fieldname: _norms(reader, fieldname, total, live) for fieldname in TEXT_FIELDS}
-    terms = [(fieldname, btext) for fieldname in TEXT_FIELDS
-             for btext in reader.lexicon(fieldname)]
-    job = (generation, norms, total, reader.doc_count(), live)
-    if workers > 1 and total >= PARALLEL_MIN_DOCS:
-        chunks = [(job, i, terms[i::workers]) for i in range(workers)]  # dealt round, even
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.map(_write_part, chunks)
-    else:
-        parts = [_write_part((job, 0, terms), reader)]
-    with open(generation / DOCSETS, "wb") as handle:
+    runs = analyze_documents(generation, total, live, workers)
+    # Small words are no names ("more" is not «море»); person keys are nobody's spelling.
+    # Grouped in another process meanwhile, when there is a core for it.
+    vocabularies = {fieldname: sorted(t for t in set().union(*(run[fieldname][0] for run in runs))
+                                      if t not in STOP_WORDS and not is_person_key(t))
+                    for fieldname in NAME_FIELDS}
+    with _background(workers > 1 and total >= PARALLEL_MIN_DOCS) as background, \
+            open(generation / DOCSETS, "wb") as handle:
+        names = {fieldname: background.submit(name_groups, words)
+                 for fieldname, words in vocabularies.items()}
         handle.write(HEADER.pack(DOCSETS_MAGIC, DOCSETS_VERSION, 0))
         out = _Writer(handle, HEADER.size)
-        for path, entries in parts:
-            shift = out.offset
-            with open(path, "rb") as part:
-                shutil.copyfileobj(part, handle)
-            out.offset += path.stat().st_size
-            path.unlink()
-            for (fieldname, text), entry in entries.items():
-                entries_by_field[fieldname][text] = _shifted(entry, shift)
+        last_position = max((int(run[name][3].max()) for run in runs for name in POSITION_FIELDS
+                             if len(run[name][3])), default=0)
+        place_bits, width = positions_width(total, last_position)
+        meta["positions"] = {"bits": place_bits, "width": width,
+                             "room": (1 << place_bits) - 1 - last_position}
+        for fieldname in TEXT_FIELDS:
+            field = FieldPostings([run.pop(fieldname) for run in runs], total, reader.doc_count())
+            entries = _write_terms(out, field, fieldname in POSITION_FIELDS, place_bits, width)
+            meta["terms"][fieldname] = _write_term_table(out, entries)
+            if fieldname in PAIR_FIELDS:
+                words, pairs = common_pairs(field, place_bits, width)
+                meta["pairs"][fieldname] = {"words": words, "keys": {
+                    pair: out.put(keys) for pair, keys in pairs.items()}}
+            del field
         for facet, fieldname in FACET_FIELDS.items():
             per_doc = [[] for _ in range(total)]
             spans = {}
@@ -151,7 +151,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
                 values, meta["labels"][facet], meta["spellings"][facet] = merge_outlets(
                     reader, fieldname, outlets_of(generation))
             for ordinal, (value, btexts) in enumerate(values.items()):
-                ids = sorted(set().union(*(_live(read_postings(reader, fieldname, btext)[0], live)
+                ids = sorted(set().union(*(_live(read_postings(reader, fieldname, btext), live)
                                            for btext in btexts)))
                 spans[value] = out.put(_bits_bytes(ids))
                 for docnum in ids:
@@ -161,10 +161,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
         meta["learned"] = learn_pairs(_translation_pairs(reader, total, live))
         meta["copies"] = {str(copy): primary
                           for copy, primary in _copies(reader, total, live).items()}
-        # Small words are no names ("more" is not «море»); person keys are nobody's spelling.
-        meta["names"] = {fieldname: name_groups(t for t in entries_by_field[fieldname]
-                                                if t not in STOP_WORDS and not is_person_key(t))
-                         for fieldname in NAME_FIELDS}
+        meta["names"] = {fieldname: found.result() for fieldname, found in names.items()}
         dates = array("i", [0]) * total
         if total:
             # Raw column values are microseconds since datetime.min (ordinal 1);
@@ -182,19 +179,39 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
         meta["order"] = out.put(order.tobytes())
         if reader.has_deletions():
             meta["live"] = out.put(_bits_bytes(array("I", reader.all_doc_ids())))
-        for fieldname, entries in entries_by_field.items():
-            meta["terms"][fieldname] = _write_term_table(out, entries)
         meta["bytes"] = out.offset
     (generation / DOCSETS_META).write_text(
         json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     reader.close()
 
 
+def _background(parallel: bool):
+    """An executor for work beside the postings: another process, or this one."""
+    if parallel:
+        return ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+    return _Here()
+
+
+class _Here:
+    """Runs what is submitted at once, here (``_background`` without a process)."""
+
+    def submit(self, function, *args):
+        done = Future()
+        done.set_result(function(*args))
+        return done
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+
 def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:
     """Each hidden copy's primary, from the copy cards the build stored (``copies.py``)."""
     lang_of = {}
     for btext in reader.lexicon("lang"):
-        for docnum in read_postings(reader, "lang", btext)[0]:
+        for docnum in read_postings(reader, "lang", btext):
             lang_of[docnum] = btext.decode("utf-8")
     cards, links = reader.column_reader("copy_card"), reader.column_reader("links")
     docs = []
@@ -255,44 +272,6 @@ def _live(ids, live: bytes | None):
     return ids if live is None else array("I", (d for d in ids if _is_live(live, d)))
 
 
-def _norms(reader, fieldname: str, total: int, live: bytes | None) -> array:
-    """BM25's length normalization of each document, over the live documents."""
-    lengths = [reader.doc_field_length(d, fieldname, 0) or 0 if _is_live(live, d) else 0
-               for d in range(total)]
-    count = sum(_is_live(live, d) for d in range(total))
-    average = (sum(lengths) / count if count else 0) or 1.0
-    return array("f", (BM25_K1 * (1 - BM25_B + BM25_B * n / average) for n in lengths))
-
-
-def _write_part(task, reader=None):
-    """Write the postings of some terms to a part file; (path, {(field, text): entry})."""
-    (generation, norms, total, docs, live), number, terms = task
-    own = reader is None
-    if own:
-        from whoosh import index as whoosh_index
-        reader = whoosh_index.open_dir(str(generation)).reader()
-    path = generation / f"{DOCSETS}.part{number}"
-    entries = {}
-    with open(path, "wb") as handle:
-        out = _Writer(handle)
-        for fieldname, btext in terms:
-            entry = _write_term(out, reader, fieldname, btext, norms[fieldname], total, docs,
-                                live)
-            if entry is not None:
-                entries[fieldname, btext.decode("utf-8")] = entry
-    if own:
-        reader.close()
-    return path, entries
-
-
-def _shifted(entry, shift: int):
-    ids_at, df, scale, bits_at, keys_at = entry
-    def moved(span):
-        return None if span is None else (span[0] + shift, span[1])
-
-    return (ids_at + shift, df, scale, moved(bits_at), moved(keys_at))
-
-
 def _write_column(out, per_doc: list[list[int]]):
     """A facet's values by document: the first one of each, then any others."""
     first = array("I", (values[0] if values else NO_VALUE for values in per_doc))
@@ -308,40 +287,16 @@ def _bits_bytes(ids) -> bytes:
     return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
 
-def _write_term(out, reader, fieldname, btext, norms, total, docs, live=None):
-    """Write one term; ``total`` documents in all, ``docs`` of them live."""
-    dense = reader.doc_frequency(fieldname, btext) * DENSE_FRACTION >= total
-    # Frequent terms also keep their positions: checking a phrase of common
-    # words through Whoosh would decode them for every candidate document.
-    # The very common words too ("the", "в": dozens a document): a phrase of
-    # them ("in the", «в том числе») has nearly every document as candidate.
-    positions = dense and reader.schema[fieldname].format.supports("positions")
-    ids, weights, where = read_postings(reader, fieldname, btext, positions=positions)
-    if live is not None:
-        keep = [i for i, d in enumerate(ids) if _is_live(live, d)]
-        if len(keep) < len(ids):
-            ids = array("I", (ids[i] for i in keep))
-            weights = array("f", (weights[i] for i in keep))
-            where = [where[i] for i in keep] if where is not None else None
-    if not ids:
-        return None
-    df = len(ids)
-    factor = (math.log(docs / (df + 1)) + 1) * (BM25_K1 + 1)
-    scores = [factor * tf / (tf + norms[d]) for d, tf in zip(ids, weights)]
-    top = max(scores)
-    scale = top / 255 if top > 0 else 1.0
-    inverse = 1 / scale
-    impacts = array("B", [int(score * inverse + 0.5) or 1 for score in scores])
-    ranks = sorted(range(df), key=impacts.__getitem__, reverse=True)
-    by_impact = array("I", [ids[i] for i in ranks])
-    ids_at = out.put(ids.tobytes())[0]
-    out.put(impacts.tobytes())
-    out.put(by_impact.tobytes())
-    bits_at = out.put(_bits_bytes(ids)) if df * DENSE_FRACTION >= total else None
-    positions_at = None
-    if where is not None and all(not p or p[-1] < POSITION_LIMIT for p in where):
-        keys = array("Q")
-        for docnum, positions in zip(ids, where):
-            keys.extend(map((docnum << POSITION_BITS).__add__, positions))
-        positions_at = out.put(keys.tobytes())
-    return (ids_at, df, scale, bits_at, positions_at)
+def _write_terms(out: _Writer, field: FieldPostings, positions: bool, place_bits: int,
+                 width: int) -> dict[str, tuple]:
+    """Write each term's ids, impacts, impact order, bitset (frequent terms) and
+    position keys (fields with positions); its table entry by text."""
+    entries = {}
+    for text, ids, impacts, by_impact, scale, span in field.postings():
+        ids_at = out.put(ids.tobytes())[0]
+        out.put(impacts.tobytes())
+        out.put(by_impact.tobytes())
+        bits_at = out.put(bits_bytes(ids)) if is_dense(len(ids), field.total) else None
+        keys_at = out.put(field.keys(span, place_bits, width)) if positions else None
+        entries[text] = (ids_at, len(ids), scale, bits_at, keys_at)
+    return entries

@@ -1,10 +1,9 @@
 """Evaluate a parsed query over docsets: its matching bitset and its top hits.
 
 Query shapes the parser makes (terms, AND/OR/NOT, prefixes, phrases) are
-answered with bitset algebra; phrases of words in at least 1/32 of the
-documents from their position keys, vectorized (``docsets.phrase_docs``), others by
-Whoosh's positions for their candidate documents only; anything else falls
-back to Whoosh.
+answered with bitset algebra, phrases from their words' position keys,
+vectorized (``postings.phrase_docs``). The text fields are the docsets' alone;
+other fields (an id, a facet key) are read from Whoosh.
 
 A ``Tiered`` word ranks its tiers strictly: each tier but the last adds a
 constant to the documents matching it or an earlier tier, as large as the
@@ -17,23 +16,14 @@ from __future__ import annotations
 import bisect
 import heapq
 import itertools
-from array import array
+import re
 from dataclasses import dataclass, field
 
 from whoosh import query
 
 from ..errors import QueryError
-from .docsets import (
-    POSITION_BITS,
-    POSITION_LIMIT,
-    TEXT_FIELDS,
-    Docsets,
-    TermPostings,
-    bits_from_ids,
-    ids_of,
-    phrase_docs,
-)
-from .docsets_writer import read_postings
+from .docsets import POSITION_FIELDS, TEXT_FIELDS, Docsets
+from .postings import TermPostings, bits_from_ids, ids_of, phrase_docs
 from .query import Tiered, readings_of
 from .schema import EXACT_FIELD
 from .settings import EngineSettings
@@ -117,7 +107,20 @@ class Evaluator:
             return self._remembered(("bits", q.fieldname, q.text), lambda: self._pattern_bits(q))
         if isinstance(q, (query.Phrase, query.Sequence)):
             return self._positional(q)
+        if isinstance(q, query.TermRange) and q.fieldname in TEXT_FIELDS:
+            return self._range_bits(q)
         return bits_from_ids(list(self.searcher.docs_for_query(q)))
+
+    def _range_bits(self, q) -> int:
+        """``title:[a TO c]``: the documents of the field's terms in the range."""
+        bits = 0
+        for text in self.docsets.prefixed(q.fieldname, ""):
+            if q.start is not None and (text < q.start or q.startexcl and text == q.start):
+                continue
+            if q.end is not None and (text > q.end or q.endexcl and text == q.end):
+                break
+            bits |= self._term_bits(q.fieldname, text)
+        return bits
 
     def _term_bits(self, fieldname: str, text) -> int:
         text = text.decode("utf-8") if isinstance(text, bytes) else text
@@ -142,12 +145,30 @@ class Evaluator:
 
     def _expand(self, q) -> list[str]:
         texts = []
-        for btext in q._btexts(self.reader):
+        for btext in self._pattern_words(q):
             texts.append(btext.decode("utf-8") if isinstance(btext, bytes) else btext)
             if len(texts) > self.settings.max_expansion:
                 raise QueryError(f"{q.text}*: matches more than {self.settings.max_expansion} "
                                  "words; add letters before '*'")
         return texts
+
+    def pattern_words(self, q) -> list[str]:
+        """The index terms a prefix or wildcard stands for (``match_terms``)."""
+        return self._expansions(q)
+
+    def _pattern_words(self, q):
+        """The index terms a prefix or wildcard stands for: a text field's from
+        the docsets' sorted terms, another field's from Whoosh."""
+        if q.fieldname not in TEXT_FIELDS:
+            yield from q._btexts(self.reader)
+            return
+        if isinstance(q, query.Prefix):
+            yield from self.docsets.prefixed(q.fieldname, q.text)
+            return
+        pattern = re.compile(q._get_pattern())
+        for text in self.docsets.prefixed(q.fieldname, q._find_prefix(q.text)):
+            if pattern.match(text):
+                yield text
 
     def _positional(self, q) -> int:
         """Phrases: documents with all words, then checked for their positions."""
@@ -161,64 +182,69 @@ class Evaluator:
                 candidates &= self.matches(child)
         if not candidates:
             return 0
-        slots = self._phrase_slots(q)
-        if slots is not None:
-            return phrase_docs(slots, self.docsets.total) & candidates
-        matcher = q.matcher(self.searcher, self.searcher.boolean_context())
-        found = []
-        for docnum in ids_of(candidates):
-            if not matcher.is_active():
-                break
-            if matcher.id() < docnum:
-                matcher.skip_to(docnum)
-                if not matcher.is_active():
-                    break
-            if matcher.id() == docnum:
-                found.append(docnum)
-        return bits_from_ids(found)
+        forms = self._phrase_forms(q)
+        slots = self._phrase_slots(q, forms)
+        if slots is None:
+            return 0
+        if q.slop <= 1:
+            slots = self._paired(forms, slots)
+        if any(not keyed for _, keyed in slots):
+            return 0
+        return phrase_docs(slots, self.docsets.total, self.docsets.place_bits,
+                           max(q.slop, 1), self.docsets.room, len(forms)) & candidates
 
-    def _phrase_slots(self, q):
-        """Per phrase word, the position keys of its forms (``None`` for a slop
-        or a field without positions)."""
-        if q.slop != 1:
-            return None
+    def _phrase_forms(self, q):
+        """Per phrase word, the (field, term) of its forms; ``None`` for a shape
+        other than words in a row."""
         if isinstance(q, query.Phrase):
-            forms = [[(q.fieldname, w)] for w in q.words]
-        else:
-            forms = []
-            for child in q.subqueries:
-                terms = [child] if isinstance(child, query.Term) else getattr(child, "subqueries", [])
-                if not terms or not all(isinstance(t, query.Term) for t in terms):
-                    return None
-                forms.append([(t.fieldname, t.text) for t in terms])
+            return [[(q.fieldname, w)] for w in q.words]
+        forms = []
+        for child in q.subqueries:
+            terms = [child] if isinstance(child, query.Term) else getattr(child, "subqueries", [])
+            if not terms or not all(isinstance(t, query.Term) for t in terms):
+                return None
+            forms.append([(t.fieldname, t.text.decode("utf-8") if isinstance(t.text, bytes)
+                           else t.text) for t in terms])
+        return forms
+
+    def _phrase_slots(self, q, forms=None):
+        """Per phrase word, (its place, the position keys of its forms); ``None``
+        for a field without positions, or a word no document holds."""
+        forms = self._phrase_forms(q) if forms is None else forms
+        if forms is None:
+            return None
         slots = []
-        for alternatives in forms:
+        for place, alternatives in enumerate(forms):
             keyed = []
             for fieldname, text in alternatives:
-                text = text.decode("utf-8") if isinstance(text, bytes) else text
+                if fieldname not in POSITION_FIELDS:
+                    return None
                 postings = self.docsets.term(fieldname, text)
                 if postings is not None:
-                    keyed.append(postings.keys if postings.has_positions
-                                 else self._read_keys(fieldname, text))
-            if not keyed or any(keys is None for keys in keyed):
+                    keyed.append(postings.keys)
+            if not keyed:
                 return None
-            slots.append(keyed)
+            slots.append((place, keyed))
         return slots
 
-    def _read_keys(self, fieldname: str, text: str):
-        """A term's position keys from Whoosh's postings, for a term the docsets
-        keep none of: a rare one (in under 1/32 of the documents), so cheaper
-        to read whole than to check its candidates one by one."""
-        field = self.searcher.schema[fieldname] if fieldname in self.searcher.schema else None
-        if field is None or not field.format.supports("positions"):
-            return None
-        ids, _, where = read_postings(self.reader, fieldname, field.to_bytes(text), positions=True)
-        keys = array("Q")
-        for docnum, positions in zip(ids, where):
-            if positions and positions[-1] >= POSITION_LIMIT:
-                return None
-            keys.extend(map((docnum << POSITION_BITS).__add__, positions))
-        return keys
+    def _paired(self, forms, slots):
+        """Two words in a row both among their field's most frequent: the keys of
+        their pair (``Docsets.pair_keys``) stand for both, a fraction of theirs."""
+        paired, covered = [], set()
+        for place in range(len(forms) - 1):
+            keyed = []
+            for (fieldname, first), (other, second) in itertools.product(forms[place],
+                                                                     forms[place + 1]):
+                keys = (self.docsets.pair_keys(fieldname, first, second) if fieldname == other
+                        else None)
+                if keys is None:
+                    break
+                if len(keys):
+                    keyed.append(keys)
+            else:
+                paired.append((place, keyed))
+                covered |= {place, place + 1}
+        return paired + [slot for slot in slots if slot[0] not in covered]
 
     # Ranking --------------------------------------------------------------
 

@@ -38,15 +38,43 @@ EXACT_FIELD = "exact"
 COPY_CARD = struct.Struct("<I")
 
 
+def text_fields() -> dict[str, TEXT]:
+    """The searchable text fields and how their words are analyzed. Their postings
+    are the docsets' (``docsets_terms.py``), not Whoosh's: Whoosh keeps the
+    articles, and these fields only parse queries (``query_schema``)."""
+    return {
+        "title": TEXT(analyzer=bilingual_analyzer()),
+        "body": TEXT(analyzer=bilingual_analyzer()),
+        "author": TEXT(analyzer=author_analyzer()),  # words as written and person keys
+        "exact": TEXT(analyzer=surface_analyzer(), phrase=False),
+    }
+
+
+def field_texts(stored: dict) -> dict[str, str]:
+    """Each text field's text, from an article's stored fields."""
+    title, body = stored.get("title") or "", stored.get("body") or ""
+    return {"title": title, "body": body, "author": " ".join(stored.get("authors") or ()),
+            "exact": f"{title}\n{body}"}
+
+
+def query_schema() -> Schema:
+    """The index schema with the text fields searchable: what queries are parsed against."""
+    schema = make_schema()
+    for name, field in text_fields().items():
+        if name in schema:
+            schema.remove(name)
+        schema.add(name, field)
+    return schema
+
+
 def make_schema() -> Schema:
-    """The index schema: searchable text, facet keys, sort columns, stored data."""
+    """The index schema: facet keys, sort columns, stored data (the articles' words
+    are indexed in the docsets)."""
     return Schema(
         id=ID(stored=True, unique=True),
         lang=ID(stored=True),
-        title=TEXT(analyzer=bilingual_analyzer(), stored=True),
-        body=TEXT(analyzer=bilingual_analyzer(), stored=True),
-        author=TEXT(analyzer=author_analyzer()),  # words as written and person keys
-        exact=TEXT(analyzer=surface_analyzer(), phrase=False),
+        title=STORED,
+        body=STORED,
         # Facet fields: terms only; the docsets hold their bitsets and columns.
         author_facet=KEYWORD(commas=True, scorable=False),
         region=KEYWORD(commas=True, scorable=False),
@@ -82,8 +110,6 @@ def document_fields(article: Article, fingerprint: bytes = b"") -> dict:
         lang=article.lang,
         title=article.title,
         body=article.body,
-        author=" ".join(article.authors),
-        exact=f"{article.title}\n{article.body}",
         author_facet=_keywords(article.authors),
         region=_keywords(article.regions),
         region_group=_keywords(groups),

@@ -148,9 +148,9 @@ class SphinxGeneration:
     @functools.cached_property
     def _parser(self):
         from .query import KartotekaParser
-        from .schema import make_schema
+        from .schema import query_schema
 
-        schema = make_schema()
+        schema = query_schema()
         return schema, KartotekaParser(schema)
 
     @functools.cached_property

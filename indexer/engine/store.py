@@ -30,13 +30,13 @@ AUTHOR_ALIASES = "author-aliases.txt"
 OUTLETS = "outlets.tsv"
 # The version of a generation folder as a whole, kept in build.json's "format".
 # Raise it whenever a file of a generation changes incompatibly, or a class
-# Whoosh pickles into the schema (the analyzer, its filters) moves or changes:
+# Whoosh pickles into the schema (up to format 6 the analyzer, its filters) moves or changes:
 # an older generation is then refused with "rebuild the index". 1: before it
 # was recorded (docsets.meta a pickle; the analyzer in indexer.analysis).
 # 3: stop words indexed, the exact-form field, authors searched, copies;
 # 4: the topic facet; 5: person keys in the author field (analysis.PersonKeyFilter);
-# 6: the outlet facet.
-GENERATION_FORMAT = 6
+# 6: the outlet facet; 7: the text fields indexed in the docsets only.
+GENERATION_FORMAT = 7
 REBUILD = "rebuild the index"
 
 

@@ -1,9 +1,9 @@
 """The first engine: Whoosh generations with docsets beside them.
 
-Whoosh keeps the schema, the stored fields and the term dictionary; the
-docsets (``docsets.py``) hold every posting again as bitsets and BM25 impact
-lists, which the evaluator (``evaluate.py``) uses to match, count and rank
-without Whoosh's per-document decoding. Generations live in an index folder
+Whoosh keeps the articles: stored fields, facet keys and columns; the
+docsets (``docsets.py``) hold the words: every text field's postings as
+bitsets, BM25 impact lists and position keys, which the evaluator
+(``evaluate.py``) uses to match, count and rank. Generations live in an index folder
 behind a ``current`` link (``store.py``). See docs/index-format.md.
 """
 
@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from whoosh import query
+
 from ..text.analysis import fold_yo
 from ..text.names import full_name_key
 from ..text.outlets import outlet_filter_key
@@ -24,7 +26,7 @@ from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
 from .expand import CrossSources, expand
 from .query import KartotekaParser, for_match, parse_query, tier_kinds
-from .schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED
+from .schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED, query_schema
 from .settings import EngineSettings
 from .spelling import by_first_letter, similar_terms
 from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_info
@@ -77,7 +79,7 @@ class WhooshDocsetsGeneration:
             self.docsets.close()
             raise
         self.evaluator = Evaluator(self.docsets, self.searcher, settings)
-        self.schema = index.schema  # read once: each access re-reads the TOC
+        self.schema = query_schema()  # the text fields searchable, for the parser
         self.parser = KartotekaParser(self.schema)
         self._vocabulary: dict[str, list[str]] | None = None  # for similar_words
         # Facet values in label order once, so a search only sorts by count.
@@ -167,11 +169,13 @@ class WhooshDocsetsGeneration:
             return frozenset()
         if not patterns:
             return plan.marks
-        # Not Query.existing_terms: it skips fields after the first (whoosh-reloaded 2.7.5).
-        reader = self.searcher.reader()
         words = set()
         for leaf in plan.query.leaves():
-            for fieldname, text in leaf.expanded_terms(reader):
+            if isinstance(leaf, query.PatternQuery):
+                found = ((leaf.fieldname, t) for t in self.evaluator.pattern_words(leaf))
+            else:
+                found = leaf.iter_all_terms()
+            for fieldname, text in found:
                 if fieldname in SEARCH_FIELDS:
                     words.add(text.decode("utf-8") if isinstance(text, bytes) else text)
         return frozenset(words) | plan.marks  # and "=form" for a form searched exactly

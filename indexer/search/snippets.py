@@ -70,6 +70,9 @@ def _phrase_spans(text: str, phrases: tuple[Phrase, ...]) -> list[tuple[int, int
     not one per word of the article."""
     found = []
     for phrase in phrases:
+        if phrase.slop == 1:
+            found += _adjacent_spans(text, phrase)
+            continue
         first = phrase.positions[0]
         reach = 1 + phrase.slop * (len(phrase.positions) - 1)
         for match in _term_prefixes(first).finditer(text):
@@ -83,6 +86,34 @@ def _phrase_spans(text: str, phrases: tuple[Phrase, ...]) -> list[tuple[int, int
             if last is not None:
                 found.append((match.start(), words[last][1]))
     return found
+
+
+def _adjacent_spans(text: str, phrase: Phrase) -> list[tuple[int, int]]:
+    """A phrase of adjacent words: one regular expression finds the runs of words
+    that start like each position's terms (in C, however common the first
+    word), and each run's words are then confirmed through the lemma cache."""
+    pattern, found, at = _run_pattern(phrase), [], 0
+    while (match := pattern.search(text, at)) is not None:
+        words = _WORD.findall(match.group())
+        if len(words) == len(phrase.positions) and all(
+                _is_form(word, terms) for word, terms in zip(words, phrase.positions)):
+            found.append(match.span())
+            at = match.end()
+        else:
+            at = match.start() + 1
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _run_pattern(phrase: Phrase) -> re.Pattern:
+    """Words in a row, each starting like one of its position's terms."""
+    return re.compile(r"\b" + r"[\W_]+".join(f"(?:{_prefix_choice(terms)}){WORD_TAIL}"
+                                             for terms in phrase.positions), re.IGNORECASE)
+
+
+def _prefix_choice(terms: frozenset[str]) -> str:
+    return "|".join(sorted({re.escape(t.lstrip("=")[:PREFIX_LETTERS]).replace("е", "[её]")
+                            for t in terms}))
 
 
 def _rest_of(phrase: Phrase, words: list, at: int, position: int) -> int | None:
@@ -118,9 +149,7 @@ def marked_all(text: str, terms: frozenset[str], phrases: tuple[Phrase, ...] = (
 @functools.lru_cache(maxsize=256)
 def _term_prefixes(terms: frozenset[str]) -> re.Pattern:
     """Words starting with the first letters of any term (е matching ё)."""
-    prefixes = sorted({re.escape(t.lstrip("=")[:PREFIX_LETTERS]).replace("е", "[её]")
-                       for t in terms})
-    return re.compile(rf"\b(?:{'|'.join(prefixes)}){WORD_TAIL}", re.IGNORECASE)
+    return re.compile(rf"\b(?:{_prefix_choice(terms)}){WORD_TAIL}", re.IGNORECASE)
 
 
 def make_snippet(body: str, spans) -> str:

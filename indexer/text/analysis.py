@@ -31,6 +31,7 @@ from whoosh.lang.stopwords import stoplists
 # O'Brien). Hyphens separate words.
 WORD_PATTERN = r"[^\W_]+(?:['’][^\W_]+)*"
 
+WORD = re.compile(WORD_PATTERN)
 CYRILLIC = re.compile(r"[а-яё]")
 LATIN = re.compile(r"[a-z]")
 
@@ -188,6 +189,18 @@ class PersonKeyFilter(Filter):
 def author_analyzer():
     """Author names: words as written (``surface_analyzer``) and their person keys."""
     return surface_analyzer() | PersonKeyFilter()
+
+
+def index_words(text: str) -> list[str]:
+    """The words of ``text`` as the analyzers' tokenizer and lowercase filter give
+    them, in position order: what an index build analyzes further, each word once
+    (``morph_terms``, ``fold_yo``) instead of through a chain of filters per field."""
+    return [word.lower() for word in WORD.findall(text)]
+
+
+def morph_terms(word: str) -> tuple[str, ...]:
+    """``bilingual_analyzer``'s terms at one position, from ``index_words``' word."""
+    return normal_forms(word)
 
 
 def analyze(text: str) -> list[set[str]]:
