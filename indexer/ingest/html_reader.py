@@ -46,6 +46,7 @@ from .page_metadata import (
     site_names,
 )
 from .page_tree import (
+    TrafilaturaMetadata,
     ancestor,
     class_and_id,
     elements,
@@ -97,7 +98,9 @@ def read_html_page(data: bytes, url: str | None = None, *,
     html_lang = (root.get("lang") or "")[:2].lower() if root.tag == "html" else ""
     page_url = _url(root, metas, ld) or url
     extracted = _trafilatura(tree, page_url) if tree is not None else None
-    facts = PageFacts(root, metas, ld, site_names(root, metas, ld, page_url), extracted)
+    # trafilatura's metadata only where its body was found, as when both came at once.
+    metadata = TrafilaturaMetadata(tree, page_url) if extracted is not None else None
+    facts = PageFacts(root, metas, ld, site_names(root, metas, ld, page_url), metadata)
     region_slugs, topics = _split_tags(_tags(root, ld))
     title, title_source = page_title(facts)
     authors, author_source = page_authors(facts)
@@ -131,14 +134,15 @@ def read_html_page(data: bytes, url: str | None = None, *,
 
 
 def _trafilatura(tree: HtmlElement, url: str | None):
-    """trafilatura's main text and metadata, or None when it finds nothing.
+    """trafilatura's main text, or None when it finds nothing (its metadata is read
+    only when asked: ``TrafilaturaMetadata``).
 
     trafilatura reads a copy of the tree: the page rules read it afterwards.
     """
     import trafilatura
 
     try:
-        return trafilatura.bare_extraction(tree, url=url, with_metadata=True,
+        return trafilatura.bare_extraction(tree, url=url, with_metadata=False,
                                            include_comments=False)
     except (ValueError, TypeError, AttributeError) as error:  # a page it cannot parse
         logging.getLogger(__name__).debug("trafilatura failed: %s", error)

@@ -209,7 +209,6 @@ def _sources(facts: PageFacts) -> list[tuple[str, Callable[[], list[str]]]]:
     """Each source of author names, in the order of precedence, with its name; a
     source is only read when those before it name no person."""
     root, ld = facts.root, facts.ld
-    extracted = getattr(facts.extracted, "author", None) if facts.extracted else None
     title = only_string(first(root, "title")) or ""
     return [
         ("JSON-LD author", lambda: _ld_authors(ld["author"])[0] if ld.get("author") else []),
@@ -222,7 +221,8 @@ def _sources(facts: PageFacts) -> list[tuple[str, Callable[[], list[str]]]]:
         ("byline markup", lambda: _byline_class_names(root)),
         ("byline line", lambda: _byline_lines(root)),
         ("schema.org Person", lambda: _person_microdata(root)[:1]),
-        ("trafilatura's author", lambda: (extracted or "").split(";")),
+        ("trafilatura's author", lambda: ((facts.extracted.author if facts.extracted else None)
+                                          or "").split(";")),
         # A title that names its author ("Story, par Didier Roy (Blog, 2018)").
         ("<title> 'by …'", lambda: [found.group(1)] if (
             found := NAME_AFTER_BY.search(title)) else []),

@@ -87,15 +87,19 @@ def page_date(facts: PageFacts, url: str | None) -> tuple[dt.date | None, list[s
     root = facts.root
     named = _stated_dates(facts)
     stated = [v for v, _ in named]
-    extracted = getattr(facts.extracted, "date", None) if facts.extracted else None
+    times = _time_tags(root)
+    for value, source in named:
+        if date := parse_iso_date(value):
+            return _local_date(value, stated + times) or date, [], source
+    # trafilatura's date (htmldate) comes after what the page states outright and
+    # before its other <time> tags, which often give an update or a comment's date;
+    # it is read only now (``TrafilaturaMetadata``).
+    extracted = facts.extracted.date if facts.extracted is not None else None
     if extracted and extracted.endswith("-01-01") and re.search(
             rf"(?:©|\(c\)|copyright)\s*(?:\d{{4}}\s*[-–]\s*)?{extracted[:4]}",
             text_of(root), re.I):
         extracted = None  # htmldate's guess from a footer's "© 2015"
-    # trafilatura's date (htmldate) comes after what the page states outright and
-    # before its other <time> tags, which often give an update or a comment's date.
-    times = _time_tags(root)
-    candidates = named + ([(extracted, "trafilatura's date")] if extracted else []) + [
+    candidates = ([(extracted, "trafilatura's date")] if extracted else []) + [
         (t, "<time datetime>") for t in times]
     for value, source in candidates:
         if date := parse_iso_date(value):

@@ -77,7 +77,7 @@ class PageFacts:
     metas: list  # the page's <meta> tags, read once by ``page_metas``
     ld: dict  # the JSON-LD article object, or {}
     site_names: list[str]
-    extracted: object | None  # trafilatura's Document, or None
+    extracted: object | None  # trafilatura's title, author, date (page_tree.TrafilaturaMetadata)
 
 
 def clean(text: str) -> str:
@@ -226,9 +226,6 @@ def page_title(facts: PageFacts) -> tuple[str, str]:
     named = [(t, s) for t, s in named if t and len(t) <= MAX_TITLE_CHARS * 2]
     # trafilatura's title is often the <h1> itself: it confirms nothing.
     confirming = [(_key(t), s) for t, s in named]
-    if facts.extracted is not None and getattr(facts.extracted, "title", None):
-        named.insert(len(named) - bool(page_title_text),
-                     (clean(facts.extracted.title), "trafilatura's title"))
     placed = [(h, inside) for h, inside in _headlines(facts.root)
               if not _is_site_name(h, sites, loose=False)]
     headlines = [h for h, _ in placed]
@@ -237,6 +234,10 @@ def page_title(facts: PageFacts) -> tuple[str, str]:
         for m, source in confirming:
             if len(key) >= 4 and (key == m or (key in m and len(key) >= len(m) / 3)):
                 return h1, f"<h1> confirmed by {source}"
+    # Asked only now: trafilatura's metadata is read when a rule needs it.
+    if facts.extracted is not None and facts.extracted.title:
+        named.insert(len(named) - bool(page_title_text),
+                     (clean(facts.extracted.title), "trafilatura's title"))
     stripped = [(strip_site_name(t, sites), s) for t, s in named]
     stripped = [(t, s) for t, s in stripped if not _is_site_name(t, sites, loose=False)] \
         or stripped
