@@ -146,7 +146,7 @@ def test_a_phrase_of_the_most_frequent_words_is_matched_from_their_pairs(generat
     for part in parts:
         forms = evaluator._phrase_forms(part)
         slots = evaluator._phrase_slots(part, forms)
-        paired = evaluator._paired(forms, slots)
+        paired = evaluator.docsets.with_pairs(forms, slots)
         pairs = [keyed for place, keyed in paired if place + 1 < len(forms)
                  and (place, keyed) not in slots]
         assert pairs, text

@@ -303,6 +303,25 @@ class Docsets:
             return memoryview(b"").cast(code)
         return self.view[span[0]:span[0] + span[1]].cast(code)
 
+    def with_pairs(self, forms, slots):
+        """A phrase's slots (place, keys) with two words in a row that are both among
+        their field's most frequent (each form: ``forms``) standing as their pair's
+        keys, a fraction of theirs; the other words' slots as they are."""
+        paired, covered = [], set()
+        for place in range(len(forms) - 1):
+            keyed = []
+            for (fieldname, first), (other, second) in itertools.product(forms[place],
+                                                                     forms[place + 1]):
+                keys = self.pair_keys(fieldname, first, second) if fieldname == other else None
+                if keys is None:
+                    break
+                if len(keys):
+                    keyed.append(keys)
+            else:
+                paired.append((place, keyed))
+                covered |= {place, place + 1}
+        return paired + [slot for slot in slots if slot[0] not in covered]
+
     def prefixed(self, fieldname: str, prefix: str):
         """The field's terms that start with ``prefix``, in order."""
         texts = self._texts.get(fieldname, [])

@@ -246,6 +246,8 @@ def common_pairs(field: FieldPostings, place_bits: int, width: int):
     firsts = np.repeat(np.arange(len(keys)), many)
     seconds = np.repeat(low, many) + (np.arange(len(firsts))
                                       - np.repeat(np.cumsum(many) - many, many))
+    if not len(firsts):
+        return words, {}
     code = which[firsts] * np.uint64(len(words)) + which[seconds]
     pair_keys = keys[firsts]
     order = np.lexsort((pair_keys, code))

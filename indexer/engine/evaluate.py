@@ -187,7 +187,7 @@ class Evaluator:
         if slots is None:
             return 0
         if q.slop <= 1:
-            slots = self._paired(forms, slots)
+            slots = self.docsets.with_pairs(forms, slots)
         if any(not keyed for _, keyed in slots):
             return 0
         return phrase_docs(slots, self.docsets.total, self.docsets.place_bits,
@@ -226,25 +226,6 @@ class Evaluator:
                 return None
             slots.append((place, keyed))
         return slots
-
-    def _paired(self, forms, slots):
-        """Two words in a row both among their field's most frequent: the keys of
-        their pair (``Docsets.pair_keys``) stand for both, a fraction of theirs."""
-        paired, covered = [], set()
-        for place in range(len(forms) - 1):
-            keyed = []
-            for (fieldname, first), (other, second) in itertools.product(forms[place],
-                                                                     forms[place + 1]):
-                keys = (self.docsets.pair_keys(fieldname, first, second) if fieldname == other
-                        else None)
-                if keys is None:
-                    break
-                if len(keys):
-                    keyed.append(keys)
-            else:
-                paired.append((place, keyed))
-                covered |= {place, place + 1}
-        return paired + [slot for slot in slots if slot[0] not in covered]
 
     # Ranking --------------------------------------------------------------
 
