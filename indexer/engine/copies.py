@@ -35,6 +35,7 @@ shares 4 bands whole; the LSH loses nothing the estimate would keep.
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import hashlib
 import itertools
@@ -46,7 +47,6 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from ..errors import IndexFormatError
 from ..text.analysis import WORD_PATTERN, fold_yo
@@ -74,8 +74,18 @@ FINGERPRINT_LAYOUT = np.dtype([
 ])
 FINGERPRINT_BYTES = FINGERPRINT_LAYOUT.itemsize
 
-# Drawn once: MinHash would draw them from its seed on every construction.
-PERMUTATIONS = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME).permutations
+
+
+@functools.cache
+def _minhash():
+    """datasketch's MinHash and MinHashLSH, and the permutations drawn once (MinHash
+    would draw them from its seed on every construction). Imported on first use:
+    datasketch loads scipy, 0.7 s that every kartoteka command paid."""
+    from datasketch import MinHash, MinHashLSH
+
+    permutations = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED,
+                           scheme=MINHASH_SCHEME).permutations
+    return MinHash, MinHashLSH, permutations
 WORD = re.compile(WORD_PATTERN)
 AMP_OR_PRINT_PATH = re.compile(r"/(?:amp|print)(?:/|$)|\.amp(?:[./]|$)")
 AMP_OR_PRINT_QUERY = {"amp": {"", "1", "true"}, "outputtype": {"amp"}, "print": {"", "1", "true", "yes"}}
@@ -111,8 +121,9 @@ def fingerprint(title: str, body: str) -> bytes:
         shingles = {" ".join(run).encode() for run in runs}
         # crc32: stable, in C, and faster than blake2b here; datasketch mixes
         # it (MurmurHash3 finalizer) before permuting, so its linearity is harmless.
-        sketch = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=zlib.crc32,
-                         permutations=PERMUTATIONS, scheme=MINHASH_SCHEME)
+        minhash, _, permutations = _minhash()
+        sketch = minhash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashfunc=zlib.crc32,
+                         permutations=permutations, scheme=MINHASH_SCHEME)
         sketch.update_batch(shingles)
         record["shingles"] = len(shingles)
         record["sketch"] = sketch.hashvalues
@@ -180,11 +191,12 @@ def _similar_body_pairs(table: np.ndarray, langs: list[str], lengths: np.ndarray
     long_bodies = np.flatnonzero((table["shingles"] > 0) & (lengths >= MIN_UNTITLED_WORDS))
     rows, identical = _collapse_identical(long_bodies.tolist(), sketches, langs)
     yield identical
-    lsh = MinHashLSH(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
+    minhash, minhash_lsh, permutations = _minhash()
+    lsh = minhash_lsh(num_perm=NUM_PERM, params=(LSH_BANDS, LSH_ROWS))
     # One MinHash carries each row's values in turn: insert copies the bands
     # out at once, and building a MinHash per row costs a third of the time.
-    carrier = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED,
-                      permutations=PERMUTATIONS, scheme=MINHASH_SCHEME)
+    carrier = minhash(num_perm=NUM_PERM, seed=MINHASH_SEED,
+                      permutations=permutations, scheme=MINHASH_SCHEME)
     for row in rows:
         carrier.hashvalues = sketches[row]
         lsh.insert(row, carrier, check_duplication=False)
