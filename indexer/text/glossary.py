@@ -141,11 +141,14 @@ class Glossary:
         self._by_term = {term: tuple(found) for term, found in by_term.items()}
         # Whole sides by their positions, for topics of several words ("human rights").
         self._by_side: dict[tuple, list[Equivalent]] = {}
+        # Whole sides as written (case aside), for a topic named by one.
+        self._by_spelling: dict[str, list[Equivalent]] = {}
         for english, russian in self.pairs:
             for own, other in ((english, russian), (russian, english)):
                 found = self._by_side.setdefault(own.positions, [])
                 if other not in found:
                     found.append(other)
+                self._by_spelling.setdefault(own.text.casefold(), []).append(other)
 
     @classmethod
     def load(cls, extra: Iterable[Path] = ()) -> Glossary:
@@ -187,9 +190,7 @@ def _translations(topic: str, glossary: Glossary) -> list[Equivalent]:
     terms too), then of any side with its index terms, in file order."""
     positions = _positions(topic)
     spelled = " ".join(topic.casefold().split())
-    found = [other for english, russian in glossary.pairs
-             for own, other in ((english, russian), (russian, english))
-             if own.text.casefold() == spelled]
+    found = list(glossary._by_spelling.get(spelled, ()))
     found += [e for e in glossary._by_side.get(positions, ()) if e not in found]
     if len(positions) == 1:
         for term in positions[0]:
