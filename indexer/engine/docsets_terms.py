@@ -203,7 +203,7 @@ def _norms(lengths, docs: int) -> np.ndarray:
 
 
 def bits_bytes(ids) -> bytes:
-    """The bitset of ``ids`` (ascending numpy ids) as little-endian bytes, no trailing zeros."""
+    """The bitset of ``ids`` (ascending) as little-endian bytes, no trailing zeros."""
     if not len(ids):
         return b""
     flags = np.zeros(int(ids[-1]) + 1, dtype=np.uint8)

@@ -153,7 +153,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
             for ordinal, (value, btexts) in enumerate(values.items()):
                 ids = sorted(set().union(*(_live(read_postings(reader, fieldname, btext), live)
                                            for btext in btexts)))
-                spans[value] = out.put(_bits_bytes(ids))
+                spans[value] = out.put(bits_bytes(ids))
                 for docnum in ids:
                     per_doc[docnum].append(ordinal)
             meta["facets"][facet] = spans
@@ -178,7 +178,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
         meta["dates"] = out.put(dates.tobytes())
         meta["order"] = out.put(order.tobytes())
         if reader.has_deletions():
-            meta["live"] = out.put(_bits_bytes(array("I", reader.all_doc_ids())))
+            meta["live"] = out.put(bits_bytes(array("I", reader.all_doc_ids())))
         meta["bytes"] = out.offset
     (generation / DOCSETS_META).write_text(
         json.dumps(meta, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
@@ -277,14 +277,9 @@ def _write_column(out, per_doc: list[list[int]]):
     first = array("I", (values[0] if values else NO_VALUE for values in per_doc))
     starts = array("I", itertools.accumulate((max(len(v) - 1, 0) for v in per_doc), initial=0))
     others = array("I", itertools.chain.from_iterable(v[1:] for v in per_doc))
-    several = _bits_bytes([d for d, values in enumerate(per_doc) if len(values) > 1])
+    several = bits_bytes([d for d, values in enumerate(per_doc) if len(values) > 1])
     return {"first": out.put(first.tobytes()), "starts": out.put(starts.tobytes()),
             "others": out.put(others.tobytes()), "several": out.put(several)}
-
-
-def _bits_bytes(ids) -> bytes:
-    bits = bits_from_ids(ids)
-    return bits.to_bytes((bits.bit_length() + 7) // 8, "little")
 
 
 def _write_terms(out: _Writer, field: FieldPostings, positions: bool, place_bits: int,
