@@ -52,9 +52,9 @@ DOCSETS_META = "docsets.meta"
 # 2: no author/exact terms, merged author spellings, names or copies;
 # 3: no topic facet; 4: authors not merged by first-name forms, no person keys;
 # 5: topics not merged across languages; 6: no outlet facet; 7: position keys of
-# frequent terms only, always 8 bytes).
+# frequent terms only, always 8 bytes; 8: no norms).
 DOCSETS_MAGIC = b"KTKDSETS"
-DOCSETS_VERSION = 8
+DOCSETS_VERSION = 9
 META_MAGIC = "kartoteka-docsets"
 HEADER = struct.Struct("<8sII")  # docsets.bin: magic, version, reserved (0)
 # A term table row: ids_at, df, scale, bits_at, bits_len, keys_at, keys_len;
@@ -224,6 +224,15 @@ class Docsets:
             self.facets["year"][UNDATED] = self.undated
         self._cache: dict[tuple[str, str], TermPostings | None] = {}
         self._tables: dict[tuple[str, str], bytearray] = {}
+        self._norms = {f: (self._span(n["span"]), n["docs"]) for f, n in meta["norms"].items()}
+
+    def norms(self, fieldname: str):
+        """(BM25's ``k1·(1 − b + b·length/average)`` per document, the live documents
+        its idf counts) of a text field; ``None`` for another field."""
+        if fieldname not in self._norms:
+            return None
+        (start, length), docs = self._norms[fieldname]
+        return self.view[start:start + length].cast("f"), docs
 
     def collapse(self, bits: int) -> int:
         """``bits`` with every hidden copy replaced by its primary."""

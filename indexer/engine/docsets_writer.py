@@ -106,7 +106,7 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
     meta = {"magic": META_MAGIC, "version": DOCSETS_VERSION, "bytes": 0, "docs": total,
             "dated": 0, "dates": None, "order": None, "live": None, "terms": {}, "facets": {},
             "columns": {}, "labels": {}, "spellings": {}, "names": {}, "copies": {},
-            "learned": {}, "positions": None, "pairs": {}}
+            "learned": {}, "positions": None, "pairs": {}, "norms": {}}
     # Deleted documents (after an update) are left out of every posting and count.
     live = None
     if reader.has_deletions():
@@ -132,6 +132,9 @@ def write_docsets(generation: Path, ix, workers: int = 1, aliases=()) -> None:
             field = FieldPostings([run.pop(fieldname) for run in runs], total, reader.doc_count())
             entries = _write_terms(out, field, fieldname in POSITION_FIELDS, place_bits, width)
             meta["terms"][fieldname] = _write_term_table(out, entries)
+            out.align(4)
+            meta["norms"][fieldname] = {"span": out.put(field.norms.tobytes()),
+                                        "docs": reader.doc_count()}
             if fieldname in PAIR_FIELDS:
                 words, pairs = common_pairs(field, place_bits, width)
                 meta["pairs"][fieldname] = {"words": words, "keys": {

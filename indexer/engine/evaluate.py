@@ -27,6 +27,7 @@ from .postings import TermPostings, bits_from_ids, ids_of, phrase_docs
 from .query import Tiered, readings_of
 from .schema import EXACT_FIELD
 from .settings import EngineSettings
+from .synonyms import Synonyms, group_postings
 
 
 @dataclass
@@ -53,6 +54,7 @@ class Evaluator:
         self.searcher = searcher
         self.reader = searcher.reader()
         self._memo: dict | None = None  # a plan's expansions and pattern matches
+        self._groups: dict = {}  # synonym groups' postings, recently ranked
 
     def plan(self, q) -> Plan:
         """Walk ``q`` for matching, ranking and marking, each prefix expanded once."""
@@ -235,7 +237,7 @@ class Evaluator:
         Prefixes and wildcards stand for their first expansions here.
         """
         found: dict[tuple[str, str], list] = {}
-        self._collect(q, 1.0, found, None)
+        self._collect(q, 1.0, found, None, groups=False)
         return [(f, t, p, b) for (f, t), (p, b) in found.items() if p is not None]
 
     def rankers(self, q) -> tuple[list[tuple[str, str, TermPostings, float]], list[tuple[int, float]]]:
@@ -257,8 +259,16 @@ class Evaluator:
             ranked = ranked[:self.settings.max_ranked]
         return ranked, constants
 
-    def _collect(self, q, boost, found, constants) -> None:
-        if isinstance(q, query.Term):
+    def _collect(self, q, boost, found, constants, groups: bool = True) -> None:
+        if isinstance(q, Synonyms) and groups:
+            key = (q.fieldname, "\u21c4" + q.key())  # ⇄: no index term starts so
+            if key not in self._groups:
+                if len(self._groups) >= self.settings.term_cache:
+                    self._groups.clear()
+                self._groups[key] = group_postings(self.docsets, q.fieldname, q.words, q.weights)
+            entry = found.setdefault(key, [self._groups[key], 0.0])
+            entry[1] += boost * q.boost
+        elif isinstance(q, query.Term):
             if q.fieldname in TEXT_FIELDS:
                 text = q.text.decode("utf-8") if isinstance(q.text, bytes) else q.text
                 key = (q.fieldname, text)
@@ -275,17 +285,18 @@ class Evaluator:
                 constants.append((self.matches(q), boost * q.boost))
             else:
                 for text in self._expansions(q)[:64]:
-                    self._collect(query.Term(q.fieldname, text), boost * q.boost, found, None)
+                    self._collect(query.Term(q.fieldname, text), boost * q.boost, found, None,
+                                  groups)
         elif isinstance(q, query.AndNot):
-            self._collect(q.a, boost, found, constants)
+            self._collect(q.a, boost, found, constants, groups)
         elif isinstance(q, query.Not):
             return
         elif hasattr(q, "subqueries"):
             for child in q.subqueries:
-                self._collect(child, boost * q.boost, found, constants)
+                self._collect(child, boost * q.boost, found, constants, groups)
         elif isinstance(q, query.AndMaybe):
-            self._collect(q.a, boost, found, constants)
-            self._collect(q.b, boost, found, constants)
+            self._collect(q.a, boost, found, constants, groups)
+            self._collect(q.b, boost, found, constants, groups)
 
     def tier_constants(self, q, boost: float = 1.0) -> list[tuple[int, float]]:
         """(bitset, weight) for each ``Tiered`` word's tiers but the last: the

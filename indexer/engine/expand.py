@@ -14,11 +14,17 @@ word's own weight, holding:
   written, in authors and texts, when it was built;
 - ``glossary``: the other language's words for it in the glossary
   (``text/glossary``: the shipped file and the index's own);
-- ``corpus``: words the archive's own translation pairs hold together.
+- ``dictionary``: its translations in a bilingual dictionary (Mueller's
+  English–Russian, read when the index was built: ``text/dictionary``), the
+  k-th sense weighted 1/k, both ways;
+- ``learned``: words the archive's own translation pairs align with it.
 
-Being a later tier, an expansion never ranks a document above one that has
-the word as typed (``evaluate.py``). Phrases, patterns and ``=word`` are
-left as they are.
+A word's single-word equivalents in one field rank as one term
+(``synonyms.Synonyms``): a word with twelve translations weighs no more than
+one with one. Very common words (``STOP_WORDS``) get no translations: "the"
+and «и» would find everything. Being a later tier, an expansion never ranks
+a document above one that has the word as typed (``evaluate.py``). Phrases,
+patterns and ``=word`` are left as they are.
 """
 
 from __future__ import annotations
@@ -27,25 +33,28 @@ from dataclasses import dataclass, field
 
 from whoosh import query
 
-from ..text.analysis import normal_forms
+from ..text.analysis import CYRILLIC, STOP_WORDS, normal_forms
 from ..text.names import word_keys
 from ..text.regions import name_terms, region_names
 from .query import MORPH_FIELDS, Tiered
 from .schema import EXACT_FIELD, FIELD_BOOSTS
+from .synonyms import Synonyms
 
 CROSS_WEIGHT = 0.5  # of the typed word's weight, for each added word
-REASONS = ("region", "name", "glossary", "corpus")
+REASONS = ("region", "name", "glossary", "dictionary", "learned")
 
 
 @dataclass
 class CrossSources:
     """What a generation knows of equivalents: names of its vocabulary across
-    scripts (field → term → terms), a glossary, and pairs learned from its
-    translations (term → terms)."""
+    scripts (field → term → terms), a glossary, a dictionary's translations
+    (``{"en": {term: [[term, weight, word], …]}, "ru": …}``) and pairs learned
+    from its translations (term → [[term, probability], …])."""
 
     names: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     glossary: object | None = None  # text.glossary.Glossary
-    learned: dict[str, list[str]] = field(default_factory=dict)
+    learned: dict[str, list] = field(default_factory=dict)
+    dictionary: dict[str, dict[str, list]] = field(default_factory=dict)
 
 
 def expand(q, sources: CrossSources):
@@ -59,10 +68,13 @@ def expand(q, sources: CrossSources):
         _regions(node, added)
         if "region" not in added.shown:  # a region's names are in the taxonomy
             _names(node, added, sources.names)
-        _glossary(node, added, sources.glossary)
-        _learned(node, added, sources.learned)
-        if added.queries:
-            node.add_tier(query.Or(added.queries), "translations")
+        if node.word.casefold() not in STOP_WORDS:
+            _glossary(node, added, sources.glossary)
+            _dictionary(node, added, sources.dictionary)
+            _learned(node, added, sources.learned)
+        tier = added.tier()
+        if tier is not None:
+            node.add_tier(tier, "translations")
             for why, shown in added.shown.items():
                 expansions.setdefault((node.word, why), [])
                 for text in shown:
@@ -86,26 +98,37 @@ class _Additions:
             if fieldname not in self.fields:
                 self.fields.append(fieldname)
         self.morph_fields = [f for f in self.fields if f in MORPH_FIELDS]
-        self.queries: list = []
+        self.queries: list = []  # phrases
+        self.singles: dict[str, dict[str, float]] = {}  # field → word → weight
         self.shown: dict[str, list[str]] = {}
-        self._seen: set = set()
 
     def terms_of(self, fieldname: str) -> list[str]:
         return [t for f, t in sorted(self.typed) if f == fieldname]
 
-    def add(self, why: str, shown: str | None, fieldname: str, words: list[str]) -> None:
-        """Search ``words`` (index terms in sequence) in a field; show ``shown``."""
-        key = (fieldname, tuple(words))
-        if key in self._seen or (len(words) == 1 and (fieldname, words[0]) in self.typed):
-            return
-        self._seen.add(key)
-        boost = FIELD_BOOSTS.get(fieldname, 1.0) * CROSS_WEIGHT * self.node.boost
+    def add(self, why: str, shown: str | None, fieldname: str, words: list[str],
+            weight: float = 1.0) -> None:
+        """Search ``words`` (index terms in sequence) in a field; show ``shown``.
+        A single word joins the field's group at ``weight`` (its best, if met twice)."""
         if len(words) == 1:
-            self.queries.append(query.Term(fieldname, words[0], boost=boost))
+            if (fieldname, words[0]) in self.typed:
+                return
+            group = self.singles.setdefault(fieldname, {})
+            group[words[0]] = max(weight, group.get(words[0], 0.0))
         else:
-            self.queries.append(query.Phrase(fieldname, words, boost=boost))
+            boost = FIELD_BOOSTS.get(fieldname, 1.0) * CROSS_WEIGHT * self.node.boost
+            phrase = query.Phrase(fieldname, words, boost=boost)
+            if phrase not in self.queries:
+                self.queries.append(phrase)
         if shown is not None:
             self.show(why, [shown])
+
+    def tier(self):
+        """The translations tier: per field one group of the single words, and the phrases."""
+        groups = [Synonyms(fieldname, list(group), list(group.values()),
+                           boost=FIELD_BOOSTS.get(fieldname, 1.0) * CROSS_WEIGHT * self.node.boost)
+                  for fieldname, group in self.singles.items()]
+        parts = groups + self.queries
+        return query.Or(parts) if parts else None
 
     def show(self, why: str, texts: list[str]) -> None:
         listed = self.shown.setdefault(why, [])
@@ -167,9 +190,21 @@ def _glossary(node: Tiered, added: _Additions, glossary) -> None:
             added.add("glossary", equivalent.text, fieldname, words)
 
 
-def _learned(node: Tiered, added: _Additions, learned: dict[str, list[str]]) -> None:
+def _dictionary(node: Tiered, added: _Additions, table: dict[str, dict[str, list]]) -> None:
+    """A dictionary's translations of the word's readings, the likeliest reading's first."""
+    if not table or not node.readings:
+        return
+    side = table.get("ru" if CYRILLIC.search(node.word.lower()) else "en", {})
+    for rank, reading in enumerate(node.readings, start=1):
+        for other, weight, word in side.get(reading, ()):
+            for fieldname in added.morph_fields:
+                added.add("dictionary", word, fieldname, [other], weight / rank)
+
+
+def _learned(node: Tiered, added: _Additions, learned: dict[str, list]) -> None:
     if not node.readings:
         return
-    for other in learned.get(node.readings[0], ()):
+    for item in learned.get(node.readings[0], ()):
+        other, probability = (item, 1.0) if isinstance(item, str) else item
         for fieldname in added.morph_fields:
-            added.add("corpus", other, fieldname, [other])
+            added.add("learned", other, fieldname, [other], probability)

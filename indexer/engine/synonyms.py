@@ -1,0 +1,123 @@
+"""Several words ranked as one: a typed word's translations (Pirkola's operator).
+
+A word with twelve dictionary translations must not outweigh a word with
+one, nor a rare translation ("избирательный") count as if the source word
+were rare. So the equivalents of one typed word are scored as a single BM25
+term (Pirkola 1998; Darwish & Oard 2003): in each document its term
+frequency is the sum of its members' occurrences, each weighted (a
+dictionary's k-th sense by 1/k), one position counted once however many
+members it reads as; its document frequency is that of the members' union.
+
+The occurrences come from the members' position keys, the documents'
+length normalization from the docsets' norms, BM25 as in
+``docsets_terms.FieldPostings``. The result is quantized like a stored
+term's postings, so the evaluator ranks it as any other word.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from array import array
+
+import numpy as np
+from whoosh import query
+
+from .docsets import BM25_K1, Docsets
+from .postings import bits_from_ids
+
+
+class Synonyms(query.Or):
+    """Words of one field that rank as one term; ``weights`` per word, in order.
+
+    It matches as an ``Or`` of its words (what any engine can count alike);
+    the docsets' evaluator ranks it as one term (``group_postings``).
+    """
+
+    def __init__(self, fieldname: str, words, weights, boost: float = 1.0):
+        super().__init__([query.Term(fieldname, w) for w in words], boost=boost)
+        self.fieldname, self.weights = fieldname, list(weights)
+
+    @property
+    def words(self) -> list[str]:
+        return [t.text for t in self.subqueries]
+
+    def key(self) -> str:
+        """The group's text as a ranked entry: its words with their weights."""
+        return "|".join(f"{w}:{weight:.4g}" for w, weight in zip(self.words, self.weights))
+
+    def normalize(self):
+        return self  # neither merged into a parent Or nor its words into one another
+
+    def __copy__(self):
+        return Synonyms(self.fieldname, self.words, self.weights, self.boost)
+
+    def copy(self):
+        return self.__copy__()
+
+
+class GroupPostings:
+    """A synonym group's documents and quantized BM25 impacts, shaped like
+    ``postings.TermPostings`` (ids ascending, impacts, impact order, scale)."""
+
+    __slots__ = ("_bits", "by_impact", "ids", "impacts", "keys", "scale")
+
+    def __init__(self, ids: np.ndarray, scores: np.ndarray):
+        top = float(scores.max()) if len(scores) else 0.0
+        self.scale = top / 255 if top > 0 else 1.0
+        impacts = np.maximum((scores / self.scale + 0.5).astype(np.int64), 1).astype(np.uint8)
+        self.ids = array("I", ids.astype(np.uint32).tobytes())
+        self.impacts = impacts.tobytes()
+        order = np.lexsort((ids, 255 - impacts))
+        self.by_impact = array("I", ids[order].astype(np.uint32).tobytes())
+        self.keys, self._bits = None, None
+
+    @property
+    def bits(self) -> int:
+        if self._bits is None:
+            self._bits = bits_from_ids(self.ids)
+        return self._bits
+
+    def impact(self, docnum: int) -> float:
+        i = bisect.bisect_left(self.ids, docnum)
+        if i < len(self.ids) and self.ids[i] == docnum:
+            return self.impacts[i] * self.scale
+        return 0.0
+
+    def impact_table(self, total: int) -> bytearray:
+        table = bytearray(total)
+        for docnum, impact in zip(self.ids, self.impacts):
+            table[docnum] = impact
+        return table
+
+
+def group_postings(docsets: Docsets, fieldname: str, words, weights) -> GroupPostings | None:
+    """The group's postings in ``fieldname``; ``None`` when no member is there."""
+    normalization = docsets.norms(fieldname)
+    parts = [(docsets.term(fieldname, w), weight) for w, weight in zip(words, weights)]
+    parts = [(p, weight) for p, weight in parts if p is not None]
+    if not parts or normalization is None:
+        return None
+    norms, docs = np.frombuffer(normalization[0], dtype=np.float32), normalization[1]
+    if any(p.keys is None for p, _ in parts):
+        # No positions: each member counts once per document.
+        ids = np.concatenate([np.frombuffer(p.ids, dtype=np.uint32) for p, _ in parts])
+        counted = np.concatenate([np.full(len(p.ids), weight) for p, weight in parts])
+    else:
+        keys = np.concatenate([np.frombuffer(p.keys, dtype=f"<u{p.keys.itemsize}")
+                               for p, _ in parts])
+        weight = np.concatenate([np.full(len(p.keys), w) for p, w in parts])
+        # One position read as two members (выборы: выбор, выборы) counts once, at its best.
+        order = np.lexsort((-weight, keys))
+        keys, weight = keys[order], weight[order]
+        first = np.concatenate(([True], keys[1:] != keys[:-1]))
+        ids = (keys[first] >> keys.dtype.type(docsets.place_bits)).astype(np.uint32)
+        counted = weight[first]
+    order = np.argsort(ids, kind="stable")
+    ids, counted = ids[order], counted[order]
+    starts = np.flatnonzero(np.concatenate(([True], ids[1:] != ids[:-1])))
+    tf = np.add.reduceat(counted, starts)
+    ids = ids[starts]
+    idf = math.log(docs / (len(ids) + 1)) + 1
+    scores = idf * (BM25_K1 + 1) * tf / (tf + norms[ids])
+    return GroupPostings(ids, np.maximum(scores, 0.0))
