@@ -66,11 +66,17 @@ def cli():
               help="More English<TAB>Russian word pairs for cross-language search, one a line.")
 @click.option("--aliases", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Spellings of one author's name, one person a line: 'Nadia = Надежда'.")
+@click.option("--dictionary", "dictionaries", type=click.Path(exists=True, dir_okay=False),
+              multiple=True, help="A bilingual dictionary in dictd format (its .index or "
+              ".dict.dz; repeatable) for cross-language search; default: the installed "
+              "mueller7-dict and dict-freedict-eng-rus.")
+@click.option("--no-dictionary", is_flag=True,
+              help="Search across languages by the glossary, names and learned pairs alone.")
 @click.option("--outlets", type=click.Path(exists=True, dir_okay=False), default=None,
               help="More outlets, one a line: its names and hosts, tab-separated "
                    "(the format of indexer/data/outlets.tsv).")
 def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, glossary,
-          aliases, outlets):
+          aliases, outlets, dictionaries, no_dictionary):
     """Build the index from SOURCES (folders or files of HTML, .txt dumps, .jsonl, .warc.gz).
 
     The new index replaces the old one only when the build succeeds; a
@@ -103,8 +109,9 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
     try:
         summary = build(sources, target, workers=jobs, on_file=on_file, strict=strict,
                         max_file_bytes=int(max_file_mb * 1_000_000), glossary=glossary,
-                        aliases=aliases, outlets=outlets)
-    except BuildError as error:
+                        aliases=aliases, outlets=outlets,
+                        dictionary=False if no_dictionary else (list(dictionaries) or None))
+    except (BuildError, FileNotFoundError) as error:
         progress.finish()
         if summary is not None:
             _echo_problems(summary.problems)

@@ -11,6 +11,7 @@ generations are, and which one is current, is ``store``'s to say.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -34,6 +35,8 @@ from ..ingest.corpus import (
 from ..model import Article, CorpusError
 from ..text.names import read_aliases
 from .copies import fingerprint
+from .dictionaries import choose_dictionaries, keep_translations
+from .docsets import Docsets
 from .docsets_writer import write_docsets
 from .lock import build_locked
 from .manifest import (
@@ -144,12 +147,14 @@ def build_index(
     glossary: str | os.PathLike | None = None,
     aliases: str | os.PathLike | None = None,
     outlets: str | os.PathLike | None = None,
+    dictionary=None,
 ) -> BuildSummary:
     """Index every article under ``sources`` into a new generation of ``index_dir``.
 
     ``glossary`` (more English↔Russian pairs), ``aliases`` (spellings of
     one author's name) and ``outlets`` (more rows of the outlet table) are a
-    researcher's own files, kept in the generation.
+    researcher's own files, kept in the generation. ``dictionary``: the bilingual
+    dictionaries' paths (default: the installed ones; ``False``: none).
     ``on_file`` is called after each file with the summary so far. Raises
     ``BuildError`` (and leaves the current index as it was) when nothing
     could be indexed, when ``strict`` and the corpus has problems, or when
@@ -158,13 +163,14 @@ def build_index(
     index_dir = Path(index_dir)
     sources = list(sources)
     own = own_files(glossary, aliases, outlets)
+    dictionaries = choose_dictionaries(dictionary)
     with build_locked(index_dir):
         return _full_build(sources, index_dir, workers or os.cpu_count() or 1, on_file,
-                           max_file_bytes, strict, own)
+                           max_file_bytes, strict, own, dictionaries)
 
 
 def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes: int,
-                strict: bool, own: dict[str, Path]) -> BuildSummary:
+                strict: bool, own: dict[str, Path], dictionaries: list[Path]) -> BuildSummary:
     started = time.perf_counter()
     jobs = _jobs(sources)
     summary = BuildSummary(files_total=len(jobs), sources=[str(Path(s).resolve()) for s in sources])
@@ -196,7 +202,7 @@ def _full_build(sources, index_dir: Path, workers: int, on_file, max_file_bytes:
             raise
         place_own_files(building, own, summary)
         previous = _land(writer, index_dir, building, ix, workers, sources, stamp, summary,
-                         ledger, started)
+                         ledger, started, dictionaries)
     remove_old_generations(index_dir, previous)
     return summary
 
@@ -211,21 +217,27 @@ def _check_outcome(summary: BuildSummary, strict: bool) -> None:
 
 
 def _land(writer, index_dir, building, ix, workers, sources, stamp, summary, ledger,
-          started) -> Path | None:
+          started, dictionaries) -> Path | None:
     """Commit the writer, finish the generation and swap it in; the one it replaced."""
     writer.commit()
     crash_point("committed")
-    _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started)
+    _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started,
+                       dictionaries)
     previous = current_generation(index_dir)
     summary.path = swap_in(index_dir, building, stamp)
     return previous
 
 
-def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started):
+def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, started,
+                       dictionaries):
     aliases = []
     if (building / AUTHOR_ALIASES).exists():
         aliases = read_aliases(building / AUTHOR_ALIASES)[0]
     write_docsets(building, ix, workers, aliases)
+    with contextlib.closing(Docsets(building)) as docsets:
+        vocabulary = [*docsets.prefixed("title", ""), *docsets.prefixed("body", "")]
+    # The dictionaries' table is cached in the index folder, beside the generations.
+    keep_translations(building, dictionaries, vocabulary, building.parent, summary.notes)
     crash_point("docsets")
     ix.close()
     ledger.save(building, sources)
@@ -244,6 +256,7 @@ def update_index(
     glossary: str | os.PathLike | None = None,
     aliases: str | os.PathLike | None = None,
     outlets: str | os.PathLike | None = None,
+    dictionary=None,
 ) -> BuildSummary:
     """Bring the index up to date: add, replace and remove articles.
 
@@ -261,11 +274,13 @@ def update_index(
     sources = list(sources)
     workers = workers or os.cpu_count() or 1
     own = own_files(glossary, aliases, outlets)
+    dictionaries = choose_dictionaries(dictionary)
     with build_locked(index_dir):
         current = current_generation(index_dir)
         manifest = read_manifest(current) if current else None
         if manifest is None:
-            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict, own)
+            return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict, own,
+                               dictionaries)
         for name in (GLOSSARY, AUTHOR_ALIASES, OUTLETS):  # kept from the index being updated
             if name not in own and (current / name).exists():
                 own[name] = current / name
@@ -277,13 +292,13 @@ def update_index(
             # what this one would write, nor its index one this one reads: read
             # them all again, sources kept.
             return _full_build(sources, index_dir, workers, on_file, max_file_bytes, strict,
-                               own)
+                               own, dictionaries)
         return _update(sources, index_dir, current, manifest, workers, on_file,
-                       max_file_bytes, strict, own)
+                       max_file_bytes, strict, own, dictionaries)
 
 
 def _update(sources, index_dir, current, manifest, workers, on_file, max_file_bytes, strict,
-            own):
+            own, dictionaries):
     started = time.perf_counter()
     jobs = _jobs(sources)
     summary = BuildSummary(mode="update", files_total=len(jobs),
@@ -355,7 +370,7 @@ def _update(sources, index_dir, current, manifest, workers, on_file, max_file_by
             raise
         place_own_files(building, own, summary)
         previous = _land(writer, index_dir, building, ix, workers, sources, stamp, summary,
-                         ledger, started)
+                         ledger, started, dictionaries)
     remove_old_generations(index_dir, previous)
     return summary
 

@@ -25,6 +25,7 @@ from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
 from .expand import CrossSources, expand
+from .translations import read_translations
 from .query import KartotekaParser, for_match, parse_query, tier_kinds
 from .schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED, query_schema
 from .settings import EngineSettings
@@ -95,7 +96,8 @@ class WhooshDocsetsGeneration:
         own = self.key / GLOSSARY
         glossary = Glossary.load([own]) if own.exists() else shipped_glossary()
         return CrossSources(names=self.docsets.meta.get("names", {}), glossary=glossary,
-                            learned=self.docsets.meta.get("learned", {}))
+                            learned=self.docsets.meta.get("learned", {}),
+                            dictionary=read_translations(self.key))
 
     def close(self) -> None:
         self.searcher.close()

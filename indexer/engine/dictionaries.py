@@ -1,0 +1,104 @@
+"""Which bilingual dictionaries a build reads, and what a generation keeps of them.
+
+The dictionaries are the researcher's own installed copies (Debian's
+``mueller7-dict`` and ``dict-freedict-eng-rus``, found in
+``/usr/share/dictd``) or the dictd files given with ``--dictionary``.
+kartoteka ships none of their text (Mueller's is GPL-2+): a generation
+keeps only the translations between its own words (``translations.py``).
+Reading and lemmatizing a whole dictionary takes seconds, so its table is
+cached in the index folder, keyed by the files' names, sizes and times.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from ..text.dictionary import TABLE_VERSION, find_dictionaries, load_table
+from .translations import TRANSLATIONS, TRANSLATIONS_MAGIC, TRANSLATIONS_VERSION
+
+CACHE = "dictionary-cache.json"
+NO_DICTIONARY = ("no bilingual dictionary found (install Debian's mueller7-dict, or give "
+                 "--dictionary PATH): cross-language search uses the glossary alone")
+
+
+def choose_dictionaries(given=None) -> list[Path]:
+    """The dictd ``.index`` files to read: ``given`` (paths; ``False`` for none), else
+    the installed ones. A given path may name the ``.index``, the ``.dict[.dz]`` or
+    the common stem; one that names no dictd dictionary is a ``FileNotFoundError``."""
+    if given is False:
+        return []
+    if given is None:
+        return find_dictionaries()
+    chosen = []
+    for path in ([given] if isinstance(given, (str, os.PathLike)) else given):
+        path = Path(path)
+        stem = path.name.removesuffix(".dz").removesuffix(".dict").removesuffix(".index")
+        index = path.with_name(stem + ".index")
+        if not index.is_file():
+            raise FileNotFoundError(f"{path}: not a dictd dictionary (no {index.name} beside it)")
+        chosen.append(index)
+    return chosen
+
+
+def dictionary_table(index_dir: Path, paths: list[Path]) -> tuple[dict, dict]:
+    """(``load_table(paths)``'s table, the files it came from), from the index
+    folder's cache when that was made of the same files."""
+    source = {"version": TABLE_VERSION, "files": [
+        [path.name, (stat := path.stat()).st_size, int(stat.st_mtime)] for path in paths]}
+    cache = Path(index_dir) / CACHE
+    try:
+        cached = json.loads(cache.read_text(encoding="utf-8"))
+        if cached["source"] == source:
+            return cached["table"], source
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    table, _ = load_table(paths)
+    temporary = cache.with_suffix(".tmp")
+    temporary.write_text(json.dumps({"source": source, "table": table}, ensure_ascii=False),
+                         encoding="utf-8")
+    temporary.replace(cache)
+    return table, source
+
+
+def write_translations(folder: Path, table: dict, source: dict, vocabulary) -> int:
+    """Write ``translations.json``: the table's pairs whose translation the generation
+    holds (``vocabulary``: its title and body terms); the number of pairs kept."""
+    vocabulary = set(vocabulary)
+    kept, pairs = {}, 0
+    for side in ("en", "ru"):
+        kept[side] = {}
+        for term, translations in table.get(side, {}).items():
+            held = [[other, weight, word] for other, weight, word in _entries(translations)
+                    if other in vocabulary]
+            if held:
+                kept[side][term] = held
+                pairs += len(held)
+    data = {"magic": TRANSLATIONS_MAGIC, "version": TRANSLATIONS_VERSION, "source": source,
+            **kept}
+    (Path(folder) / TRANSLATIONS).write_text(
+        json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return pairs
+
+
+def _entries(translations):
+    for entry in translations:
+        other, weight, *word = entry
+        yield other, weight, (word[0] if word else other)
+
+
+def keep_translations(folder: Path, dictionaries: list[Path], vocabulary, cache_dir: Path,
+                      notes: list[str]) -> None:
+    """Write ``folder``'s translations from ``dictionaries``, or say in ``notes``
+    why cross-language search goes without (none found, one unreadable)."""
+    if not dictionaries:
+        notes.append(NO_DICTIONARY)
+        return
+    try:
+        table, source = dictionary_table(cache_dir, dictionaries)
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        notes.append(f"the dictionary cannot be read ({error}): cross-language search uses "
+                     "the glossary alone")
+        return
+    write_translations(folder, table, source, vocabulary)
