@@ -46,7 +46,7 @@ MUELLER_STYLE = [
       б) _поэт. светоч
    10)маяк
 """),
-    ("riverbank", "riverbank\n   [↗rɪvɜbæŋk] _n. речной берег, берег\n"),
+    ("riverbank", "riverbank\n   [↗rɪvɜbæŋk] _n. речной берег, берег, житель, живущий у самой воды\n"),
     ("sail away", "sail away\n   [seɪl ɜ↗weɪ] _v. уплыть\n"),
 ]
 
@@ -91,6 +91,7 @@ def test_mueller_layout_senses_in_order_without_labels_examples_or_notes(mueller
     assert entries["harboured"] == [["укрытый", "приютивший"]]
     # "= lantern" is a cross reference; subsenses а) б) stay in their sense; "10)маяк".
     assert entries["lamp"] == [["лампа"], ["фонарь"], ["светильник", "светоч"], ["маяк"]]
+    # "житель" heads an explanation ("житель, живущий у ..."), not a translation.
     assert entries["riverbank"] == [["речной берег", "берег"]]
 
 

@@ -48,9 +48,13 @@ BRACES = re.compile(r"\{[^{}]*\}")
 INNERMOST_PARENTHESES = re.compile(r"\([^()]*\)")
 LABEL = re.compile(r"(?<!\S)_[^\s.]+\.?")
 LATIN = re.compile(r"[A-Za-z]")
-# "человек, который ...", "то, что ...": a comma before a relative clause is
-# not between two translations; the word before it heads an explanation.
-RELATIVE_CLAUSE = re.compile(r"(?:котор\w*|чей|чья|чь[её]|кто|что|где|куда|откуда|когда|чтобы)", re.I)
+# "человек, который ...", "то, что ...", "человек, живущий на берегу": a comma
+# before a relative or participle clause is not between two translations; the
+# word before it heads an explanation, and is dropped with it.
+RELATIVE_WORD = re.compile(r"котор\w*|чей|чья|чь[её]|кто|что|где|куда|откуда|когда|чтобы", re.I)
+PARTICIPLE_CLAUSE = re.compile(
+    r"(?:не )?[а-яё]+(?:щ|вш|нн|т)(?:ий|ая|ее|ие|ый|ое|ые|его|ого|ей|ую|юю|им|ым) \S+ \S", re.I
+)
 RUSSIAN_TRANSLATION = re.compile(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*(?: [А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*)?")
 
 
@@ -230,11 +234,16 @@ def sense_translations(chunk: str) -> list[str]:
             if (
                 RUSSIAN_TRANSLATION.fullmatch(piece)
                 and len(piece.split()) <= MAX_TRANSLATION_WORDS
-                and not RELATIVE_CLAUSE.fullmatch(following.partition(" ")[0])
+                and not starts_clause(following)
                 and piece not in translations
             ):
                 translations.append(piece)
     return translations
+
+
+def starts_clause(piece: str) -> bool:
+    """Whether a comma-separated piece continues the one before it as a clause."""
+    return bool(RELATIVE_WORD.fullmatch(piece.partition(" ")[0]) or PARTICIPLE_CLAUSE.match(piece))
 
 
 def english_term(headword: str) -> str | None:
