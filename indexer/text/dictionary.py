@@ -29,8 +29,10 @@ DICTD_DIR = Path("/usr/share/dictd")
 # Preference order: Mueller is large and careful, FreeDict adds place names.
 DICTIONARY_NAMES = ("mueller7", "freedict-eng-rus")
 # Bump when the table's content or shape changes, so cached tables are rebuilt.
-TABLE_VERSION = 1
+TABLE_VERSION = 2
 MAX_PER_WORD = 12
+# A headword that is not its stem's shortest ("warring" beside "war"): its senses weigh this much.
+DERIVED_WEIGHT = 0.5
 MAX_TRANSLATION_WORDS = 2
 
 BASE64_DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -268,30 +270,44 @@ def russian_term(translation: str) -> str | None:
 def translation_table(
     entries: Iterable[tuple[str, list[list[str]]]], max_per_word: int = MAX_PER_WORD
 ) -> dict:
-    """``{"en": {stem: [[ru_term, weight], ...]}, "ru": {ru_term: [[stem, weight], ...]}}``.
+    """``{"en": {stem: [[ru_term, weight, word], ...]}, "ru": {ru_term: [[stem, weight,
+    word], ...]}}``, ``word`` the other side as the dictionary writes it.
 
     The k-th sense's translations weigh 1/k; a pair seen again (another sense,
-    headword, or dictionary) keeps its best weight. Lists run by weight, then
-    first appearance, and hold at most ``max_per_word``. Only one-word
-    translations are used. "ru" inverts exactly the pairs kept in "en".
+    headword, or dictionary) keeps its best weight. Of several headwords with
+    one stem, the shortest ("war") is the stem's own; the others' senses
+    ("warring": противоречивый) weigh ``DERIVED_WEIGHT`` as much. Lists run by
+    weight, then first appearance, and hold at most ``max_per_word``. Only
+    one-word translations are used. "ru" inverts exactly the pairs kept in "en".
     """
     english: dict[str, dict[str, float]] = {}
-    for headword, senses in entries:
-        stem = english_term(headword)
+    written: dict[tuple[str, str], tuple[str, str]] = {}  # (stem, term) → (headword, word)
+    shortest: dict[str, int] = {}
+    entries = [(headword, english_term(headword), senses) for headword, senses in entries]
+    for headword, stem, _ in entries:
+        if stem is not None:
+            shortest[stem] = min(shortest.get(stem, len(headword)), len(headword))
+    for headword, stem, senses in entries:
         if stem is None:
             continue
+        factor = 1.0 if len(headword) == shortest[stem] else DERIVED_WEIGHT
         pairs = english.setdefault(stem, {})
         for rank, translations in enumerate(senses, 1):
             for translation in translations:
                 term = russian_term(translation)
-                if term is not None and pairs.get(term, 0.0) < 1 / rank:
-                    pairs[term] = 1 / rank
-    en_table = {stem: best_first(pairs, max_per_word) for stem, pairs in english.items() if pairs}
+                if term is not None and pairs.get(term, 0.0) < factor / rank:
+                    pairs[term] = factor / rank
+                    written[stem, term] = (headword.lower(), translation)
+    en_table = {stem: [[term, weight, written[stem, term][1]]
+                       for term, weight in best_first(pairs, max_per_word)]
+                for stem, pairs in english.items() if pairs}
     russian: dict[str, dict[str, float]] = {}
     for stem, pairs in en_table.items():
-        for term, weight in pairs:
+        for term, weight, _ in pairs:
             russian.setdefault(term, {})[stem] = weight
-    ru_table = {term: best_first(pairs, max_per_word) for term, pairs in russian.items()}
+    ru_table = {term: [[stem, weight, written[stem, term][0]]
+                       for stem, weight in best_first(pairs, max_per_word)]
+                for term, pairs in russian.items()}
     return {"en": en_table, "ru": ru_table}
 
 
