@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.text.analysis import russian_normal_forms
+from indexer.text.analysis import english_stem, russian_normal_forms
 from indexer.text.dictionary import (
     decode_number,
     encode_number,
@@ -104,15 +104,23 @@ def test_freedict_layout(freedict_style):
     }
 
 
+def pairs(translations):
+    """(term, weight) of each translation, the word to show left out."""
+    return [[term, weight] for term, weight, _ in translations]
+
+
 def test_table_weighs_kth_sense_one_over_k_and_merges_stems(mueller_style):
     table = translation_table(read_entries(mueller_style))
-    # harbour and harboured share the stem "harbour"; "укрытый" comes from harboured.
-    assert table["en"]["harbour"] == [
-        ["гавань", 1.0], ["порт", 1.0], ["укрытый", 1.0], ["приютить", 1.0],
-        ["убежище", 0.5], ["укрывать", 1 / 3], ["таить", 0.25]]
-    assert table["en"]["lamp"][:2] == [["лампа", 1.0], ["фонарь", 0.5]]
+    # harbour and harboured share the stem "harbour"; "укрытый" comes from harboured,
+    # the longer headword, whose senses weigh half as much as the stem's own.
+    assert pairs(table["en"]["harbour"]) == [
+        ["гавань", 1.0], ["порт", 1.0], ["убежище", 0.5], ["укрытый", 0.5], ["приютить", 0.5],
+        ["укрывать", 1 / 3], ["таить", 0.25]]
+    assert pairs(table["en"]["lamp"][:2]) == [["лампа", 1.0], ["фонарь", 0.5]]
+    # Each translation carries the word to show: as the dictionary writes it.
+    assert table["en"]["harbour"][0][2] == "гавань"
     # Two-word translations, phrases as headwords and example words stay out.
-    assert table["en"]["riverbank"] == [["берег", 1.0]]
+    assert pairs(table["en"]["riverbank"]) == [["берег", 1.0]]
     assert "sail away" not in table["en"] and "sail" not in table["en"]
     assert "тихий" not in table["ru"] and "мысль" not in table["ru"]
 
@@ -121,15 +129,15 @@ def test_russian_side_inverts_the_pairs(mueller_style, freedict_style):
     table = translation_table(
         entry for path in (mueller_style, freedict_style) for entry in read_entries(path))
     # фонарь is lamp's second sense and lantern's first: both dictionaries merge.
-    assert table["ru"]["фонарь"] == [["lantern", 1.0], ["lamp", 0.5]]
-    assert table["ru"]["котел"] == [["kettl", 0.5]]
+    assert table["ru"]["фонарь"] == [["lantern", 1.0, "lantern"], ["lamp", 0.5, "lamp"]]
+    assert table["ru"]["котел"] == [["kettl", 0.5, "kettle"]]
     # An unknown name is keyed by the term the index gives it, whatever that is.
-    assert table["ru"][russian_normal_forms("руритания")[0]] == [["ruritania", 1.0]]
+    assert pairs(table["ru"][russian_normal_forms("руритания")[0]]) == [["ruritania", 1.0]]
 
 
 def test_max_per_word_keeps_the_best(mueller_style):
     table = translation_table(read_entries(mueller_style), max_per_word=2)
-    assert table["en"]["harbour"] == [["гавань", 1.0], ["порт", 1.0]]
+    assert pairs(table["en"]["harbour"]) == [["гавань", 1.0], ["порт", 1.0]]
 
 
 def test_a_broken_entry_is_skipped_and_the_rest_read(tmp_path):
@@ -160,7 +168,7 @@ def test_a_file_that_is_not_dictd_is_refused_by_name(tmp_path):
 
 def test_load_table_says_what_it_was_built_from(mueller_style):
     table, source = load_table([mueller_style])
-    assert table["en"]["lamp"][0] == ["лампа", 1.0]
+    assert table["en"]["lamp"][0][:2] == ["лампа", 1.0]
     assert source["version"] >= 1
     assert [f["name"] for f in source["files"]] == ["mueller-style.index", "mueller-style.dict"]
     assert all(f["size"] > 0 and f["mtime"] > 0 for f in source["files"])
@@ -180,8 +188,8 @@ def installed_table():
     ("presid", "президент"), ("water", "вода"), ("azerbaijan", "азербайджан"),
 ])
 def test_installed_dictionaries_give_the_usual_translation(installed_table, stem, first):
-    assert first in [term for term, _ in installed_table["en"][stem][:6]]
-    assert [stem, 1.0] in installed_table["ru"][first]
+    assert first in [term for term, _, _ in installed_table["en"][stem][:6]]
+    assert [stem, 1.0] in pairs(installed_table["ru"][first])
 
 
 RUSSIAN_WORDS = ["дом", "река", "вода", "город", "гора", "берег", "лес", "поле", "море"]
@@ -194,17 +202,25 @@ senses = st.lists(st.lists(st.sampled_from(RUSSIAN_WORDS), min_size=1, max_size=
        max_per_word=st.integers(1, 5))
 def test_table_invariants(entries, max_per_word):
     table = translation_table(entries, max_per_word)
-    en_pairs = {(en, ru, w) for en, pairs in table["en"].items() for ru, w in pairs}
-    ru_pairs = {(en, ru, w) for ru, pairs in table["ru"].items() for en, w in pairs}
-    for side in (table["en"], table["ru"]):
-        for pairs in side.values():
-            weights = [w for _, w in pairs]
-            assert 0 < len(pairs) <= max_per_word
+    best: dict[tuple[str, str], float] = {}  # (stem, russian term) → its best headword's weight
+    for headword, kept in table["words"].items():
+        for ru, w, _ in kept:
+            key = (english_stem(headword), ru)
+            best[key] = max(best.get(key, 0.0), w)
+    ru_pairs = {(en, ru): w for ru, kept in table["ru"].items() for en, w, _ in kept}
+    for side in (table["words"], table["en"], table["ru"]):
+        for kept in side.values():
+            weights = [w for _, w, _ in kept]
+            assert 0 < len(kept) <= max_per_word
             assert all(0 < w <= 1 for w in weights)
             assert weights == sorted(weights, reverse=True)
-    # The Russian side holds only the English side's pairs, and leaves one
-    # out only when that word's list is full of pairs at least as good.
-    assert ru_pairs <= en_pairs
-    for en, ru, weight in en_pairs - ru_pairs:
-        kept = table["ru"][ru]
-        assert len(kept) == max_per_word and all(w >= weight for _, w in kept)
+    # A stem's merged list never weighs a pair above its best headword's.
+    for stem, kept in table["en"].items():
+        assert all(w <= best[stem, ru] for ru, w, _ in kept)
+    # The Russian side holds the headwords' pairs at their best weight, and leaves
+    # one out only when that word's list is full of pairs at least as good.
+    assert all(best[key] == w for key, w in ru_pairs.items())
+    for (en, ru), weight in best.items():
+        if (en, ru) not in ru_pairs:
+            kept = table["ru"][ru]
+            assert len(kept) == max_per_word and all(w >= weight for _, w, _ in kept)

@@ -67,7 +67,7 @@ def write_translations(folder: Path, table: dict, source: dict, vocabulary) -> i
     holds (``vocabulary``: its title and body terms); the number of pairs kept."""
     vocabulary = set(vocabulary)
     kept, pairs = {}, 0
-    for side in ("en", "ru"):
+    for side in ("words", "en", "ru"):
         kept[side] = {}
         for term, translations in table.get(side, {}).items():
             held = [[other, weight, word] for other, weight, word in _entries(translations)

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query
 
-from ..text.analysis import CYRILLIC, STOP_WORDS, normal_forms
+from ..text.analysis import CYRILLIC, STOP_WORDS, english_stem, normal_forms
 from ..text.names import word_keys
 from ..text.regions import name_terms, region_names
 from .query import MORPH_FIELDS, Tiered
@@ -191,14 +191,34 @@ def _glossary(node: Tiered, added: _Additions, glossary) -> None:
 
 
 def _dictionary(node: Tiered, added: _Additions, table: dict[str, dict[str, list]]) -> None:
-    """A dictionary's translations of the word's readings, the likeliest reading's first."""
+    """A dictionary's translations of the word: an English word's own headword's
+    (its form without an ending), else its stem's; a Russian word's readings',
+    the likeliest first."""
     if not table or not node.readings:
         return
-    side = table.get("ru" if CYRILLIC.search(node.word.lower()) else "en", {})
-    for rank, reading in enumerate(node.readings, start=1):
-        for other, weight, word in side.get(reading, ()):
+    if CYRILLIC.search(node.word.lower()):
+        found = [(table["ru"].get(reading, ()), rank)
+                 for rank, reading in enumerate(node.readings, start=1)]
+    else:
+        headword = next((w for w in english_headwords(node.word) if w in table["words"]), None)
+        found = [(table["words"][headword] if headword else
+                  table["en"].get(node.readings[0], ()), 1)]
+    for translations, rank in found:
+        for other, weight, word in translations:
             for fieldname in added.morph_fields:
                 added.add("dictionary", word, fieldname, [other], weight / rank)
+
+
+def english_headwords(word: str) -> list[str]:
+    """The forms a dictionary may list an English word under, the word itself
+    first: without a plural, past or -ing ending, when the stem stays the same."""
+    word = word.lower().replace("’", "'").removesuffix("'s")
+    endings = (("ies", "y"), ("es", ""), ("s", ""), ("ied", "y"), ("ed", ""), ("ed", "e"),
+               ("ing", ""), ("ing", "e"))
+    forms = [word] + [word[:-len(end)] + base for end, base in endings
+                      if word.endswith(end) and len(word) > len(end) + 2]
+    stem = english_stem(word)
+    return [form for form in dict.fromkeys(forms) if english_stem(form) == stem]
 
 
 def _learned(node: Tiered, added: _Additions, learned: dict[str, list]) -> None:

@@ -33,7 +33,7 @@ from whoosh.qparser.plugins import PhrasePlugin as _BasePhrasePlugin
 from whoosh.query.compound import CompoundQuery
 
 from ..errors import QueryError
-from ..text.analysis import fold_yo, normal_forms
+from ..text.analysis import STOP_WORDS, fold_yo, normal_forms
 from ..text.names import is_person_key
 from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
 
@@ -42,6 +42,9 @@ MAX_QUERY_CHARS = 1000
 MAX_NESTING = 10  # levels of parentheses
 EXACT_WEIGHT = 0.25  # the word's own form, on top of its reading's weight
 OTHER_READING_WEIGHT = 0.5  # a less probable reading, inside its tier
+# A very common word ("the", «и»): still matched, but ranked at this share of
+# its weight, as BM25's idf (Whoosh's, ≥ 1) leaves it too much beside rare words.
+STOP_WORD_WEIGHT = 0.2
 MORPH_FIELDS = ("title", "body")  # fields indexed under normal forms
 # What a word's tiers hold: the word as typed or its likely reading; its other
 # readings; the other language's equivalents. ``MATCHES`` are the ways to count.
@@ -166,6 +169,8 @@ class KartotekaParser(QueryParser):
 
     def _word_query(self, fields, text: str, boost: float):
         """One typed word in ``fields``: a ``Tiered`` query when it is one word."""
+        if text.casefold() in STOP_WORDS:
+            boost *= STOP_WORD_WEIGHT
         analyzed = {f: self._positions(f, text, person_keys=len(fields) == 1) for f in fields}
         morph = next((analyzed[f] for f in fields if f in MORPH_FIELDS), None)
         if morph is not None and len(morph) == 1:

@@ -4,8 +4,8 @@ The build reads a bilingual dictionary (``dictionaries.py``, from
 ``text/dictionary``) and keeps, for every English and Russian index term,
 the other language's terms it translates to *that the generation holds*,
 each with its weight (the k-th sense's 1/k) and the word to show:
-``{"magic", "version", "source", "en": {term: [[term, weight, word], …]},
-"ru": {…}}``. ``source`` names the dictionaries. A generation without the
+``{"magic", "version", "source", "words": {english headword: [[term, weight,
+word], …]}, "en": {english term: […]}, "ru": {russian term: […]}}``. ``source`` names the dictionaries. A generation without the
 file was built without a dictionary: cross-language search then uses the
 glossary, names and learned pairs alone.
 """
@@ -23,7 +23,7 @@ TRANSLATIONS_VERSION = 1
 
 
 def read_translations(folder: Path) -> dict:
-    """The generation's ``{"en": …, "ru": …}`` table; ``{}`` when it has none."""
+    """The generation's ``{"words": …, "en": …, "ru": …, "source": …}``; ``{}`` without."""
     path = Path(folder) / TRANSLATIONS
     if not path.exists():
         return {}
@@ -35,4 +35,4 @@ def read_translations(folder: Path) -> dict:
             or data.get("version") != TRANSLATIONS_VERSION:
         raise IndexFormatError(f"{path}: not translations of version {TRANSLATIONS_VERSION}; "
                                "rebuild the index")
-    return {"en": data.get("en", {}), "ru": data.get("ru", {}), "source": data.get("source", {})}
+    return {side: data.get(side, {}) for side in ("words", "en", "ru", "source")}

@@ -29,7 +29,7 @@ DICTD_DIR = Path("/usr/share/dictd")
 # Preference order: Mueller is large and careful, FreeDict adds place names.
 DICTIONARY_NAMES = ("mueller7", "freedict-eng-rus")
 # Bump when the table's content or shape changes, so cached tables are rebuilt.
-TABLE_VERSION = 2
+TABLE_VERSION = 3
 MAX_PER_WORD = 12
 # A headword that is not its stem's shortest ("warring" beside "war"): its senses weigh this much.
 DERIVED_WEIGHT = 0.5
@@ -270,45 +270,58 @@ def russian_term(translation: str) -> str | None:
 def translation_table(
     entries: Iterable[tuple[str, list[list[str]]]], max_per_word: int = MAX_PER_WORD
 ) -> dict:
-    """``{"en": {stem: [[ru_term, weight, word], ...]}, "ru": {ru_term: [[stem, weight,
-    word], ...]}}``, ``word`` the other side as the dictionary writes it.
+    """``{"words": {headword: [[ru_term, weight, word], ...]}, "en": {stem: [...]},
+    "ru": {ru_term: [[stem, weight, headword], ...]}}``, ``word`` the translation as
+    the dictionary writes it.
 
     The k-th sense's translations weigh 1/k; a pair seen again (another sense,
-    headword, or dictionary) keeps its best weight. Of several headwords with
-    one stem, the shortest ("war") is the stem's own; the others' senses
-    ("warring": противоречивый) weigh ``DERIVED_WEIGHT`` as much. Lists run by
-    weight, then first appearance, and hold at most ``max_per_word``. Only
-    one-word translations are used. "ru" inverts exactly the pairs kept in "en".
+    headword, or dictionary) keeps its best weight. "words" holds each one-word
+    headword's own translations; "en" merges the headwords of one stem, for a
+    typed form no headword is: the shortest ("war") is the stem's own, the
+    others' senses ("warring": противоречивый) weigh ``DERIVED_WEIGHT`` as much.
+    "ru" inverts "words". Lists run by weight, then first appearance, and hold
+    at most ``max_per_word``. Only one-word translations are used.
     """
-    english: dict[str, dict[str, float]] = {}
-    written: dict[tuple[str, str], tuple[str, str]] = {}  # (stem, term) → (headword, word)
-    shortest: dict[str, int] = {}
-    entries = [(headword, english_term(headword), senses) for headword, senses in entries]
-    for headword, stem, _ in entries:
-        if stem is not None:
-            shortest[stem] = min(shortest.get(stem, len(headword)), len(headword))
-    for headword, stem, senses in entries:
+    by_headword: dict[str, dict[str, float]] = {}
+    written: dict[str, str] = {}  # term → the translation as first written
+    stems: dict[str, str] = {}
+    for headword, senses in entries:
+        stem = english_term(headword)
         if stem is None:
             continue
-        factor = 1.0 if len(headword) == shortest[stem] else DERIVED_WEIGHT
-        pairs = english.setdefault(stem, {})
+        headword = headword.lower()
+        stems[headword] = stem
+        pairs = by_headword.setdefault(headword, {})
         for rank, translations in enumerate(senses, 1):
             for translation in translations:
                 term = russian_term(translation)
-                if term is not None and pairs.get(term, 0.0) < factor / rank:
-                    pairs[term] = factor / rank
-                    written[stem, term] = (headword.lower(), translation)
-    en_table = {stem: [[term, weight, written[stem, term][1]]
-                       for term, weight in best_first(pairs, max_per_word)]
-                for stem, pairs in english.items() if pairs}
+                if term is not None and pairs.get(term, 0.0) < 1 / rank:
+                    pairs[term] = 1 / rank
+                    written.setdefault(term, translation)
+    shortest: dict[str, int] = {}
+    for headword, stem in stems.items():
+        shortest[stem] = min(shortest.get(stem, len(headword)), len(headword))
+    by_stem: dict[str, dict[str, float]] = {}
     russian: dict[str, dict[str, float]] = {}
-    for stem, pairs in en_table.items():
-        for term, weight, _ in pairs:
-            russian.setdefault(term, {})[stem] = weight
-    ru_table = {term: [[stem, weight, written[stem, term][0]]
-                       for stem, weight in best_first(pairs, max_per_word)]
-                for term, pairs in russian.items()}
-    return {"en": en_table, "ru": ru_table}
+    shown: dict[tuple[str, str], str] = {}  # (russian term, stem) → the headword to show
+    for headword, pairs in by_headword.items():
+        stem = stems[headword]
+        factor = 1.0 if len(headword) == shortest[stem] else DERIVED_WEIGHT
+        merged = by_stem.setdefault(stem, {})
+        for term, weight in best_first(pairs, max_per_word):
+            merged[term] = max(merged.get(term, 0.0), weight * factor)
+            if weight > russian.setdefault(term, {}).get(stem, 0.0):
+                russian[term][stem] = weight
+                shown[term, stem] = headword
+
+    def listed(pairs: dict[str, float]) -> list[list]:
+        return [[term, weight, written[term]] for term, weight in best_first(pairs, max_per_word)]
+
+    return {"words": {headword: listed(pairs) for headword, pairs in by_headword.items() if pairs},
+            "en": {stem: listed(pairs) for stem, pairs in by_stem.items() if pairs},
+            "ru": {term: [[stem, weight, shown[term, stem]]
+                          for stem, weight in best_first(pairs, max_per_word)]
+                   for term, pairs in russian.items()}}
 
 
 def best_first(pairs: dict[str, float], limit: int) -> list[list]:
