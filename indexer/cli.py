@@ -94,9 +94,10 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
     """
     target = _index_dir(index_dir)
     engine = engine_for(target)
+    dictionary = False if no_dictionary else (list(dictionaries) or None)
     if engine.name != "whoosh-docsets":
         return index_into_cluster(engine, sources, target, update, jobs, glossary, aliases,
-                                  outlets)
+                                  outlets, dictionary)
     progress = _Progress(time.perf_counter())
     build = update_index if update else build_index
     summary = None
@@ -110,7 +111,7 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
         summary = build(sources, target, workers=jobs, on_file=on_file, strict=strict,
                         max_file_bytes=int(max_file_mb * 1_000_000), glossary=glossary,
                         aliases=aliases, outlets=outlets,
-                        dictionary=False if no_dictionary else (list(dictionaries) or None))
+                        dictionary=dictionary)
     except (BuildError, FileNotFoundError) as error:
         progress.finish()
         if summary is not None:

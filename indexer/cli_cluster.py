@@ -61,17 +61,17 @@ def init(shards: int, folder: str, base_port: int, ports: str | None, host: str,
 
 
 def index_into_cluster(engine, sources, folder, update: bool, jobs: int | None = None,
-                       glossary=None, aliases=None, outlets=None) -> None:
+                       glossary=None, aliases=None, outlets=None, dictionary=None) -> None:
     """``kartoteka index SOURCES --index CLUSTER [--update] [--jobs N] [--glossary F]
     [--aliases F] [--outlets F]``: the articles into the cluster's shards, all of them (analyzed
     in ``jobs`` processes) or (``--update``) the new, changed and gone ones."""
     try:
         if update:
             info = engine.update(sources, folder, glossary=glossary, aliases=aliases,
-                                 outlets=outlets)
+                                 outlets=outlets, dictionary=dictionary)
         else:
             info = engine.build(sources, folder, workers=jobs, glossary=glossary,
-                                aliases=aliases, outlets=outlets)
+                                aliases=aliases, outlets=outlets, dictionary=dictionary)
     except (BuildError, ValueError, FileNotFoundError) as error:
         # ValueError: a cluster.json of another version; FileNotFoundError: an own file
         raise click.ClickException(str(error)) from None

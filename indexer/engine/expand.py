@@ -30,6 +30,7 @@ patterns and ``=word`` are left as they are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from whoosh import query
 
@@ -38,7 +39,9 @@ from ..text.names import word_keys
 from ..text.regions import name_terms, region_names
 from .query import MORPH_FIELDS, Tiered
 from .schema import EXACT_FIELD, FIELD_BOOSTS
+from .store import GLOSSARY
 from .synonyms import Synonyms
+from .translations import read_translations
 
 CROSS_WEIGHT = 0.5  # of the typed word's weight, for each added word
 REASONS = ("region", "name", "glossary", "dictionary", "learned")
@@ -55,6 +58,17 @@ class CrossSources:
     glossary: object | None = None  # text.glossary.Glossary
     learned: dict[str, list] = field(default_factory=dict)
     dictionary: dict[str, dict[str, list]] = field(default_factory=dict)
+
+
+def load_cross_sources(folder: Path, names: dict, learned: dict) -> CrossSources:
+    """A generation's equivalents: the names and pairs found when it was built
+    (``names``, ``learned``), its own glossary (else the shipped one) and its
+    dictionary translations."""
+    from ..text.glossary import Glossary, shipped_glossary
+
+    own = Path(folder) / GLOSSARY
+    return CrossSources(names=names, learned=learned, dictionary=read_translations(folder),
+                        glossary=Glossary.load([own]) if own.exists() else shipped_glossary())
 
 
 def expand(q, sources: CrossSources):

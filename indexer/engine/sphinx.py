@@ -155,14 +155,10 @@ class SphinxGeneration:
 
     @functools.cached_property
     def _cross_sources(self):
-        from ..text.glossary import Glossary, shipped_glossary
-        from .expand import CrossSources
-        from .store import GLOSSARY
+        from .expand import load_cross_sources
 
-        own = self.data / GLOSSARY
-        return CrossSources(names=self.dictionary.get("names", {}),
-                            glossary=Glossary.load([own]) if own.exists() else shipped_glossary(),
-                            learned=self.dictionary.get("learned", {}))
+        return load_cross_sources(self.data, self.dictionary.get("names", {}),
+                                  self.dictionary.get("learned", {}))
 
     def parse(self, text: str, cross: bool = True, match: str = "all") -> SphinxPlan | None:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression;

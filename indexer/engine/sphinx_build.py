@@ -28,6 +28,7 @@ from pathlib import Path
 from ..errors import BuildError
 from ..ingest.corpus import read_corpus
 from ..text.analysis import STOP_WORDS
+from .dictionaries import choose_dictionaries, keep_translations
 from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
 from ..text.names import name_groups
 from .own_files import own_files, place_own_files
@@ -80,13 +81,15 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
                    batch: int = BATCH, workers: int | None = None,
                    glossary: str | os.PathLike | None = None,
                    aliases: str | os.PathLike | None = None,
-                   outlets: str | os.PathLike | None = None) -> dict:
+                   outlets: str | os.PathLike | None = None, dictionary=None) -> dict:
     """Index every article of ``sources`` into the cluster whose folder is ``cluster_dir``,
     replacing what it held, analyzing in ``workers`` processes (one per core by
-    default); ``glossary``, ``aliases`` and ``outlets`` as for the Whoosh engine's build.
+    default); ``glossary``, ``aliases``, ``outlets`` and ``dictionary`` as for the
+    Whoosh engine's build.
     Returns the build's summary (``build.json``)."""
     workers = workers or os.cpu_count() or 1
     started = time.perf_counter()
+    dictionaries = choose_dictionaries(dictionary)
     cluster = read_cluster(cluster_dir)
     folder = Path(cluster.folder)
     target = other_set(_live_set(folder / DATA_FOLDER))
@@ -104,13 +107,13 @@ def index_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.Pa
         load.flush()
     info = {**_summary(load, notes, cluster),
             "sources": [str(Path(s).resolve()) for s in sources], "set": target}
-    return _finish(folder, building, load, info, started)
+    return _finish(folder, building, load, info, started, dictionaries)
 
 
 def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.PathLike],
                     batch: int = BATCH, glossary: str | os.PathLike | None = None,
                     aliases: str | os.PathLike | None = None,
-                    outlets: str | os.PathLike | None = None) -> dict:
+                    outlets: str | os.PathLike | None = None, dictionary=None) -> dict:
     """Bring the cluster up to date with ``sources``: ``REPLACE INTO`` the new and
     changed articles on their shards, ``DELETE`` the ones gone, by document id.
 
@@ -121,6 +124,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     hashes were kept raises ``BuildError``: index it whole once.
     """
     started = time.perf_counter()
+    dictionaries = choose_dictionaries(dictionary)
     cluster = read_cluster(cluster_dir)
     folder = Path(cluster.folder)
     data = folder / DATA_FOLDER
@@ -163,7 +167,7 @@ def update_articles(cluster_dir: str | os.PathLike, sources: Iterable[str | os.P
     info = {**_summary(load, notes, cluster), "sources": sources, "mode": "update",
             "added": added, "changed": changed, "removed": len(gone),
             "set": earlier.get("set", "a")}
-    return _finish(folder, building, load, info, started)
+    return _finish(folder, building, load, info, started, dictionaries)
 
 
 @contextlib.contextmanager
@@ -189,8 +193,10 @@ def _summary(load: Load, notes: list[str], cluster) -> dict:
             "shards": len(cluster.shards)}
 
 
-def _finish(folder: Path, building: Path, load: Load, info: dict, started: float) -> dict:
-    """Write the dictionary, vocabulary and ``build.json`` into ``building`` and swap it in."""
+def _finish(folder: Path, building: Path, load: Load, info: dict, started: float,
+            dictionaries: list[Path]) -> dict:
+    """Write the dictionary, translations, vocabulary and ``build.json`` into ``building``
+    and swap it in."""
     ids, labels, spelled = merged_values(load.numbering, load.spellings, load.author_key,
                                          load.aliases)
     topic_ids, topic_labels, topic_spelled = merged_values(
@@ -215,6 +221,8 @@ def _finish(folder: Path, building: Path, load: Load, info: dict, started: float
          "learned": learn_pairs(_translation_pairs(building, load.translations))},
         ensure_ascii=False), encoding="utf-8")
     write_vocabulary(building, load.vocabulary)
+    keep_translations(building, dictionaries, load.vocabulary["title"] | load.vocabulary["body"],
+                      folder, info["notes"])
     info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"),
             "format": BUILD_FORMAT, **info,
             "seconds": round(time.perf_counter() - started, 2)}

@@ -24,13 +24,12 @@ from ..text.outlets import outlet_filter_key
 from .contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
-from .expand import CrossSources, expand
-from .translations import read_translations
+from .expand import CrossSources, expand, load_cross_sources
 from .query import KartotekaParser, for_match, parse_query, tier_kinds
 from .schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED, query_schema
 from .settings import EngineSettings
 from .spelling import by_first_letter, similar_terms
-from .store import GLOSSARY, current_generation, open_whoosh_index, read_build_info
+from .store import current_generation, open_whoosh_index, read_build_info
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic", "outlet": "outlet",
@@ -89,15 +88,9 @@ class WhooshDocsetsGeneration:
 
     @functools.cached_property
     def cross_sources(self) -> CrossSources:
-        """Equivalents for cross-language search: the names and pairs found when
-        the generation was built, and the shipped glossary with its own."""
-        from ..text.glossary import Glossary, shipped_glossary
-
-        own = self.key / GLOSSARY
-        glossary = Glossary.load([own]) if own.exists() else shipped_glossary()
-        return CrossSources(names=self.docsets.meta.get("names", {}), glossary=glossary,
-                            learned=self.docsets.meta.get("learned", {}),
-                            dictionary=read_translations(self.key))
+        """Equivalents for cross-language search (``expand.load_cross_sources``)."""
+        return load_cross_sources(self.key, self.docsets.meta.get("names", {}),
+                                  self.docsets.meta.get("learned", {}))
 
     def close(self) -> None:
         self.searcher.close()
