@@ -236,8 +236,7 @@ def _finish_generation(building, ix, workers, sources, stamp, summary, ledger, s
     write_docsets(building, ix, workers, aliases)
     with contextlib.closing(Docsets(building)) as docsets:
         vocabulary = [*docsets.prefixed("title", ""), *docsets.prefixed("body", "")]
-    # The dictionaries' table is cached in the index folder, beside the generations.
-    keep_translations(building, dictionaries, vocabulary, building.parent, summary.notes)
+    keep_translations(building, dictionaries, vocabulary, summary.notes)
     crash_point("docsets")
     ix.close()
     ledger.save(building, sources)

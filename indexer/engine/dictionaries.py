@@ -6,11 +6,13 @@ The dictionaries are the researcher's own installed copies (Debian's
 kartoteka ships none of their text (Mueller's is GPL-2+): a generation
 keeps only the translations between its own words (``translations.py``).
 Reading and lemmatizing a whole dictionary takes seconds, so its table is
-cached in the index folder, keyed by the files' names, sizes and times.
+cached (in this process, and in ``$XDG_CACHE_HOME/kartoteka``), keyed by the
+files' names, sizes and times.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from pathlib import Path
@@ -18,7 +20,6 @@ from pathlib import Path
 from ..text.dictionary import TABLE_VERSION, find_dictionaries, load_table
 from .translations import TRANSLATIONS, TRANSLATIONS_MAGIC, TRANSLATIONS_VERSION
 
-CACHE = "dictionary-cache.json"
 NO_DICTIONARY = ("no bilingual dictionary found (install Debian's mueller7-dict, or give "
                  "--dictionary PATH): cross-language search uses the glossary alone")
 
@@ -42,23 +43,42 @@ def choose_dictionaries(given=None) -> list[Path]:
     return chosen
 
 
-def dictionary_table(index_dir: Path, paths: list[Path]) -> tuple[dict, dict]:
-    """(``load_table(paths)``'s table, the files it came from), from the index
-    folder's cache when that was made of the same files."""
+_TABLES: dict[str, dict] = {}  # this process's tables, by their source
+
+
+def cache_dir() -> Path:
+    """Where a dictionary's table is cached between builds."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "kartoteka"
+
+
+def dictionary_table(paths: list[Path]) -> tuple[dict, dict]:
+    """(``load_table(paths)``'s table, the files it came from), from a cache made of
+    the same files when there is one."""
     source = {"version": TABLE_VERSION, "files": [
-        [path.name, (stat := path.stat()).st_size, int(stat.st_mtime)] for path in paths]}
-    cache = Path(index_dir) / CACHE
+        [str(path.resolve()), (stat := path.stat()).st_size, int(stat.st_mtime)]
+        for path in paths]}
+    key = json.dumps(source)
+    if key in _TABLES:
+        return _TABLES[key], source
+    cache = cache_dir() / f"dictionary-{hashlib.sha1(key.encode()).hexdigest()[:16]}.json"
     try:
         cached = json.loads(cache.read_text(encoding="utf-8"))
         if cached["source"] == source:
+            _TABLES[key] = cached["table"]
             return cached["table"], source
     except (OSError, ValueError, KeyError, TypeError):
         pass
     table, _ = load_table(paths)
-    temporary = cache.with_suffix(".tmp")
-    temporary.write_text(json.dumps({"source": source, "table": table}, ensure_ascii=False),
-                         encoding="utf-8")
-    temporary.replace(cache)
+    _TABLES.clear()  # one table kept: a process rarely reads two
+    _TABLES[key] = table
+    try:
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"source": source, "table": table}, ensure_ascii=False),
+                             encoding="utf-8")
+        temporary.replace(cache)
+    except OSError:
+        pass  # no cache where it cannot be written: the next build reads the files again
     return table, source
 
 
@@ -88,7 +108,7 @@ def _entries(translations):
         yield other, weight, (word[0] if word else other)
 
 
-def keep_translations(folder: Path, dictionaries: list[Path], vocabulary, cache_dir: Path,
+def keep_translations(folder: Path, dictionaries: list[Path], vocabulary,
                       notes: list[str]) -> None:
     """Write ``folder``'s translations from ``dictionaries``, or say in ``notes``
     why cross-language search goes without (none found, one unreadable)."""
@@ -96,7 +116,7 @@ def keep_translations(folder: Path, dictionaries: list[Path], vocabulary, cache_
         notes.append(NO_DICTIONARY)
         return
     try:
-        table, source = dictionary_table(cache_dir, dictionaries)
+        table, source = dictionary_table(dictionaries)
     except (OSError, ValueError, UnicodeDecodeError) as error:
         notes.append(f"the dictionary cannot be read ({error}): cross-language search uses "
                      "the glossary alone")

@@ -222,7 +222,7 @@ def _finish(folder: Path, building: Path, load: Load, info: dict, started: float
         ensure_ascii=False), encoding="utf-8")
     write_vocabulary(building, load.vocabulary)
     keep_translations(building, dictionaries, load.vocabulary["title"] | load.vocabulary["body"],
-                      folder, info["notes"])
+                      info["notes"])
     info = {"built_at": dt.datetime.now().isoformat(timespec="microseconds"),
             "format": BUILD_FORMAT, **info,
             "seconds": round(time.perf_counter() - started, 2)}
