@@ -50,6 +50,8 @@ MAX_LEARNING_PAIRS = 2000  # translation pairs a build learns from, at most
 MIN_PAIRS = 20  # fewer translation pairs than this: nothing is learned
 MIN_TOGETHER = 2  # translation pairs a word pair must be seen together in
 MIN_PROBABILITY = 0.2  # in each direction
+MIN_ALIGNED = 1.5  # expected times the two words were aligned, in each direction
+MIN_CONSISTENCY = 0.6  # Dice: 2 · pairs with both / (pairs with one + pairs with the other)
 MAX_EQUIVALENTS = 3
 MIN_LETTERS = 3
 ITERATIONS = 6
@@ -167,6 +169,8 @@ class _Links:
         self.words: tuple[dict[str, int], dict[str, int]] = ({}, {})
         self.occurrences = [[], []]  # word number of each occurrence, per side
         self.pieces = []  # (english occurrences, russian occurrences, pair number)
+        self.last_pair: tuple[dict[int, int], dict[int, int]] = ({}, {})  # per word
+        self.pairs_with = [[], []]  # translation pairs each word is in, per side
 
     def add(self, number: int, terms_en: list[str], terms_ru: list[str]) -> None:
         if not terms_en or not terms_ru:
@@ -177,6 +181,12 @@ class _Links:
             first = len(seen)
             seen.extend(words.setdefault(t, len(words)) for t in terms)
             occurrences.append(np.arange(first, len(seen)))
+            last, pairs_with = self.last_pair[side], self.pairs_with[side]
+            pairs_with.extend([0] * (len(words) - len(pairs_with)))
+            for word in seen[first:]:
+                if last.get(word) != number:
+                    last[word] = number
+                    pairs_with[word] += 1
         self.pieces.append((*occurrences, number))
 
     def finish(self) -> dict:
@@ -205,11 +215,13 @@ class _Links:
                 "occurrences": [np.array(o) for o in self.occurrences],
                 "occ": (occ_en, occ_ru), "link": link_key,
                 "key_words": (unique_keys // size_ru, unique_keys % size_ru),
-                "together": np.bincount(key_number[new_pair], minlength=len(unique_keys))}
+                "together": np.bincount(key_number[new_pair], minlength=len(unique_keys)),
+                "pairs_with": [np.array(p) for p in self.pairs_with]}
 
 
-def _model_one(links: dict, source: int) -> np.ndarray:
-    """t(target word | source word) for each (English, Russian) key, by IBM
+def _model_one(links: dict, source: int) -> tuple[np.ndarray, np.ndarray]:
+    """t(target word | source word) for each (English, Russian) key, and how
+    many times the two were aligned (expected count, last round), by IBM
     Model 1 with an empty source word, words of side ``source`` generating
     those of the other side."""
     target = 1 - source
@@ -226,18 +238,21 @@ def _model_one(links: dict, source: int) -> np.ndarray:
         per_source = np.bincount(key_source, counts)
         t = counts / per_source[key_source]
         t_empty = empty / (empty.sum() or 1)
-    return t
+    return t, counts
 
 
 def _equivalents(links: dict) -> dict[str, list[list]]:
     """The pairs both directions agree on, per term, most likely first."""
-    ru_given_en, en_given_ru = _model_one(links, 0), _model_one(links, 1)
+    (ru_given_en, aligned_en), (en_given_ru, aligned_ru) = _model_one(links, 0), _model_one(links, 1)
+    together, (key_en, key_ru) = links["together"], links["key_words"]
+    seen = links["pairs_with"][0][key_en] + links["pairs_with"][1][key_ru]
     keep = ((ru_given_en >= MIN_PROBABILITY) & (en_given_ru >= MIN_PROBABILITY)
-            & (links["together"] >= MIN_TOGETHER))
+            & (together >= MIN_TOGETHER) & (2 * together >= MIN_CONSISTENCY * seen)
+            & (np.minimum(aligned_en, aligned_ru) >= MIN_ALIGNED))
     words_en, words_ru = links["words"]
     learned: dict[str, list[list]] = {}
     for k in np.flatnonzero(keep):
-        en, ru = words_en[links["key_words"][0][k]], words_ru[links["key_words"][1][k]]
+        en, ru = words_en[key_en[k]], words_ru[key_ru[k]]
         learned.setdefault(en, []).append([ru, round(float(ru_given_en[k]), 3)])
         learned.setdefault(ru, []).append([en, round(float(en_given_ru[k]), 3)])
     return {term: sorted(found, key=lambda e: (-e[1], e[0]))[:MAX_EQUIVALENTS]
