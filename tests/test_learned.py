@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer.text.learned import (MAX_EQUIVALENTS, MIN_PAIRS, MIN_PROBABILITY,
-                                  align_sentences, learn_pairs)
+                                  align_by_length, learn_pairs)
 
 # (English word, its index term, Russian word, its index term)
 THINGS = [("river", "river", "река", "река"), ("bridge", "bridg", "мост", "мост"),
@@ -81,9 +81,18 @@ def test_a_sentence_split_in_two_is_aligned_with_both_halves():
                "Teachers came.", "The mayor opened the new museum in spring."]
     russian = ["Старый мост через реку закрыли на ремонт.", "Он был закрыт всю зиму.",
                "Учителя пришли.", "Мэр открыл новый музей весной."]
-    groups = align_sentences(english, russian)
+    groups = align_by_length(english, russian)
     assert groups == [(english[0], " ".join(russian[:2])), (english[1], russian[2]),
                       (english[2], russian[3])]
+
+
+@pytest.mark.parametrize("english, russian", [
+    ([], ["Один."]), (["One."], []), (["One two three."], [f"Слово {n}." for n in range(20)]),
+    ([f"Word {n}." for n in range(20)], ["Одно длинное предложение обо всём сразу."])])
+def test_lopsided_pieces_align_without_failing(english, russian):
+    groups = align_by_length(english, russian)
+    assert all(en in english or en in " ".join(english) for en, _ in groups)
+    assert len(groups) <= 1
 
 
 @settings(max_examples=15, deadline=None)

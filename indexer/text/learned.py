@@ -5,9 +5,9 @@ field links the two). Each such pair is a small parallel text, and the
 words of one side translate the words of the other. Learning goes in three
 steps, from the corpus being indexed only:
 
-1. **Sentences.** Both texts are split into paragraphs (lines) and
-   sentences. When the two sides have as many paragraphs, paragraph *i* goes
-   with paragraph *i*; otherwise each text is one unit. Within a unit the
+1. **Sentences.** Both texts are split into paragraphs (lines). When the
+   two sides have as many, paragraph *i* goes with paragraph *i*; otherwise
+   the paragraphs are aligned by length first. Within each group the
    sentences are aligned by length (Gale & Church 1993: a translated
    sentence is about as long as its original, relative to the two texts'
    lengths), allowing 1:1, 1:2, 2:1 and 2:2 groups and skipped sentences.
@@ -16,19 +16,24 @@ steps, from the corpus being indexed only:
    t(russian | english) and, separately, t(english | russian) over the
    aligned sentences. Words are index terms: the first normal form of each
    word (an English stem, a Russian lemma), stop words dropped.
-3. **Pairs.** A pair is kept when both directions give it at least
-   ``MIN_PROBABILITY``, when it was seen together in at least
-   ``MIN_TOGETHER`` translation pairs (a pair seen once proves nothing),
-   and then only a term's ``MAX_EQUIVALENTS`` most likely equivalents.
+3. **Pairs.** A pair is kept when both directions agree on it: each gives
+   it at least ``MIN_PROBABILITY`` and aligns the two at least
+   ``MIN_ALIGNED`` times (expected count); when it was seen together in at
+   least ``MIN_TOGETHER`` translation pairs (a pair seen once proves
+   nothing); and when the two words keep company consistently (Dice over
+   translation pairs at least ``MIN_CONSISTENCY``, so two rare words that
+   met twice by chance but also turn up apart are not taken for each
+   other). Each term keeps its ``MAX_EQUIVALENTS`` most likely equivalents.
 
 Why Model 1 and not eflomal: eflomal ships as source only (Cython and a C
 compiler at install, Cython again at run time) and runs a separate binary
-over temporary files; at an archive's scale (tens to a few thousand
-pairs, sentence-aligned) Model 1 in numpy finds the same recurring
-equivalents in well under a second or two, with nothing to build.
+over temporary files, and it gives links, not the probabilities wanted
+here. At an archive's scale (tens to a few thousand pairs) Model 1 over
+aligned sentences, the simple baseline, runs in numpy in a second or two
+with nothing to build.
 
 The result maps each term to ``[[equivalent, probability], ...]``, most
-likely first, in both directions: "glacier" → [["ледник", 0.93]] and
+likely first, in both directions: "glacier" → [["ледник", 0.98]] and
 «ледник» → [["glacier", 0.97]]. The probability is the translation
 probability of that direction, t(equivalent | term).
 """
@@ -66,34 +71,46 @@ SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)\]]*\s+(?=[\"'«“(\[]?[A-Z�
 # their prior costs, -log of how often each kind occurs in real translations.
 GROUPS = {(1, 1): -math.log(0.89), (1, 2): -math.log(0.0445), (2, 1): -math.log(0.0445),
           (2, 2): -math.log(0.011), (1, 0): -math.log(0.005), (0, 1): -math.log(0.005)}
+BAND = 8  # sentences a translation may drift from the proportional place
 LENGTH_VARIANCE = 6.8  # of a translation's length per character of the original
 EVIDENT_MATCH = -math.log(0.1)  # a 1:1 length cost trusted without the search
 
 
-def sentences(text: str) -> list[list[str]]:
-    """The text's paragraphs (its non-empty lines), each as a list of sentences."""
-    return [[s for s in SENTENCE_END.split(p) if s.strip()]
-            for p in PARAGRAPHS.split(text.strip()) if p]
+def paragraphs(text: str) -> list[str]:
+    """The text's paragraphs: its non-empty lines."""
+    return [p for p in PARAGRAPHS.split(text.strip()) if p]
 
 
-def align_sentences(english: list[str], russian: list[str]) -> list[tuple[str, str]]:
-    """Groups of English and Russian sentences that translate each other, as
-    (English text, Russian text), by a dynamic programme on character lengths
-    (Gale & Church). Sentences left without a counterpart are dropped."""
+def sentences(paragraph: str) -> list[str]:
+    """The sentences of a paragraph (or of paragraphs joined)."""
+    return [s for s in SENTENCE_END.split(paragraph) if s.strip()]
+
+
+def align_by_length(english: list[str], russian: list[str]) -> list[tuple[str, str]]:
+    """Groups of English and Russian pieces (sentences or paragraphs) that
+    translate each other, as (English text, Russian text), by a dynamic
+    programme on character lengths (Gale & Church). Pieces left without a
+    counterpart are dropped; so is everything when no alignment is found."""
     len_en, len_ru = [len(s) for s in english], [len(s) for s in russian]
-    ratio = (sum(len_ru) or 1) / (sum(len_en) or 1)
     n, m = len(english), len(russian)
-    # As many sentences, each as long as its counterpart: the usual case, 1:1.
+    if not n or not m:
+        return []
+    ratio = (sum(len_ru) or 1) / (sum(len_en) or 1)
+    # As many pieces, each as long as its counterpart: the usual case, 1:1.
     if n == m and all(_length_cost(a, b, ratio) < EVIDENT_MATCH
                       for a, b in zip(len_en, len_ru)):
         return list(zip(english, russian))
-    upto_en, upto_ru = list(itertools.accumulate(len_en, initial=0)), \
-        list(itertools.accumulate(len_ru, initial=0))
+    upto_en = list(itertools.accumulate(len_en, initial=0))
+    upto_ru = list(itertools.accumulate(len_ru, initial=0))
     cost = [[math.inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
+    # Translations keep their order: only a band along the diagonal is searched,
+    # wide enough for the steps between rows when one side has many more pieces.
+    band = BAND + max(m // n, n // m)
     for i in range(n + 1):
-        for j in range(m + 1):
+        middle = i * m // n
+        for j in range(max(0, middle - band), min(m, middle + band) + 1):
             if cost[i][j] == math.inf:
                 continue
             for (a, b), prior in GROUPS.items():
@@ -103,6 +120,8 @@ def align_sentences(english: list[str], russian: list[str]) -> list[tuple[str, s
                                                          upto_ru[j + b] - upto_ru[j], ratio)
                 if step < cost[i + a][j + b]:
                     cost[i + a][j + b], back[i + a][j + b] = step, (a, b)
+    if back[n][m] is None:
+        return []
     groups = []
     i, j = n, m
     while i or j:
@@ -121,13 +140,16 @@ def _length_cost(chars_en: int, chars_ru: int, ratio: float) -> float:
 
 
 def aligned_units(english: str, russian: str) -> list[tuple[str, str]]:
-    """The (English, Russian) sentence groups of one translation pair."""
-    paras_en, paras_ru = sentences(english), sentences(russian)
-    if len(paras_en) != len(paras_ru):
-        paras_en = [[s for p in paras_en for s in p]]
-        paras_ru = [[s for p in paras_ru for s in p]]
-    return [group for p_en, p_ru in zip(paras_en, paras_ru)
-            for group in align_sentences(p_en, p_ru)]
+    """The (English, Russian) sentence groups of one translation pair:
+    paragraphs aligned first (one to one when both sides have as many), then
+    the sentences within each group of paragraphs."""
+    paras_en, paras_ru = paragraphs(english), paragraphs(russian)
+    if len(paras_en) == len(paras_ru):
+        paired = list(zip(paras_en, paras_ru))
+    else:
+        paired = align_by_length(paras_en, paras_ru)
+    return [group for para_en, para_ru in paired
+            for group in align_by_length(sentences(para_en), sentences(para_ru))]
 
 
 def unit_terms(text: str, script: re.Pattern) -> list[str]:
@@ -163,56 +185,57 @@ def learn_pairs(pairs: Iterable[tuple[str, str]]) -> dict[str, list[list]]:
 
 class _Links:
     """Every (English word, Russian word) meeting inside an aligned group, as
-    numpy arrays of word numbers, occurrence numbers and pair numbers."""
+    numpy arrays of occurrence numbers and word-pair numbers."""
 
     def __init__(self):
         self.words: tuple[dict[str, int], dict[str, int]] = ({}, {})
         self.occurrences = [[], []]  # word number of each occurrence, per side
-        self.pieces = []  # (english occurrences, russian occurrences, pair number)
+        self.pieces = []  # (first English occurrence, count, first Russian, count, pair)
         self.last_pair: tuple[dict[int, int], dict[int, int]] = ({}, {})  # per word
         self.pairs_with = [[], []]  # translation pairs each word is in, per side
 
     def add(self, number: int, terms_en: list[str], terms_ru: list[str]) -> None:
         if not terms_en or not terms_ru:
             return
-        occurrences = []
+        piece = []
         for side, terms in enumerate((terms_en, terms_ru)):
             words, seen = self.words[side], self.occurrences[side]
-            first = len(seen)
+            piece += [len(seen), len(terms)]
             seen.extend(words.setdefault(t, len(words)) for t in terms)
-            occurrences.append(np.arange(first, len(seen)))
             last, pairs_with = self.last_pair[side], self.pairs_with[side]
             pairs_with.extend([0] * (len(words) - len(pairs_with)))
-            for word in seen[first:]:
+            for word in seen[-len(terms):]:
                 if last.get(word) != number:
                     last[word] = number
                     pairs_with[word] += 1
-        self.pieces.append((*occurrences, number))
+        self.pieces.append((*piece, number))
 
     def finish(self) -> dict:
-        occ_en = np.concatenate([np.repeat(e, len(r)) for e, r, _ in self.pieces])
-        occ_ru = np.concatenate([np.tile(r, len(e)) for e, r, _ in self.pieces])
-        pair = np.concatenate([np.full(len(e) * len(r), n) for e, r, n in self.pieces])
-        word_en = np.array(self.occurrences[0])[occ_en]
-        word_ru = np.array(self.occurrences[1])[occ_ru]
-        size_ru = len(self.words[1])
+        first_en, count_en, first_ru, count_ru, number = np.array(self.pieces, np.int32).T
+        sizes = count_en * count_ru
+        piece = np.repeat(np.arange(len(sizes), dtype=np.int32), sizes)
+        offset = np.arange(int(sizes.sum()), dtype=np.int32) - (np.cumsum(sizes) - sizes)[piece]
+        occ_en = first_en[piece] + offset // count_ru[piece]
+        occ_ru = first_ru[piece] + offset % count_ru[piece]
+        pair = number[piece]
+        del piece, offset
+        occurrences = [np.array(o, dtype=np.int32) for o in self.occurrences]
+        size_ru, pairs = len(self.words[1]), int(number.max()) + 1
+        keys = occurrences[0][occ_en].astype(np.int64) * size_ru + occurrences[1][occ_ru]
         # Sorted by word pair, then by translation pair: a change of either
         # starts a new translation pair of the same word pair.
-        pairs = int(pair.max()) + 1
-        order = np.argsort((word_en.astype(np.int64) * size_ru + word_ru) * pairs + pair)
-        sorted_pairs = pair[order]
-        sorted_keys = word_en[order].astype(np.int64) * size_ru + word_ru[order]
-        keys = sorted_keys
-        starts = np.ones(len(keys), dtype=bool)
+        order = np.argsort(keys * pairs + pair)
+        sorted_keys, sorted_pairs = keys[order], pair[order]
+        del keys, pair
+        starts = np.ones(len(order), dtype=bool)
         starts[1:] = sorted_keys[1:] != sorted_keys[:-1]
-        key_number = np.cumsum(starts) - 1
-        link_key = np.empty(len(keys), dtype=np.intp)
+        key_number = (np.cumsum(starts) - 1).astype(np.int32)
+        link_key = np.empty(len(order), dtype=np.int32)
         link_key[order] = key_number
         new_pair = starts.copy()
         new_pair[1:] |= sorted_pairs[1:] != sorted_pairs[:-1]
         unique_keys = sorted_keys[starts]
-        return {"words": [list(w) for w in self.words],
-                "occurrences": [np.array(o) for o in self.occurrences],
+        return {"words": [list(w) for w in self.words], "occurrences": occurrences,
                 "occ": (occ_en, occ_ru), "link": link_key,
                 "key_words": (unique_keys // size_ru, unique_keys % size_ru),
                 "together": np.bincount(key_number[new_pair], minlength=len(unique_keys)),
@@ -243,7 +266,8 @@ def _model_one(links: dict, source: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _equivalents(links: dict) -> dict[str, list[list]]:
     """The pairs both directions agree on, per term, most likely first."""
-    (ru_given_en, aligned_en), (en_given_ru, aligned_ru) = _model_one(links, 0), _model_one(links, 1)
+    ru_given_en, aligned_en = _model_one(links, 0)
+    en_given_ru, aligned_ru = _model_one(links, 1)
     together, (key_en, key_ru) = links["together"], links["key_words"]
     seen = links["pairs_with"][0][key_en] + links["pairs_with"][1][key_ru]
     keep = ((ru_given_en >= MIN_PROBABILITY) & (en_given_ru >= MIN_PROBABILITY)
