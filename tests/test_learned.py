@@ -18,8 +18,10 @@ from indexer.text.learned import (MAX_EQUIVALENTS, MIN_PAIRS, MIN_PROBABILITY,
 
 # (English word, its index term, Russian word, its index term)
 THINGS = [("river", "river", "река", "река"), ("bridge", "bridg", "мост", "мост"),
-          ("village", "villag", "деревня", "деревня"), ("harvest", "harvest", "урожай", "урожай"),
-          ("teacher", "teacher", "учитель", "учитель"), ("tractor", "tractor", "трактор", "трактор"),
+          ("village", "villag", "деревня", "деревня"),
+          ("harvest", "harvest", "урожай", "урожай"),
+          ("teacher", "teacher", "учитель", "учитель"),
+          ("tractor", "tractor", "трактор", "трактор"),
           ("museum", "museum", "музей", "музей"), ("winter", "winter", "зима", "зима"),
           ("mayor", "mayor", "мэр", "мэр"), ("school", "school", "школа", "школа"),
           ("orchard", "orchard", "сад", "сад"), ("glacier", "glacier", "ледник", "ледник")]
