@@ -20,7 +20,7 @@ from pathlib import Path
 from whoosh.reading import TermNotFound
 
 from ..text.analysis import STOP_WORDS
-from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
+from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs
 from ..text.names import is_person_key, name_groups
 from .copies import Copy, find_copies
 from .docsets import (
@@ -229,7 +229,7 @@ def _copies(reader, total: int, live: bytes | None) -> dict[int, int]:
 
 
 def _translation_pairs(reader, total: int, live: bytes | None):
-    """(English terms, Russian terms) of each article and its translation, up
+    """(English text, Russian text) of each article and its translation, up
     to ``MAX_LEARNING_PAIRS`` of them (``text/learned.py``)."""
     links = reader.column_reader("links")
     seen, pairs = set(), []
@@ -244,7 +244,7 @@ def _translation_pairs(reader, total: int, live: bytes | None):
         texts = {}
         for d in (docnum, other):
             fields = reader.stored_fields(d)
-            texts[fields.get("lang")] = text_terms(f"{fields.get('title', '')}\n{fields.get('body', '')}")
+            texts[fields.get("lang")] = f"{fields.get('title', '')}\n{fields.get('body', '')}"
         if set(texts) == {"en", "ru"}:
             pairs.append((texts["en"], texts["ru"]))
             if len(pairs) >= MAX_LEARNING_PAIRS:

@@ -28,9 +28,9 @@ from pathlib import Path
 from ..errors import BuildError
 from ..ingest.corpus import read_corpus
 from ..text.analysis import STOP_WORDS
-from .dictionaries import choose_dictionaries, keep_translations
-from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs, text_terms
+from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs
 from ..text.names import name_groups
+from .dictionaries import choose_dictionaries, keep_translations
 from .own_files import own_files, place_own_files
 from .sphinx_config import other_set, read_cluster, rt_index
 from .sphinx_load import BATCH, HASH_COLUMN, Load
@@ -232,7 +232,7 @@ def _finish(folder: Path, building: Path, load: Load, info: dict, started: float
 
 
 def _translation_pairs(building: Path, translations: list[tuple[str, str]]):
-    """(English terms, Russian terms) of each article and its translation, up to
+    """(English text, Russian text) of each article and its translation, up to
     ``MAX_LEARNING_PAIRS`` of them, read back from the stored articles."""
     stored = open_stored(building)
     try:
@@ -247,8 +247,7 @@ def _translation_pairs(building: Path, translations: list[tuple[str, str]]):
             texts = {}
             for (fields,) in rows:
                 found = json.loads(fields)
-                texts[found.get("lang")] = text_terms(f"{found.get('title', '')}\n"
-                                                      f"{found.get('body', '')}")
+                texts[found.get("lang")] = f"{found.get('title', '')}\n{found.get('body', '')}"
             if set(texts) == {"en", "ru"}:
                 pairs.append((texts["en"], texts["ru"]))
                 if len(pairs) >= MAX_LEARNING_PAIRS:
