@@ -100,6 +100,11 @@ def query_mix(vocab: dict[str, Vocabulary]) -> list[dict]:
         {"name": "ru three-word phrase of common words", "kind": "phrase of common words",
          "q": _common_phrase(vocab["ru"], 0, *_multi_reading_ranks(vocab["ru"], 2))},
         {"name": "ru word with translations", "kind": "translations", "q": _translated(ru)},
+        # A question's words, each searched with its dictionary translations too.
+        {"name": "en 15 words ORed, translated", "kind": "translations",
+         "q": " OR ".join(en[10:160:10])},
+        {"name": "ru 15 words ORed, translated", "kind": "translations",
+         "q": " OR ".join(ru[10:160:10])},
         {"name": "author's surname", "kind": "author", **_author()},
         {"name": "en wildcard", "kind": "pattern", "q": f"{en[6][:4]}*"},
         {"name": "ru wildcard", "kind": "pattern", "q": f"{ru[6][:4]}*"},

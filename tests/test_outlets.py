@@ -149,7 +149,7 @@ def test_the_search_page_and_the_api_show_the_outlet_facet(client):
     narrowed = BeautifulSoup(client.get(href if href.startswith("/") else "/" + href).data,
                              "html.parser")
     assert narrowed.select_one("#facet-outlet a.value.selected") is not None
-    assert len(narrowed.select(".hit")) == min(count, 10)
+    assert len(narrowed.select(".hit")) == min(count, client.application.config["PER_PAGE"])
     api = client.get("/api/search?q=выборы").get_json()
     entry = next(e for e in api["facets"]["outlet"] if e["value"] == label)
     assert entry["count"] == count
