@@ -95,7 +95,8 @@ class WhooshDocsetsGeneration:
         own = self.key / GLOSSARY
         glossary = Glossary.load([own]) if own.exists() else shipped_glossary()
         return CrossSources(names=self.docsets.meta.get("names", {}), glossary=glossary,
-                            learned=self.docsets.meta.get("learned", {}))
+                            learned=self.docsets.meta.get("learned", {}),
+                            vocabulary=self.docsets.prefixed)
 
     def close(self) -> None:
         self.searcher.close()
