@@ -29,12 +29,14 @@ patterns and ``=word`` are left as they are.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import query
 
 from ..text.analysis import CYRILLIC, STOP_WORDS, english_stem, normal_forms
+from ..text.name_lookup import other_script_spellings
 from ..text.names import word_keys
 from ..text.regions import name_terms, region_names
 from .query import MORPH_FIELDS, Tiered
@@ -58,17 +60,24 @@ class CrossSources:
     glossary: object | None = None  # text.glossary.Glossary
     learned: dict[str, list] = field(default_factory=dict)
     dictionary: dict[str, dict[str, list]] = field(default_factory=dict)
+    # (field, prefix) → the field's terms with that prefix, sorted: for names
+    # spelled in one script only, which ``names`` cannot hold. None: not looked up.
+    vocabulary: Callable[[str, str], Iterable[str]] | None = None
+    spellings: dict = field(default_factory=dict, repr=False)  # their lookups, cached
 
 
-def load_cross_sources(folder: Path, names: dict, learned: dict) -> CrossSources:
+def load_cross_sources(folder: Path, names: dict, learned: dict,
+                       vocabulary: Callable[[str, str], Iterable[str]] | None = None
+                       ) -> CrossSources:
     """A generation's equivalents: the names and pairs found when it was built
-    (``names``, ``learned``), its own glossary (else the shipped one) and its
-    dictionary translations."""
+    (``names``, ``learned``), its own glossary (else the shipped one), its
+    dictionary translations, and its ``vocabulary`` for names spelled in one script."""
     from ..text.glossary import Glossary, shipped_glossary
 
     own = Path(folder) / GLOSSARY
     return CrossSources(names=names, learned=learned, dictionary=read_translations(folder),
-                        glossary=Glossary.load([own]) if own.exists() else shipped_glossary())
+                        glossary=Glossary.load([own]) if own.exists() else shipped_glossary(),
+                        vocabulary=vocabulary)
 
 
 def expand(q, sources: CrossSources):
@@ -81,7 +90,7 @@ def expand(q, sources: CrossSources):
         added = _Additions(node)
         _regions(node, added)
         if "region" not in added.shown:  # a region's names are in the taxonomy
-            _names(node, added, sources.names)
+            _names(node, added, sources)
         if node.word.casefold() not in STOP_WORDS:
             _glossary(node, added, sources.glossary)
             _dictionary(node, added, sources.dictionary)
@@ -179,20 +188,40 @@ def _regions(node: Tiered, added: _Additions) -> None:
         added.show("region", [name for name in region_names(slug) if name.casefold() != typed])
 
 
-def _names(node: Tiered, added: _Additions, names: dict[str, dict[str, list[str]]]) -> None:
+SPELLINGS_CACHED = 4096  # typed words whose other-script spellings a generation keeps
+
+
+def _names(node: Tiered, added: _Additions, sources: CrossSources) -> None:
     """Other spellings of a name, looked up by its key: the typed spelling need
-    not be in the index ("Mirziyoyev" when the archive writes "Mirziyoev")."""
+    not be in the index ("Mirziyoyev" when the archive writes "Mirziyoev").
+    A name the archive spells in one script only is in no group: its other
+    script's spellings are looked up in the field's vocabulary instead."""
     keys = word_keys(node.word)
     for fieldname in added.fields:
-        groups = names.get(fieldname, {})
+        groups = sources.names.get(fieldname, {})
         typed = set(added.terms_of(fieldname))
-        for key in sorted(keys):
-            for other in groups.get(key, ()):
-                if other in typed:
-                    continue
-                added.add("name", other.title(), fieldname, [other])
-                if fieldname == "author" and EXACT_FIELD in added.fields:
-                    added.add("name", other.title(), EXACT_FIELD, [other])  # and in the text
+        others = [other for key in sorted(keys) for other in groups.get(key, ())]
+        if not others and sources.vocabulary is not None and fieldname in sources.names:
+            others = _looked_up(sources, fieldname, node.word)
+        for other in others:
+            if other in typed:
+                continue
+            added.add("name", other.title(), fieldname, [other])
+            if fieldname == "author" and EXACT_FIELD in added.fields:
+                added.add("name", other.title(), EXACT_FIELD, [other])  # and in the text
+
+
+def _looked_up(sources: CrossSources, fieldname: str, word: str) -> list[str]:
+    """``other_script_spellings`` in a field, the oldest lookup forgotten past
+    SPELLINGS_CACHED (the same words come back often)."""
+    cache = sources.spellings
+    if (fieldname, word) not in cache:
+        vocabulary = sources.vocabulary
+        cache[fieldname, word] = other_script_spellings(
+            word, lambda prefix: vocabulary(fieldname, prefix))
+        while len(cache) > SPELLINGS_CACHED:
+            cache.pop(next(iter(cache)), None)
+    return cache.get((fieldname, word), [])
 
 
 def _glossary(node: Tiered, added: _Additions, glossary) -> None:

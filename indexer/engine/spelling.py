@@ -23,6 +23,8 @@ archive lacks (a name, a rare word) than the word meant.
 
 from __future__ import annotations
 
+import bisect
+
 from collections.abc import Callable, Iterable
 
 from rapidfuzz import process
@@ -51,6 +53,15 @@ def articles_needed(most_edits: int) -> int:
     """How many articles a repaired query must find when its furthest word is
     ``most_edits`` edits from the word typed."""
     return TWO_EDIT_ARTICLES if most_edits >= 2 else 1
+
+
+def prefixed(terms: list[str], prefix: str) -> list[str]:
+    """The terms of a sorted list that start with ``prefix``."""
+    start = bisect.bisect_left(terms, prefix)
+    end = start
+    while end < len(terms) and terms[end].startswith(prefix):
+        end += 1
+    return terms[start:end]
 
 
 def by_first_letter(terms: Iterable[str]) -> dict[str, list[str]]:

@@ -33,7 +33,7 @@ from whoosh import query
 from ..errors import IndexFormatError
 from .contract import FACETS, Filters, Results
 from .schema import SEARCH_FIELDS
-from .spelling import by_first_letter, similar_terms
+from .spelling import by_first_letter, prefixed, similar_terms
 from .sphinx_config import CLUSTER_FILE, FIELD_NUMBERS, FIELD_WEIGHTS, IDF, SCORE_SCALE
 from .sphinx_config import dist_index, neutral_idf, ranker_option, read_cluster, rt_index
 from .sphinx_facets import FacetValues
@@ -158,7 +158,8 @@ class SphinxGeneration:
         from .expand import load_cross_sources
 
         return load_cross_sources(self.data, self.dictionary.get("names", {}),
-                                  self.dictionary.get("learned", {}))
+                                  self.dictionary.get("learned", {}),
+                                  lambda field, start: prefixed(self._terms.get(field, []), start))
 
     def parse(self, text: str, cross: bool = True, match: str = "all") -> SphinxPlan | None:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression;

@@ -90,7 +90,7 @@ class WhooshDocsetsGeneration:
     def cross_sources(self) -> CrossSources:
         """Equivalents for cross-language search (``expand.load_cross_sources``)."""
         return load_cross_sources(self.key, self.docsets.meta.get("names", {}),
-                                  self.docsets.meta.get("learned", {}))
+                                  self.docsets.meta.get("learned", {}), self.docsets.prefixed)
 
     def close(self) -> None:
         self.searcher.close()
