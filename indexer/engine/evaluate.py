@@ -13,12 +13,12 @@ document matching only a later tier can overtake one matching an earlier.
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import itertools
 import re
 from dataclasses import dataclass, field
 
+import numpy as np
 from whoosh import query
 
 from ..errors import QueryError
@@ -338,52 +338,58 @@ class Evaluator:
         plan = plan or self.plan(q)
         ranked, constants = plan.ranked, plan.constants
         size = (self.docsets.total + 7) // 8
-        data = bits.to_bytes(size, "little")
-        constant_data = [(c.to_bytes(size, "little"), w) for c, w in constants]
+        flags = np.frombuffer(bits.to_bytes(size, "little"), dtype=np.uint8)
+        constant_flags = [(np.frombuffer(c.to_bytes(size, "little"), dtype=np.uint8), w)
+                          for c, w in constants]
         lookups = []
         for fieldname, text, postings, boost in ranked:
             if len(postings.ids) >= self.settings.lookup_df:
                 table = self.docsets.impact_table(fieldname, text, postings)
-                lookups.append((None, table, postings.scale * boost))
+                lookups.append((None, np.frombuffer(table, dtype=np.uint8), postings.scale * boost))
             else:
-                lookups.append((postings.ids, postings.impacts, postings.scale * boost))
+                lookups.append((np.frombuffer(postings.ids, dtype=np.uint32),
+                                np.frombuffer(postings.impacts, dtype=np.uint8),
+                                postings.scale * boost))
 
-        def score(docnum: int) -> float:
-            total = 0.0
+        def score(docnums):
+            # Summed word by word, then the constants: the same floats in any batch.
+            total = np.zeros(len(docnums))
             for ids, impacts, factor in lookups:
                 if ids is None:
-                    total += impacts[docnum] * factor
+                    total += impacts[docnums] * factor
                 else:
-                    i = bisect.bisect_left(ids, docnum)
-                    if i < len(ids) and ids[i] == docnum:
-                        total += impacts[i] * factor
-            for cdata, weight in constant_data:
-                if cdata[docnum >> 3] >> (docnum & 7) & 1:
-                    total += weight
+                    at = np.minimum(np.searchsorted(ids, docnums), len(ids) - 1)
+                    total += np.where(ids[at] == docnums, impacts[at], 0) * factor
+            for cflags, weight in constant_flags:
+                total += (cflags[docnums >> 3] >> (docnums & 7) & 1) * weight
             return total
 
-        scores: dict[int, float] = {}
+        seen = np.zeros(self.docsets.total, dtype=bool)
+        scored, scores = np.empty(0, dtype=np.int64), np.empty(0)
         best: list[tuple[int, float]] = []
         constant_bound = sum(w for _, w in constants)
         done, depth, exhausted = 0, self.settings.first_prefix, True
         while ranked:
-            bound, exhausted = constant_bound, True
+            bound, exhausted, found = constant_bound, True, []
             for _, _, postings, boost in ranked:
-                order = postings.by_impact
-                for docnum in order[done:depth]:
-                    if docnum not in scores and data[docnum >> 3] >> (docnum & 7) & 1:
-                        scores[docnum] = score(docnum)
+                order = np.frombuffer(postings.by_impact, dtype=np.uint32)
+                found.append(order[done:depth])
                 if len(order) > depth:
                     exhausted = False
-                    bound += postings.impact(order[depth]) * boost
-            best = heapq.nsmallest(count, scores.items(), key=_best_first)
+                    bound += postings.impact(int(order[depth])) * boost
+            new = np.unique(np.concatenate(found)).astype(np.int64)
+            new = new[~seen[new] & (flags[new >> 3] >> (new & 7) & 1).astype(bool)]
+            seen[new] = True
+            scored, scores = np.concatenate((scored, new)), np.concatenate((scores, score(new)))
+            first = np.lexsort((scored, -scores))[:count]
+            best = list(zip(scored[first].tolist(), scores[first].tolist()))
             if exhausted or (len(best) >= count and best[-1][1] >= bound):
                 break
             done, depth = depth, depth * 4
         if exhausted:
             # Every word is read to its end: the documents left score their
             # constants, which can beat a word's weakest documents.
-            rest = bits & ~bits_from_ids(sorted(scores)) if scores else bits
+            rest = bits & ~bits_from_ids(sorted(scored.tolist())) if len(scored) else bits
             best = heapq.nsmallest(count, best + self._top_constant(rest, constants, count),
                                    key=_best_first)
         return best

@@ -338,21 +338,25 @@ def tier_kinds(q) -> frozenset[str]:
 
 
 def _keep_tiers(q, kinds):
-    """A copy of ``q`` whose positive words keep only the tiers of ``kinds``."""
-    q = copy.deepcopy(q)
-    _narrow(q, set(kinds))
-    return q
+    """A copy of ``q`` whose positive words keep only the tiers of ``kinds``: its
+    nodes down to each word are copied, the words' terms shared (never changed)."""
+    return _narrowed(q, set(kinds))
 
 
-def _narrow(q, kinds: set[str]) -> None:
+def _narrowed(q, kinds: set[str]):
     if isinstance(q, Tiered):
+        narrowed = copy.copy(q)
         kept = [(t, k) for t, k in zip(q.subqueries, q.kinds) if k in kinds]
-        q.subqueries, q.kinds = [t for t, _ in kept], [k for _, k in kept]
-        return
+        narrowed.subqueries, narrowed.kinds = [t for t, _ in kept], [k for _, k in kept]
+        return narrowed
     if isinstance(q, query.Not):
-        return
+        return q
     if isinstance(q, query.AndNot):
-        _narrow(q.a, kinds)
-        return
-    for child in getattr(q, "subqueries", ()):
-        _narrow(child, kinds)
+        narrowed = copy.copy(q)
+        narrowed.a = _narrowed(q.a, kinds)
+        return narrowed
+    if getattr(q, "subqueries", None):
+        narrowed = copy.copy(q)
+        narrowed.subqueries = [_narrowed(child, kinds) for child in q.subqueries]
+        return narrowed
+    return q
