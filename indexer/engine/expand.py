@@ -46,6 +46,10 @@ from .synonyms import Synonyms
 from .translations import read_translations
 
 CROSS_WEIGHT = 0.5  # of the typed word's weight, for each added word
+# A dictionary translation weighing less (a sense past the fourth: "dry" for
+# «засуха», the noun's first sense after the adjective's fifteen) is left out:
+# it would find more by chance than it ranks.
+MIN_TRANSLATION_WEIGHT = 0.25
 REASONS = ("region", "name", "glossary", "dictionary", "learned")
 
 
@@ -248,6 +252,8 @@ def _dictionary(node: Tiered, added: _Additions, table: dict[str, dict[str, list
                   table["en"].get(node.readings[0], ()), 1)]
     for translations, rank in found:
         for other, weight, word in translations:
+            if weight / rank < MIN_TRANSLATION_WEIGHT:
+                continue
             for fieldname in added.morph_fields:
                 added.add("dictionary", word, fieldname, [other], weight / rank)
 

@@ -29,7 +29,7 @@ DICTD_DIR = Path("/usr/share/dictd")
 # Preference order: Mueller is large and careful, FreeDict adds place names.
 DICTIONARY_NAMES = ("mueller7", "freedict-eng-rus")
 # Bump when the table's content or shape changes, so cached tables are rebuilt.
-TABLE_VERSION = 3
+TABLE_VERSION = 4
 MAX_PER_WORD = 12
 # A headword that is not its stem's shortest ("warring" beside "war"): its senses weigh this much.
 DERIVED_WEIGHT = 0.5
@@ -283,7 +283,7 @@ def translation_table(
     at most ``max_per_word``. Only one-word translations are used.
     """
     by_headword: dict[str, dict[str, float]] = {}
-    written: dict[str, str] = {}  # term → the translation as first written
+    written: dict[tuple[str, str], str] = {}  # (headword, term) → the translation as written
     stems: dict[str, str] = {}
     for headword, senses in entries:
         stem = english_term(headword)
@@ -297,11 +297,12 @@ def translation_table(
                 term = russian_term(translation)
                 if term is not None and pairs.get(term, 0.0) < 1 / rank:
                     pairs[term] = 1 / rank
-                    written.setdefault(term, translation)
+                    written.setdefault((headword, term), translation)
     shortest: dict[str, int] = {}
     for headword, stem in stems.items():
         shortest[stem] = min(shortest.get(stem, len(headword)), len(headword))
     by_stem: dict[str, dict[str, float]] = {}
+    shown_as: dict[tuple[str, str], str] = {}  # (stem, term) → as its best headword writes it
     russian: dict[str, dict[str, float]] = {}
     shown: dict[tuple[str, str], str] = {}  # (russian term, stem) → the headword to show
     for headword, pairs in by_headword.items():
@@ -309,16 +310,20 @@ def translation_table(
         factor = 1.0 if len(headword) == shortest[stem] else DERIVED_WEIGHT
         merged = by_stem.setdefault(stem, {})
         for term, weight in best_first(pairs, max_per_word):
-            merged[term] = max(merged.get(term, 0.0), weight * factor)
+            if weight * factor > merged.get(term, 0.0):
+                merged[term] = weight * factor
+                shown_as[stem, term] = written[headword, term]
             if weight > russian.setdefault(term, {}).get(stem, 0.0):
                 russian[term][stem] = weight
                 shown[term, stem] = headword
 
-    def listed(pairs: dict[str, float]) -> list[list]:
-        return [[term, weight, written[term]] for term, weight in best_first(pairs, max_per_word)]
+    def listed(pairs: dict[str, float], writing) -> list[list]:
+        return [[term, weight, writing(term)] for term, weight in best_first(pairs, max_per_word)]
 
-    return {"words": {headword: listed(pairs) for headword, pairs in by_headword.items() if pairs},
-            "en": {stem: listed(pairs) for stem, pairs in by_stem.items() if pairs},
+    return {"words": {headword: listed(pairs, lambda term: written[headword, term])
+                      for headword, pairs in by_headword.items() if pairs},
+            "en": {stem: listed(pairs, lambda term: shown_as[stem, term])
+                   for stem, pairs in by_stem.items() if pairs},
             "ru": {term: [[stem, weight, shown[term, stem]]
                           for stem, weight in best_first(pairs, max_per_word)]
                    for term, pairs in russian.items()}}
