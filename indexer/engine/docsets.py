@@ -64,7 +64,6 @@ TEXT_FIELDS = ("title", "author", "body", "exact")
 # The text fields whose words keep their positions, for phrases (the exact forms
 # are for ``=word`` only).
 POSITION_FIELDS = ("title", "author", "body")
-BM25_B, BM25_K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 PARALLEL_MIN_DOCS = 2000  # below this, a second process costs more than it saves
 DENSE_FRACTION = 32  # terms in at least 1/32 of documents also get a bitset
 NO_VALUE = 0xFFFFFFFF  # a document without a value of a facet

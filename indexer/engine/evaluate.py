@@ -24,10 +24,10 @@ from whoosh import query
 from ..errors import QueryError
 from .docsets import POSITION_FIELDS, TEXT_FIELDS, Docsets
 from .postings import TermPostings, bits_from_ids, ids_of, phrase_docs
-from .query import Tiered, readings_of
+from .query import Synonyms, Tiered, readings_of
 from .schema import EXACT_FIELD
 from .settings import EngineSettings
-from .synonyms import Synonyms, group_postings
+from .synonyms import group_postings
 
 
 @dataclass

@@ -39,10 +39,9 @@ from ..text.analysis import CYRILLIC, STOP_WORDS, english_stem, normal_forms
 from ..text.name_lookup import other_script_spellings
 from ..text.names import word_keys
 from ..text.regions import name_terms, region_names
-from .query import MORPH_FIELDS, Tiered
+from .query import MORPH_FIELDS, Synonyms, Tiered
 from .schema import EXACT_FIELD, FIELD_BOOSTS
 from .store import GLOSSARY
-from .synonyms import Synonyms
 from .translations import read_translations
 
 CROSS_WEIGHT = 0.5  # of the typed word's weight, for each added word

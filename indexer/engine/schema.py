@@ -36,6 +36,8 @@ EXACT_FIELD = "exact"
 # count and copy fingerprint ("copy_card"), the URL and the translation's id
 # ("links", "url\ntranslation").
 COPY_CARD = struct.Struct("<I")
+# BM25's constants, Whoosh's BM25F defaults: both engines rank with them.
+BM25_B, BM25_K1 = 0.75, 1.2
 
 
 def text_fields() -> dict[str, TEXT]:

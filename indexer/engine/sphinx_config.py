@@ -215,7 +215,7 @@ SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
 def ranker_option(articles: int, length_sums: list) -> str:
     """The ranking expression for a build of ``articles`` whose fields (in
     ``FIELD_NUMBERS`` order) hold ``length_sums`` terms in all."""
-    from .docsets import BM25_B, BM25_K1
+    from .schema import BM25_B, BM25_K1
     from .sphinx_match import FIELD_BASE
 
     score = "0"

@@ -29,7 +29,7 @@ from whoosh import query
 from ..errors import QueryError
 from ..text.analysis import CYRILLIC, russian_forms
 from ..text.names import is_person_key
-from .docsets import BM25_K1
+from .schema import BM25_K1
 from .query import EXACT_WEIGHT, MORPH_FIELDS
 from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
 from .sphinx_config import neutral_idf

@@ -21,39 +21,9 @@ import math
 from array import array
 
 import numpy as np
-from whoosh import query
-
-from .docsets import BM25_K1, Docsets
+from .docsets import Docsets
+from .schema import BM25_K1
 from .postings import bits_from_ids
-
-
-class Synonyms(query.Or):
-    """Words of one field that rank as one term; ``weights`` per word, in order.
-
-    It matches as an ``Or`` of its words (what any engine can count alike);
-    the docsets' evaluator ranks it as one term (``group_postings``).
-    """
-
-    def __init__(self, fieldname: str, words, weights, boost: float = 1.0):
-        super().__init__([query.Term(fieldname, w) for w in words], boost=boost)
-        self.fieldname, self.weights = fieldname, list(weights)
-
-    @property
-    def words(self) -> list[str]:
-        return [t.text for t in self.subqueries]
-
-    def key(self) -> str:
-        """The group's text as a ranked entry: its words with their weights."""
-        return "|".join(f"{w}:{weight:.4g}" for w, weight in zip(self.words, self.weights))
-
-    def normalize(self):
-        return self  # neither merged into a parent Or nor its words into one another
-
-    def __copy__(self):
-        return Synonyms(self.fieldname, self.words, self.weights, self.boost)
-
-    def copy(self):
-        return self.__copy__()
 
 
 class GroupPostings:
