@@ -20,9 +20,9 @@ import time
 from pathlib import Path
 
 from indexer import current_generation
-from indexer.engine.build import build_index
-from indexer.engine.sphinx import SphinxEngine
-from indexer.engine.sphinx_config import Cluster, init_cluster
+from indexer.engine.embedded.build import build_index
+from indexer.engine.sphinx.generation import SphinxEngine
+from indexer.engine.sphinx.config import Cluster, init_cluster
 
 from .measure import folder_bytes, percentiles, timed_mix, tree_rss_mb
 from .queries import query_mix

@@ -63,7 +63,7 @@ def answer(service: SearchService, request: SearchRequest) -> dict:
 
 def run_differential(docs: int, work: Path, shards: int, count: int, seed: int) -> dict:
     """The random searches on ``cluster``'s two indexes of ``docs`` articles."""
-    from indexer.engine.sphinx_config import read_cluster
+    from indexer.engine.sphinx.config import read_cluster
 
     from .cluster import Searchds
 

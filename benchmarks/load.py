@@ -122,7 +122,7 @@ def run_load(docs: int, work: Path, clients: int, seconds: float, rebuild_at: fl
         return _load(docs, work, work / f"load-index-{docs}", clients, seconds, rebuild_at,
                      threads, workers) | {"engine": "whoosh"}
     from .cluster import Searchds, free_ports
-    from indexer.engine.sphinx_config import init_cluster
+    from indexer.engine.sphinx.config import init_cluster
 
     folder = work / f"load-cluster-{docs}-{shards}"
     shutil.rmtree(folder, ignore_errors=True)

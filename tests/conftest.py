@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from indexer.search.service import SearchService
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -58,7 +58,7 @@ class RunningCluster:
     """A started cluster: its folder, configurations and the pids the fixture started."""
 
     def __init__(self, folder: Path):
-        from indexer.engine.sphinx_config import read_cluster
+        from indexer.engine.sphinx.config import read_cluster
 
         self.folder = folder
         self.cluster = read_cluster(folder)
@@ -94,7 +94,7 @@ class RunningCluster:
 def sphinx_cluster(tmp_path_factory):
     """A running 3-shard cluster (``RunningCluster``), stopped after the module."""
     require_searchd()
-    from indexer.cli import cli
+    from indexer.cli.main import cli
 
     folder = tmp_path_factory.mktemp("cluster")
     ports = ",".join(map(str, free_ports(2 * SHARDS + 1)))

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import BuildError, build_index, current_generation
-from indexer.cli import cli
+from indexer.cli.main import cli
 from indexer.search.service import SearchRequest, SearchService
 
 from conftest import SMALL_CORPUS, write_jsonl

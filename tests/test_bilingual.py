@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import build_index, update_index
-from indexer.cli import cli
+from indexer.cli.main import cli
 from indexer.search.service import SearchRequest, SearchService
 from indexer.text.learned import learn_pairs
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from conftest import ROOT, SAMPLE_CORPUS, write_jsonl
 
 from indexer import build_index
-from indexer.cli import cli
+from indexer.cli.main import cli
 from indexer.ingest.corpus import find_files, read_corpus
 from indexer.model import Article
 

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.cli import cli
+from indexer.cli.main import cli
 from indexer.text.regions import region_label
 
 QUERIES = ["выборы", "", "Кыргызстан", "election", '"на выборах мэра"', "экспорт OR export"]

@@ -117,7 +117,7 @@ def test_each_line_links_to_its_article_with_the_query(client):
 def test_the_command_line_shows_a_phrase_once(sample_index):
     from click.testing import CliRunner
 
-    from indexer.cli import cli
+    from indexer.cli.main import cli
 
     shown = CliRunner().invoke(cli, ["kwic", '"на выборах мэра"', "--no-cross", "--csv",
                                      "--index", str(sample_index)])

@@ -120,16 +120,15 @@ from indexer import (
     SearchService,
     build_index,
 )
-from indexer.engine import docsets_terms
-from indexer.engine.docsets import (
-    BM25_B,
-    BM25_K1,
+from indexer.engine.embedded import docsets_terms
+from indexer.engine.embedded.docsets import (
     DENSE_FRACTION,
     PARALLEL_MIN_DOCS,
     Docsets,
     ids_of,
 )
-from indexer.engine.evaluate import Evaluator
+from indexer.engine.embedded.evaluate import Evaluator
+from indexer.engine.schema import BM25_B, BM25_K1
 from indexer.engine.query import KartotekaParser, parse_query
 from indexer.engine.schema import FACET_FIELDS, FIELD_BOOSTS, SEARCH_FIELDS, UNDATED, query_schema
 

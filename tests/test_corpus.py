@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from indexer.ingest.corpus import FileFormat, find_files, id_from_url, read_corpus
 from indexer.model import Article, CorpusError
 from indexer.search.service import SearchRequest, SearchService

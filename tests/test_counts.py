@@ -27,7 +27,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sphinx_cluster import sphinx_cluster  # noqa: F401 (a fixture)
 
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from indexer.errors import QueryError
 from indexer.search.service import SearchRequest, SearchService
 
@@ -76,7 +76,7 @@ def whoosh_service(corpora, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cluster_service(corpora, sphinx_cluster):  # noqa: F811
-    from indexer.engine.sphinx import SphinxEngine
+    from indexer.engine.sphinx.generation import SphinxEngine
 
     engine = SphinxEngine()
     engine.build([corpora], sphinx_cluster.folder, batch=16)
@@ -244,7 +244,7 @@ def test_the_cli_prints_what_it_counted(sample_index):
 
     from click.testing import CliRunner
 
-    from indexer.cli import cli
+    from indexer.cli.main import cli
 
     runner = CliRunner()
     index = ["--index", str(sample_index)]

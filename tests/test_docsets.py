@@ -2,10 +2,10 @@
 
 import pytest
 
-from indexer.engine.docsets import DENSE_FRACTION, TEXT_FIELDS, bits_from_ids, ids_of
+from indexer.engine.embedded.docsets import DENSE_FRACTION, TEXT_FIELDS, bits_from_ids, ids_of
 from indexer import SearchService, current_generation
-from indexer.engine.settings import EngineSettings
-from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
+from indexer.engine.embedded.settings import EngineSettings
+from indexer.engine.embedded.generation import WhooshDocsetsEngine
 from indexer.search.service import SearchRequest
 
 from reference import reference_index

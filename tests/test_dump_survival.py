@@ -21,7 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from indexer.ingest.dump_reader import read_page_dump
 from indexer.ingest.rules import RULES, dropped
 from indexer.search.service import SearchRequest, SearchService

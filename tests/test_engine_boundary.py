@@ -13,7 +13,7 @@ import pytest
 
 from indexer import SearchRequest, SearchService, build_index
 from indexer.engine.contract import Engine, Generation
-from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
+from indexer.engine.embedded.generation import WhooshDocsetsEngine
 
 from conftest import SMALL_CORPUS, write_jsonl
 
@@ -51,6 +51,24 @@ def test_the_web_app_uses_only_the_librarys_public_face():
     assert {name: modules for name, modules in inner.items() if modules} == {}
 
 
+def test_neither_engine_package_reaches_into_the_other():
+    """Each engine lives in its own package; what both need is in indexer/engine."""
+    reaching = {}
+    for package, other in (("embedded", "sphinx"), ("sphinx", "embedded")):
+        for path in sorted(ROOT.glob(f"indexer/engine/{package}/*.py")):
+            text = path.read_text(encoding="utf-8")
+            if f"indexer.engine.{other}" in text or f"from ..{other}" in text:
+                reaching[path.relative_to(ROOT).as_posix()] = other
+    assert reaching == {}
+
+
+def test_the_command_line_and_the_engines_are_packages():
+    assert sorted(p.name for p in (ROOT / "indexer").glob("cli*.py")) == []
+    for package in ("indexer/cli", "indexer/engine/embedded", "indexer/engine/sphinx"):
+        assert (ROOT / package / "__init__.py").is_file(), package
+    assert not list((ROOT / "indexer/engine").glob("sphinx_*.py"))
+
+
 def test_no_module_is_too_long_to_read_at_once():
     long = {path.relative_to(ROOT).as_posix(): n for path in ROOT.glob("indexer/**/*.py")
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
@@ -63,9 +81,9 @@ def test_searching_never_loads_the_write_path(small_index):
             "print('\\n'.join(m for m in sys.modules if m.startswith('indexer')))")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=ROOT).stdout.split()
-    assert "indexer.search.service" in loaded and "indexer.engine.docsets" in loaded
+    assert "indexer.search.service" in loaded and "indexer.engine.embedded.docsets" in loaded
     assert not [m for m in loaded if m.startswith("indexer.ingest")
-                or m in ("indexer.engine.build", "indexer.engine.lock")]
+                or m in ("indexer.engine.embedded.build", "indexer.engine.lock")]
 
 
 def test_the_whoosh_engine_keeps_the_contract(small_index):

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from conftest import write_jsonl
 
 from indexer import SearchRequest, build_index
-from indexer.cli import cli
+from indexer.cli.main import cli
 from indexer.search.exports import (
     DEFAULT_COLUMNS,
     OPTIONAL_COLUMNS,

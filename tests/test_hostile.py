@@ -4,8 +4,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from indexer.engine.query import MAX_QUERY_CHARS, QueryError
-from indexer.engine.settings import EngineSettings
-from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
+from indexer.engine.embedded.settings import EngineSettings
+from indexer.engine.embedded.generation import WhooshDocsetsEngine
 from indexer.search.service import SearchRequest, SearchService
 from webapp import create_app
 

@@ -13,8 +13,8 @@ import pytest
 from click.testing import CliRunner
 
 from indexer import SearchRequest, SearchService, build_index, current_generation, update_index
-from indexer.cli import cli
-from indexer.engine.docsets import (
+from indexer.cli.main import cli
+from indexer.engine.embedded.docsets import (
     DOCSETS,
     DOCSETS_MAGIC,
     DOCSETS_META,

@@ -15,7 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from indexer import SearchService, build_index
-from indexer.cli import cli
+from indexer.cli.main import cli
 from indexer.ingest import corpus
 from indexer.ingest.inspect import FIELDS
 from indexer.ingest.rules import RULES

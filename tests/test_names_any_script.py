@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from indexer.search.service import SearchRequest, SearchService
 from indexer.text import name_lookup
 from indexer.text.name_lookup import other_script_spellings

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sphinx_cluster import sphinx_cluster  # noqa: F401 (a fixture)
 
-from indexer.engine.build import build_index
-from indexer.engine.sphinx import SphinxEngine
+from indexer.engine.embedded.build import build_index
+from indexer.engine.sphinx.generation import SphinxEngine
 from indexer.search.service import SearchRequest, SearchService
 
 # Invented articles: the same people signed in either script, a first name in

@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from conftest import write_jsonl
 
-from indexer.cli import cli
-from indexer.engine.build import build_index
+from indexer.cli.main import cli
+from indexer.engine.embedded.build import build_index
 from indexer.search.service import SearchRequest, SearchService
 from indexer.text.outlets import (
     OUTLETS_HEADER,

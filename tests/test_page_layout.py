@@ -13,7 +13,7 @@ from conftest import write_jsonl
 from werkzeug.datastructures import MultiDict
 
 from indexer import SearchRequest, SearchService
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from indexer.search.snippets import SNIPPET_CHARS, lead, make_snippet
 from webapp import create_app
 from webapp.i18n import TEXT

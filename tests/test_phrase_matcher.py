@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from whoosh import query
 
-from indexer.engine.build import build_index
-from indexer.engine.docsets import ids_of
+from indexer.engine.embedded.build import build_index
+from indexer.engine.embedded.docsets import ids_of
 from indexer.search.service import SearchService
 
 from conftest import write_jsonl
@@ -172,7 +172,7 @@ def test_phrase_keys_find_exactly_the_documents_holding_the_phrase(docs, phrase,
     where a plain scan of each document does: never across two documents."""
     from array import array
 
-    from indexer.engine.postings import phrase_docs
+    from indexer.engine.embedded.postings import phrase_docs
 
     last = max((len(words) - 1 for words in docs if words), default=0)
     bits = max(1, (last + room).bit_length())

@@ -3,7 +3,7 @@
 import pytest
 
 from indexer.engine.query import QueryError
-from indexer.labels import labelled_facets
+from indexer.cli.labels import labelled_facets
 from indexer.search.service import SearchRequest
 
 from conftest import write_jsonl
@@ -174,7 +174,7 @@ def test_bad_requests_raise_query_errors_with_a_reason(small_service, request_, 
 
 def test_article_view_data_marks_query_words_and_links_translation(tmp_path):
     from conftest import write_jsonl
-    from indexer.engine.build import build_index
+    from indexer.engine.embedded.build import build_index
     from indexer.search.service import SearchService
     corpus = tmp_path / "c"
     corpus.mkdir()

@@ -16,12 +16,12 @@ from click.testing import CliRunner
 from conftest import SMALL_CORPUS, write_jsonl
 from sphinx_cluster import sphinx_cluster  # noqa: F401 (a fixture)
 
-from indexer.cli import cli
-from indexer.engine.build import build_index
+from indexer.cli.main import cli
+from indexer.engine.embedded.build import build_index
 from indexer.engine.contract import Engine, Filters, Generation
-from indexer.engine.sphinx import ClusterError, SphinxEngine
-from indexer.engine.sphinx_terms import encode_term, text_terms
-from indexer.engine.whoosh_docsets import WhooshDocsetsEngine
+from indexer.engine.sphinx.generation import ClusterError, SphinxEngine
+from indexer.engine.sphinx.terms import encode_term, text_terms
+from indexer.engine.embedded.generation import WhooshDocsetsEngine
 
 RUSSIAN = ["Выборы мэра прошли в {c}.", "Жители {c} ждали итогов голосования.",
            "Депутаты спорят о выборах в парламент.", "Экспорт стали вырос на {n} процентов.",
@@ -130,7 +130,7 @@ def test_a_word_searched_in_several_fields_is_sent_once():
     must not change are compared with the Whoosh engine's below)."""
     from whoosh import query
 
-    from indexer.engine.sphinx_match import to_match
+    from indexer.engine.sphinx.match import to_match
 
     either = query.Or([query.Term("title", "выбор"), query.Term("body", "выбор"),
                        query.Or([query.Term("author", "выбор"), query.Term("body", "мэр")]),
@@ -253,7 +253,7 @@ def test_the_heavy_field_shortcut_changes_no_page(engines, monkeypatch):
     the whole ranking, with the same total and facet counts."""
     from dataclasses import replace
 
-    from indexer.engine import sphinx as engine
+    from indexer.engine.sphinx import generation as engine
 
     _, sphinx = engines
     monkeypatch.setattr(engine, "SHORTCUT_FROM", 0)  # every word counts as common here
@@ -288,7 +288,7 @@ def test_the_heavy_field_shortcut_changes_no_page(engines, monkeypatch):
     # shortcut and the whole query ranked instead (here: the narrowed query unboosted).
     import re
 
-    from indexer.engine.sphinx_match import Shortcut
+    from indexer.engine.sphinx.match import Shortcut
 
     monkeypatch.setattr(sphinx, "_shortcut_scores", None)
     plan = sphinx.parse("стали")
@@ -325,7 +325,7 @@ def test_did_you_mean_offers_the_same_words_on_both_engines(engines):
 
 @pytest.mark.parametrize("sort", ["newest", "oldest"])
 def test_date_order_paging_and_exports_agree(engines, sort, monkeypatch):
-    from indexer.engine import sphinx as engine
+    from indexer.engine.sphinx import generation as engine
 
     whoosh, sphinx = engines
     filters = Filters(langs=("ru",))
@@ -570,7 +570,7 @@ def test_analysis_in_worker_processes_loses_and_reorders_nothing(
         corpus, engines, sphinx_cluster, tmp_path, monkeypatch):  # noqa: F811
     """A build analyzes blocks of articles in a pool of processes: with blocks of 7,
     every article lands once with its own terms, and a broken record is counted."""
-    from indexer.engine import sphinx_rows
+    from indexer.engine.sphinx import rows as sphinx_rows
 
     whoosh, _ = engines
     monkeypatch.setattr(sphinx_rows, "ANALYSIS_BLOCK", 7)

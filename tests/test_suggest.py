@@ -8,8 +8,8 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.cli import cli
-from indexer.engine.build import build_index
+from indexer.cli.main import cli
+from indexer.engine.embedded.build import build_index
 from indexer.engine.spelling import TWO_EDIT_ARTICLES, allowed_edits, edits
 from indexer.search.service import SearchRequest, SearchService
 from indexer.search.suggest import (WORD, is_plain, is_spelling_variant, looks_like_name,

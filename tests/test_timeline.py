@@ -57,7 +57,7 @@ def test_the_api_and_the_csv_leave_an_empty_periods_share_blank(client, empty_mo
 def test_the_command_line_prints_a_dash_for_an_empty_period(sample_index, empty_month):
     from click.testing import CliRunner
 
-    from indexer.cli import cli
+    from indexer.cli.main import cli
 
     runner = CliRunner()
     table = runner.invoke(cli, ["timeline", "выборы", "--by", "month", "--share",
@@ -76,7 +76,7 @@ def test_the_command_line_prints_a_dash_for_an_empty_period(sample_index, empty_
 def test_six_queries_are_refused_on_every_surface(client, sample_index):
     from click.testing import CliRunner
 
-    from indexer.cli import cli
+    from indexer.cli.main import cli
 
     args = "&".join(f"q={q}" for q in SIX)
     api = client.get(f"/api/timeline?{args}")

@@ -18,10 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indexer import build_index
-from indexer.cli import cli
+from indexer.cli.main import cli
 from indexer.engine.dictionaries import NO_DICTIONARY
-from indexer.engine.synonyms import group_postings
-from indexer.engine.whoosh_docsets import WhooshDocsetsGeneration
+from indexer.engine.embedded.synonyms import group_postings
+from indexer.engine.embedded.generation import WhooshDocsetsGeneration
 from indexer.engine.store import current_generation
 from indexer.search.service import SearchRequest, SearchService
 from indexer.text.dictionary import write_dictionary

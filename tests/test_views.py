@@ -8,7 +8,7 @@ import pytest
 from conftest import page_of as page
 from conftest import write_jsonl
 
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from webapp import create_app
 
 

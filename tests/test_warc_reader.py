@@ -13,8 +13,8 @@ from click.testing import CliRunner
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from indexer.engine.build import build_index, update_index
-from indexer.cli import cli
+from indexer.engine.embedded.build import build_index, update_index
+from indexer.cli.main import cli
 from indexer.ingest.corpus import FileFormat, PassedOver, read_file
 from indexer.model import (Article, BadRecord, CorpusError, CorpusWarning, NoArticleFound,
                            NoDate, TooLarge, UnreadableFile)

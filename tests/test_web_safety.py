@@ -7,7 +7,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from indexer.engine.build import build_index
+from indexer.engine.embedded.build import build_index
 from webapp import create_app
 
 PAYLOADS = ["<kx-evil>", "<script>alert(1)</script>", '"><kx-evil onclick=alert(1)>',
@@ -95,7 +95,7 @@ def test_security_headers_on_every_kind_of_response(sample_client):
 
 
 def test_the_server_binds_to_loopback_unless_told_otherwise():
-    from indexer.cli import serve
+    from indexer.cli.main import serve
 
     host = next(p for p in serve.params if p.name == "host")
     assert host.default == "127.0.0.1"

@@ -138,7 +138,7 @@ def test_every_message_about_a_bad_search_is_in_russian_too(client, args):
 def test_the_timeline_and_the_concordance_on_the_command_line(sample_index):
     from click.testing import CliRunner
 
-    from indexer.cli import cli
+    from indexer.cli.main import cli
 
     runner = CliRunner()
     table = runner.invoke(cli, ["timeline", "выборы", "trade", "--by", "month", "--index",

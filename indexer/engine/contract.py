@@ -5,7 +5,7 @@ query and plain ``Filters``, asks an open ``Generation`` for the page of
 hits, the total and the facet counts, and builds snippets and labels from
 what comes back. Everything that reads index files sits behind these two
 protocols, so another engine (a search server, say) can stand beside the
-Whoosh + docsets one (``engine.whoosh_docsets``) with no change to
+Whoosh + docsets one (``engine.embedded``) with no change to
 ``search/``, the CLI or the web app.
 
 Documents are named by the engine's own document numbers (ints) between

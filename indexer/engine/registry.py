@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .sphinx_config import CLUSTER_FILE
+from .sphinx.config import CLUSTER_FILE
 
 
 def engine_for(index_dir: str | Path):
     """The engine that builds and opens ``index_dir``."""
     if (Path(index_dir) / CLUSTER_FILE).exists():
-        from .sphinx import SphinxEngine
+        from .sphinx.generation import SphinxEngine
 
         return SphinxEngine()
-    from .whoosh_docsets import WhooshDocsetsEngine
+    from .embedded.generation import WhooshDocsetsEngine
 
     return WhooshDocsetsEngine()

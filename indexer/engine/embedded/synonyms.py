@@ -22,7 +22,7 @@ from array import array
 
 import numpy as np
 from .docsets import Docsets
-from .schema import BM25_K1
+from ..schema import BM25_K1
 from .postings import bits_from_ids
 
 

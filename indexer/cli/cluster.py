@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from .engine.sphinx_config import init_cluster
-from .errors import BuildError
+from ..engine.sphinx.config import init_cluster
+from ..errors import BuildError
 
 
 @click.group()

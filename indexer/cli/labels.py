@@ -8,8 +8,8 @@ which lists them for matching too.
 
 from __future__ import annotations
 
-from .engine.schema import UNDATED
-from .text.regions import region_label
+from ..engine.schema import UNDATED
+from ..text.regions import region_label
 
 INTERFACE_LANGUAGES = ("en", "ru")
 LANGUAGE_NAMES = {"en": {"en": "English", "ru": "Russian"},

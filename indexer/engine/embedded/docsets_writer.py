@@ -19,10 +19,10 @@ from pathlib import Path
 
 from whoosh.reading import TermNotFound
 
-from ..text.analysis import STOP_WORDS
-from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs
-from ..text.names import is_person_key, name_groups
-from .copies import Copy, find_copies
+from ...text.analysis import STOP_WORDS
+from ...text.learned import MAX_LEARNING_PAIRS, learn_pairs
+from ...text.names import is_person_key, name_groups
+from ..copies import Copy, find_copies
 from .docsets import (
     DOCSETS,
     DOCSETS_MAGIC,
@@ -45,8 +45,8 @@ from .docsets_terms import (
     is_dense,
     positions_width,
 )
-from .facet_merge import glossary_of, merge_outlets, merge_spellings, merge_topics, outlets_of
-from .schema import COPY_CARD, FACET_FIELDS
+from ..facet_merge import glossary_of, merge_outlets, merge_spellings, merge_topics, outlets_of
+from ..schema import COPY_CARD, FACET_FIELDS
 
 # The fields whose frequent words keep the keys of their pairs (``common_pairs``):
 # the body's; titles are short.

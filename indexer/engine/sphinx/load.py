@@ -3,7 +3,7 @@
 Rows go to the shard their document id hashes to, in batched ``REPLACE INTO``
 statements; each article's JSON, content hash and copy card go into the
 stored side file; the vocabulary, the spellings of authors and the
-translation links are gathered for ``sphinx_build`` to write at the end.
+translation links are gathered for ``build`` to write at the end.
 Copies are marked once every article is in (``Load.mark_copies``).
 """
 
@@ -13,16 +13,16 @@ import json
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from ..errors import BuildError
-from ..model import Article, CorpusError
-from ..text.glossary import Glossary, shipped_glossary
-from ..text.names import read_aliases
-from ..text.outlets import OutletTable
-from . import sphinx_terms
-from .copies import Copy, find_copies
-from .schema import COPY_CARD
-from .sphinx_config import TEXT_FIELDS
-from .sphinx_rows import (
+from ...errors import BuildError
+from ...model import Article, CorpusError
+from ...text.glossary import Glossary, shipped_glossary
+from ...text.names import read_aliases
+from ...text.outlets import OutletTable
+from . import terms as sphinx_terms
+from ..copies import Copy, find_copies
+from ..schema import COPY_CARD
+from .config import TEXT_FIELDS
+from .rows import (
     COLUMNS,
     AuthorKeys,
     Numbering,
@@ -36,8 +36,8 @@ from .sphinx_rows import (
     stored_fields,
     topic_spellings,
 )
-from .sphinx_terms import open_stored, shard_of
-from .store import AUTHOR_ALIASES, GLOSSARY, OUTLETS
+from .terms import open_stored, shard_of
+from ..store import AUTHOR_ALIASES, GLOSSARY, OUTLETS
 
 BATCH = 200  # rows per REPLACE statement
 HASH_COLUMN = sphinx_terms.HASH_COLUMN  # a build without it cannot be updated
@@ -179,7 +179,7 @@ class Load:
 
     def spilled(self) -> list[str]:
         """A warning for each shard whose table keeps articles in disk chunks, where
-        Sphinx 2.2 ranks them without the cluster-wide IDF (``sphinx_config``)."""
+        Sphinx 2.2 ranks them without the cluster-wide IDF (``config``)."""
         warnings = []
         for n, shard in enumerate(self.shards):
             with shard.cursor() as cursor:

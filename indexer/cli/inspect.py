@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cli_options import _count
+from .options import _count
 
 WIDTH = 100
 NONE = "—"
@@ -37,7 +37,7 @@ def inspect(file, record, line, as_json):
 
         kartoteka inspect sample_corpus/records.jsonl --line 2 --json
     """
-    from .ingest.inspect import NoSuchRecord, inspect_file  # the write path: only here
+    from ..ingest.inspect import NoSuchRecord, inspect_file  # the write path: only here
 
     try:
         result = inspect_file(file, record=record, line=line)

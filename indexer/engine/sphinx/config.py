@@ -17,14 +17,14 @@ build empties it to fill it again.
 Each shard's indexes name a "global IDF" file with no words and an enormous
 document total (``NEUTRAL_IDF``): with ``OPTION global_idf=1`` every keyword's
 IDF is then about ½ on every shard, whatever the shard holds, and the engine
-sends the keyword's cluster-wide IDF as its boost (``sphinx_match``). A
+sends the keyword's cluster-wide IDF as its boost (``match``). A
 shard's own IDF would rank an article by the luck of its shard (on a small
 shard a word may be three times rarer than on its neighbour).
 
 Sphinx does no analysis of its own here: kartoteka sends the analyzed terms
-(``sphinx_terms.py``), so the index's tokenizer only has to split on spaces
+(``terms.py``), so the index's tokenizer only has to split on spaces
 and keep the terms' letters as they are (``morphology = none``, a charset
-table of exactly the letters ``sphinx_terms.encode_term`` lets through).
+table of exactly the letters ``terms.encode_term`` lets through).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ TEXT_FIELDS = ("title", "body", "author", "exact")
 # Multi-valued attributes: value ids from the generation's dictionary.
 MULTI_ATTRS = ("regions", "region_groups", "authors", "topics", "outlets")
 # Lower-case Latin, digits and Cyrillic а–я, ё: every other character of a term
-# is encoded by ``sphinx_terms`` into these, so nothing else needs listing.
+# is encoded by ``terms`` into these, so nothing else needs listing.
 CHARSET_TABLE = "0..9, a..z, U+430..U+44F, U+451"
 AGENT_TIMEOUT_MS = 2000
 # What a real-time table may keep in its RAM chunk. Articles past it go to disk
@@ -215,8 +215,8 @@ SCORE_SCALE = 1000  # WEIGHT() is an integer: the score in thousandths
 def ranker_option(articles: int, length_sums: list) -> str:
     """The ranking expression for a build of ``articles`` whose fields (in
     ``FIELD_NUMBERS`` order) hold ``length_sums`` terms in all."""
-    from .schema import BM25_B, BM25_K1
-    from .sphinx_match import FIELD_BASE
+    from ..schema import BM25_B, BM25_K1
+    from .match import FIELD_BASE
 
     score = "0"
     for (name, number), total in reversed(list(zip(FIELD_NUMBERS.items(), length_sums))):

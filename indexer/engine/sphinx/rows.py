@@ -14,14 +14,14 @@ import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
-from ..model import Article
-from ..text.glossary import Glossary, topic_key, topic_labels
-from ..text.names import first_names_with, full_name_key
-from ..text.outlets import OutletTable
-from ..text.regions import group_of
-from .copies import fingerprint
-from .sphinx_config import MULTI_ATTRS, TEXT_FIELDS
-from .sphinx_terms import author_terms, document_id, text_terms
+from ...model import Article
+from ...text.glossary import Glossary, topic_key, topic_labels
+from ...text.names import first_names_with, full_name_key
+from ...text.outlets import OutletTable
+from ...text.regions import group_of
+from ..copies import fingerprint
+from .config import MULTI_ATTRS, TEXT_FIELDS
+from .terms import author_terms, document_id, text_terms
 
 COLUMNS = ("id", *TEXT_FIELDS, "lang", "day", "year", "month", "undated", *MULTI_ATTRS,
            "copy_of", "article_id")

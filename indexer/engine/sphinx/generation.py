@@ -2,17 +2,17 @@
 
 The index folder of this engine is a cluster folder (``kartoteka cluster
 init``): ``cluster.json`` says where the front listens; ``data/`` holds the
-current build's side files (``sphinx_terms``). Searches go to the front's
+current build's side files (``terms``). Searches go to the front's
 distributed index of the build's table set (``dist_a`` or ``dist_b``, named
 in its ``build.json``), which asks every shard and merges: matching,
 filters, totals, order, paging and facet counts are Sphinx's; the query is
-parsed by kartoteka's own parser (``sphinx_match``), so both engines search
-the same terms; its connections are ``sphinx_link``'s. The read path never
-imports the write path (``sphinx_build``).
+parsed by kartoteka's own parser (``match``), so both engines search
+the same terms; its connections are ``link``'s. The read path never
+imports the write path (``build``).
 
 It ranks as the Whoosh engine does: BM25 field by field (the ranker below),
 each keyword weighted by its cluster-wide IDF and its word's tier (boosts,
-``sphinx_match``) over a neutral per-shard IDF (``sphinx_config``).
+``match``) over a neutral per-shard IDF (``config``).
 
 A shard that does not answer makes the front return what the others found,
 with a warning in ``SHOW META``: every search checks it and raises
@@ -30,17 +30,17 @@ from pathlib import Path
 
 from whoosh import query
 
-from ..errors import IndexFormatError
-from .contract import FACETS, Filters, Results
-from .schema import SEARCH_FIELDS
-from .spelling import by_first_letter, prefixed, similar_terms
-from .sphinx_config import CLUSTER_FILE, FIELD_NUMBERS, FIELD_WEIGHTS, IDF, SCORE_SCALE
-from .sphinx_config import dist_index, neutral_idf, ranker_option, read_cluster, rt_index
-from .sphinx_facets import FacetValues
-from .sphinx_link import ClusterError, ClusterLink
-from .sphinx_match import Shortcut, expanded
-from .sphinx_stored import StoredArticles
-from .sphinx_terms import (
+from ...errors import IndexFormatError
+from ..contract import FACETS, Filters, Results
+from ..schema import SEARCH_FIELDS
+from ..spelling import by_first_letter, prefixed, similar_terms
+from .config import CLUSTER_FILE, FIELD_NUMBERS, FIELD_WEIGHTS, IDF, SCORE_SCALE
+from .config import dist_index, neutral_idf, ranker_option, read_cluster, rt_index
+from .facets import FacetValues
+from .link import ClusterError, ClusterLink
+from .match import Shortcut, expanded
+from .stored import StoredArticles
+from .terms import (
     BUILD_FORMAT,
     BUILD_INFO,
     DATA_FOLDER,
@@ -79,18 +79,18 @@ class SphinxEngine:
     name = "sphinx"
 
     def build(self, sources: Iterable, index_dir: Path, **options):
-        """Index ``sources`` into the cluster (see ``sphinx_build.index_articles``)."""
-        from .lock import build_locked
-        from .sphinx_build import index_articles
+        """Index ``sources`` into the cluster (see ``build.index_articles``)."""
+        from ..lock import build_locked
+        from .build import index_articles
 
         with build_locked(index_dir):
             return index_articles(index_dir, sources, **options)
 
     def update(self, sources: Iterable, index_dir: Path, **options):
         """Replace the changed and new articles, delete the gone ones, by id
-        (see ``sphinx_build.update_articles``)."""
-        from .lock import build_locked
-        from .sphinx_build import update_articles
+        (see ``build.update_articles``)."""
+        from ..lock import build_locked
+        from .build import update_articles
 
         with build_locked(index_dir):
             return update_articles(index_dir, sources, **options)
@@ -107,7 +107,7 @@ class SphinxEngine:
 
 class SphinxGeneration:
     """The cluster's current build, open: its side files, and connections to the
-    front (a pool, ``sphinx_link``) that requests share."""
+    front (a pool, ``link``) that requests share."""
 
     def __init__(self, folder: Path, key: str):
         self.key = key
@@ -147,15 +147,15 @@ class SphinxGeneration:
 
     @functools.cached_property
     def _parser(self):
-        from .query import KartotekaParser
-        from .schema import query_schema
+        from ..query import KartotekaParser
+        from ..schema import query_schema
 
         schema = query_schema()
         return schema, KartotekaParser(schema)
 
     @functools.cached_property
     def _cross_sources(self):
-        from .expand import load_cross_sources
+        from ..expand import load_cross_sources
 
         return load_cross_sources(self.data, self.dictionary.get("names", {}),
                                   self.dictionary.get("learned", {}),
@@ -164,8 +164,8 @@ class SphinxGeneration:
     def parse(self, text: str, cross: bool = True, match: str = "all") -> SphinxPlan | None:
         """The query parsed by kartoteka's parser and spelled as a MATCH expression;
         ``match`` counts only some of a word's tiers (``query.for_match``)."""
-        from .query import for_match, readings_of, tier_kinds
-        from .sphinx_match import heavy_field_shortcut, keywords, marked_terms, to_match
+        from ..query import for_match, readings_of, tier_kinds
+        from .match import heavy_field_shortcut, keywords, marked_terms, to_match
 
         q, expansions = self._expanded(text, cross)
         if q is None:
@@ -185,8 +185,8 @@ class SphinxGeneration:
 
     def _parse_expanded(self, text: str, cross: bool):
         """The parsed, expanded query of a text, kept by ``_expanded``; never changed."""
-        from .expand import expand
-        from .query import parse_query
+        from ..expand import expand
+        from ..query import parse_query
 
         q = parse_query(self._parser[0], text, self._parser[1])
         if q is None or not cross:
@@ -197,7 +197,7 @@ class SphinxGeneration:
     def _idf_boosts(self, docs: dict[str, int]) -> dict[str, float]:
         """Each keyword's cluster-wide IDF (the Whoosh engine's formula, from its
         articles in ``docs``) over the IDF Sphinx will give it on a shard under the
-        neutral file (``sphinx_config``)."""
+        neutral file (``config``)."""
         total, shards = max(int(self.info.get("articles", 1)), 1), len(self.shards)
         return {word: (math.log(total / (docs[word] + 1)) + 1) / neutral_idf(docs[word] / shards)
                 for word in docs}
@@ -259,7 +259,7 @@ class SphinxGeneration:
 
     def _shortcut_page(self, plan: SphinxPlan, conditions: dict, offset: int,
                        limit: int) -> tuple | None:
-        """The page of the narrowed query (``sphinx_match.heavy_field_shortcut``) when it
+        """The page of the narrowed query (``match.heavy_field_shortcut``) when it
         is the whole query's page (it ends above what any other article scores);
         None when every match must be ranked."""
         if self._shortcut_scores is False:

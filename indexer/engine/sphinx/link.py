@@ -13,9 +13,9 @@ from __future__ import annotations
 import concurrent.futures
 import threading
 
-from ..errors import IndexUnavailable, QueryError
-from .sphinx_config import Cluster
-from .sphinx_terms import Unreachable, connect
+from ...errors import IndexUnavailable, QueryError
+from .config import Cluster
+from .terms import Unreachable, connect
 
 POOL_SIZE = 8  # idle connections to the front kept open
 FREQUENCIES_KEPT = 100_000  # keywords' document counts remembered per build

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import click
 
-from .engine.store import default_index_dir
-from .engine.query import MATCHES
-from .search.service import SORTS, SearchRequest
+from ..engine.store import default_index_dir
+from ..engine.query import MATCHES
+from ..search.service import SORTS, SearchRequest
 
 
 class BadQuery(click.ClickException):

@@ -1,6 +1,6 @@
 """The Sphinx engine's write path: analyze articles and send them to the shards.
 
-kartoteka analyzes each article (``sphinx_rows``) and sends (``sphinx_load``) the terms with the
+kartoteka analyzes each article (``rows``) and sends (``load``) the terms with the
 facet attributes to the shard its document id hashes to, in batched
 ``REPLACE INTO`` statements. Beside the cluster's configuration, the build
 keeps what Sphinx 2.2 cannot, written into a fresh folder and swapped in
@@ -10,7 +10,7 @@ the names across scripts and the pairs learned from translations
 mean") and the researcher's own glossary and aliases.
 
 Atomic for searchers: a full build fills the table set that is not live
-(``sphinx_config``), and its ``build.json``, swapped in with the side files,
+(``config``), and its ``build.json``, swapped in with the side files,
 names that set; an update changes the live set in place, by document id.
 """
 
@@ -25,16 +25,16 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from ..errors import BuildError
-from ..ingest.corpus import read_corpus
-from ..text.analysis import STOP_WORDS
-from ..text.learned import MAX_LEARNING_PAIRS, learn_pairs
-from ..text.names import name_groups
-from .dictionaries import choose_dictionaries, keep_translations
-from .own_files import own_files, place_own_files
-from .sphinx_config import other_set, read_cluster, rt_index
-from .sphinx_load import BATCH, HASH_COLUMN, Load
-from .sphinx_rows import (
+from ...errors import BuildError
+from ...ingest.corpus import read_corpus
+from ...text.analysis import STOP_WORDS
+from ...text.learned import MAX_LEARNING_PAIRS, learn_pairs
+from ...text.names import name_groups
+from ..dictionaries import choose_dictionaries, keep_translations
+from ..own_files import own_files, place_own_files
+from .config import other_set, read_cluster, rt_index
+from .load import BATCH, HASH_COLUMN, Load
+from .rows import (
     AuthorKeys,
     Numbering,
     OutletKeys,
@@ -44,7 +44,7 @@ from .sphinx_rows import (
     merged_values,
     stored_fields,
 )
-from .sphinx_terms import (
+from .terms import (
     BUILD_FORMAT,
     BUILD_INFO,
     DATA_FOLDER,
@@ -56,7 +56,7 @@ from .sphinx_terms import (
     read_vocabulary,
     write_vocabulary,
 )
-from .summary import BuildSummary
+from ..summary import BuildSummary
 
 NAME_FIELDS = ("author", "exact")  # names across scripts are found among words as written
 

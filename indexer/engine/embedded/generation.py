@@ -18,18 +18,18 @@ from pathlib import Path
 
 from whoosh import query
 
-from ..text.analysis import fold_yo
-from ..text.names import full_name_key
-from ..text.outlets import outlet_filter_key
-from .contract import FACETS, Filters, Results
+from ...text.analysis import fold_yo
+from ...text.names import full_name_key
+from ...text.outlets import outlet_filter_key
+from ..contract import FACETS, Filters, Results
 from .docsets import Docsets, ids_of
 from .evaluate import Evaluator, Plan
-from .expand import CrossSources, expand, load_cross_sources
-from .query import KartotekaParser, for_match, parse_query, tier_kinds
-from .schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED, query_schema
+from ..expand import CrossSources, expand, load_cross_sources
+from ..query import KartotekaParser, for_match, parse_query, tier_kinds
+from ..schema import EXACT_FIELD, SEARCH_FIELDS, UNDATED, query_schema
 from .settings import EngineSettings
-from .spelling import by_first_letter, similar_terms
-from .store import current_generation, open_whoosh_index, read_build_info
+from ..spelling import by_first_letter, similar_terms
+from ..store import current_generation, open_whoosh_index, read_build_info
 
 FACET_FILTERS = {"region": "region", "region_group": "region", "author": "author",
                  "topic": "topic", "outlet": "outlet",

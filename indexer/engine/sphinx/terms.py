@@ -2,7 +2,7 @@
 
 Sphinx indexes the terms kartoteka's analyzer made, not the text: a field is
 sent as its terms one space apart, every reading of an ambiguous word one
-after the other ("выборы выбор мэр"). Its charset table (``sphinx_config``)
+after the other ("выборы выбор мэр"). Its charset table (``config``)
 keeps lower-case Latin, digits and Cyrillic as they are; a term with any
 other character (Georgian, an apostrophe, a very long word) is sent as a
 short digest of it instead, the same at index and query time, so Sphinx
@@ -21,8 +21,8 @@ import re
 import sqlite3
 from pathlib import Path
 
-from ..text.analysis import author_analyzer, bilingual_analyzer, surface_analyzer
-from ..text.names import is_person_key
+from ...text.analysis import author_analyzer, bilingual_analyzer, surface_analyzer
+from ...text.names import is_person_key
 
 DATA_FOLDER = "data"  # the cluster folder's side files of the current build
 DICTIONARY = "dictionary.json"

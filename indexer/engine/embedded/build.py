@@ -23,23 +23,23 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from .. import __version__
-from ..errors import BuildError
-from ..ingest.corpus import (
+from ... import __version__
+from ...errors import BuildError
+from ...ingest.corpus import (
     DEFAULT_MAX_BYTES,
     PassedOver,
     find_files,
     read_file,
     source_name,
 )
-from ..model import Article, CorpusError
-from ..text.names import read_aliases
-from .copies import fingerprint
-from .dictionaries import choose_dictionaries, keep_translations
+from ...model import Article, CorpusError
+from ...text.names import read_aliases
+from ..copies import fingerprint
+from ..dictionaries import choose_dictionaries, keep_translations
 from .docsets import Docsets
 from .docsets_writer import write_docsets
-from .lock import build_locked
-from .manifest import (
+from ..lock import build_locked
+from ..manifest import (
     MANIFEST,
     MANIFEST_VERSION,
     Ledger,
@@ -47,16 +47,16 @@ from .manifest import (
     read_manifest,
     unchanged,
 )
-from .own_files import own_files, place_own_files
-from .publish import (
+from ..own_files import own_files, place_own_files
+from ..publish import (
     crash_point,
     link_generation,
     new_generation,
     remove_old_generations,
     swap_in,
 )
-from .schema import document_fields, make_schema
-from .store import (
+from ..schema import document_fields, make_schema
+from ..store import (
     AUTHOR_ALIASES,
     BUILD_INFO,
     GENERATION_FORMAT,
@@ -65,7 +65,7 @@ from .store import (
     current_generation,
     is_current_format,
 )
-from .summary import BuildSummary
+from ..summary import BuildSummary
 
 # Below these, starting worker processes costs more than it saves.
 PARALLEL_MIN_FILES = 64

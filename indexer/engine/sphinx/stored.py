@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from .sphinx_terms import open_stored
+from .terms import open_stored
 
 CHUNK = 500  # documents per SELECT … IN (…)
 

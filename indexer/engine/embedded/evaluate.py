@@ -21,11 +21,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from whoosh import query
 
-from ..errors import QueryError
+from ...errors import QueryError
 from .docsets import POSITION_FIELDS, TEXT_FIELDS, Docsets
 from .postings import TermPostings, bits_from_ids, ids_of, phrase_docs
-from .query import Synonyms, Tiered, readings_of
-from .schema import EXACT_FIELD
+from ..query import Synonyms, Tiered, readings_of
+from ..schema import EXACT_FIELD
 from .settings import EngineSettings
 from .synonyms import group_postings
 

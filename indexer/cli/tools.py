@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from .cli_options import (
+from .options import (
     MATCH_WORDS,
     BadQuery,
     _count,
@@ -16,10 +16,10 @@ from .cli_options import (
     index_option,
     search_options,
 )
-from .errors import IndexFormatError, IndexUnavailable, QueryError
-from .search.concordance import SORTS as KWIC_ORDERS
-from .search.exports import neutralized
-from .search.service import SearchService
+from ..errors import IndexFormatError, IndexUnavailable, QueryError
+from ..search.concordance import SORTS as KWIC_ORDERS
+from ..search.exports import neutralized
+from ..search.service import SearchService
 
 # What the timeline and the concordance count unless asked: the words as typed
 # (and their likely reading), as evidence is cited; search and export count all.

@@ -25,8 +25,8 @@ import numpy as np
 from whoosh.util.numeric import byte_to_length
 
 from .docsets import DENSE_FRACTION, PARALLEL_MIN_DOCS, TEXT_FIELDS
-from ..text.analysis import fold_yo, index_words, morph_terms
-from .schema import BM25_B, BM25_K1, field_texts, text_fields
+from ...text.analysis import fold_yo, index_words, morph_terms
+from ..schema import BM25_B, BM25_K1, field_texts, text_fields
 
 # The length Whoosh keeps for each of its 256 length bytes, ascending.
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.int64)

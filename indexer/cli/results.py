@@ -8,8 +8,8 @@ import re
 
 import click
 
-from .cli_options import MATCH_WORDS, _count
-from .text.regions import region_label
+from .options import MATCH_WORDS, _count
+from ..text.regions import region_label
 
 FACET_PREVIEW = 6  # a facet's values shown before "… N more" (every year is shown)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-from ..text.analysis import fold_yo
-from ..text.names import full_name_key
-from ..text.outlets import outlet_filter_key
-from .contract import Filters
-from .schema import UNDATED
-from .sphinx_terms import FACET_ATTRS
+from ...text.analysis import fold_yo
+from ...text.names import full_name_key
+from ...text.outlets import outlet_filter_key
+from ..contract import Filters
+from ..schema import UNDATED
+from .terms import FACET_ATTRS
 
 
 class FacetValues:

@@ -26,19 +26,19 @@ from dataclasses import dataclass
 
 from whoosh import query
 
-from ..errors import QueryError
-from ..text.analysis import CYRILLIC, russian_forms
-from ..text.names import is_person_key
-from .schema import BM25_K1
-from .query import EXACT_WEIGHT, MORPH_FIELDS
-from .schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
-from .sphinx_config import neutral_idf
-from .sphinx_terms import encode_term, text_terms
+from ...errors import QueryError
+from ...text.analysis import CYRILLIC, russian_forms
+from ...text.names import is_person_key
+from ..schema import BM25_K1
+from ..query import EXACT_WEIGHT, MORPH_FIELDS
+from ..schema import EXACT_FIELD, FIELD_BOOSTS, SEARCH_FIELDS
+from .config import neutral_idf
+from .terms import encode_term, text_terms
 
 SPHINX_FIELDS = (*SEARCH_FIELDS, EXACT_FIELD)
 FIELD_BASE = {**FIELD_BOOSTS, EXACT_FIELD: EXACT_WEIGHT}  # what the ranker weighs each field by
 TIER_STEP = 100.0  # an earlier tier of a word weighs this many times the next
-# WEIGHT() is a 32-bit integer (the ranker's score times ``sphinx_config.SCORE_SCALE``, 1000):
+# WEIGHT() is a 32-bit integer (the ranker's score times ``config.SCORE_SCALE``, 1000):
 # the boosts are scaled so that no score can pass this, whatever the query.
 SCORE_CEILING = 1e5
 MAX_PHRASE_CHOICES = 64  # phrases one quoted phrase may become (a choice of forms each)
@@ -241,7 +241,7 @@ def _sequence(q: query.Sequence) -> list[tuple[str, str]]:
     hold them, ORed.
 
     Sphinx keeps no two terms at one position, so a text word's readings lie one
-    after another (``sphinx_terms.text_terms``: «говорят» is ``говорить
+    after another (``terms.text_terms``: «говорят» is ``говорить
     говорят``), and Sphinx 2.2 has no OR inside a phrase. So each word becomes
     the term sequences (``_layouts``) of the forms that hold one of its
     readings, and the phrase one phrase per choice of them; past

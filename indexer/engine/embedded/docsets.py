@@ -39,11 +39,11 @@ from collections import Counter
 from pathlib import Path
 
 
-from ..errors import IndexFormatError
+from ...errors import IndexFormatError
 from .postings import TermPostings, bits_from_ids, ids_of
-from .schema import UNDATED
+from ..schema import UNDATED
 from .settings import EngineSettings
-from .store import format_error
+from ..store import format_error
 
 DOCSETS = "docsets.bin"
 DOCSETS_META = "docsets.meta"

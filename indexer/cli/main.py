@@ -6,16 +6,17 @@ import errno
 import functools
 import json
 import os
+import socket
 import sys
 import time
 from collections import Counter
 
 import click
 
-from . import __version__
-from .cli_cluster import cluster, index_into_cluster
-from .cli_inspect import inspect
-from .cli_options import (
+from .. import __version__
+from .cluster import cluster, index_into_cluster
+from .inspect import inspect
+from .options import (
     BadQuery,
     _count,
     _index_dir,
@@ -23,17 +24,17 @@ from .cli_options import (
     index_option,
     search_options,
 )
-from .cli_results import print_result
-from .cli_tools import kwic, timeline
-from .engine.build import BuildSummary, build_index, update_index
-from .engine.registry import engine_for
-from .errors import BuildError, IndexFormatError, IndexUnavailable, QueryError
-from .ingest.corpus import DEFAULT_MAX_BYTES
+from .results import print_result
+from .tools import kwic, timeline
+from ..engine.embedded.build import BuildSummary, build_index, update_index
+from ..engine.registry import engine_for
+from ..errors import BuildError, IndexFormatError, IndexUnavailable, QueryError
+from ..ingest.corpus import DEFAULT_MAX_BYTES
 from .labels import labelled_facets
-from .model import CorpusWarning, NoDate
-from .search.exports import OPTIONAL_COLUMNS, open_export, used_sort
-from .search.service import SearchService
-from .text.regions import GROUPS, REGIONS
+from ..model import CorpusWarning, NoDate
+from ..search.exports import OPTIONAL_COLUMNS, open_export, used_sort
+from ..search.service import SearchService
+from ..text.regions import GROUPS, REGIONS
 
 MAX_PROBLEMS_SHOWN = 50
 # How the summary names the WARC records passed over (the rest: record type + "s").
@@ -333,24 +334,41 @@ def serve(index_dir, host, port, workers):
     """
     from webapp import create_app  # only this command knows the web app
 
-    from .serving import bind_listeners, serve_here, serve_workers
+    from webapp.serving import bind_listeners, serve_here, serve_workers
 
     index = str(_index_dir(index_dir))
+    if not 0 <= port <= 65535:
+        raise click.ClickException(f"--port {port}: a port is a number from 0 to 65535 "
+                                   "(0: any free port)")
     try:
         listeners = bind_listeners(host, port)
-    except OSError as error:
-        raise click.ClickException(
-            f"port {port} is in use: choose another with --port" if error.errno == errno.EADDRINUSE
-            else f"cannot serve at {host}:{port}: {error.strerror or error}") from None
+    except (ValueError, OverflowError, OSError) as error:
+        raise click.ClickException(_cannot_serve(host, port, error)) from None
+    port = listeners[0].getsockname()[1]  # the one the system gave, for --port 0
     threads = int(os.environ.get("KARTOTEKA_THREADS", "4"))
     make_app = functools.partial(create_app, {"INDEX_DIR": index})  # called in each worker
-    click.echo(f"Serving {index} at http://{host}:{port}/"
-               + (f" with {workers} workers" if workers > 1 else ""), err=True)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"Serving {index} at http://{shown}:{port}/"
+               + (f" with {workers} workers" if workers > 1 else "")
+               + " (Ctrl+C to stop)", err=True)
     if workers == 1:
         serve_here(make_app, listeners, threads)
     else:
         sys.exit(serve_workers(make_app, listeners, threads, workers,
                                say=lambda line: click.echo(f"Error: {line}", err=True)))
+
+
+def _cannot_serve(host: str, port: int, error: Exception) -> str:
+    """One line saying why ``host:port`` cannot be listened on."""
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return f"port {port} is in use: choose another with --port"
+    if isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM):
+        return f"port {port} needs privileges this user lacks: choose one above 1023 with --port"
+    if isinstance(error, OSError) and error.errno == errno.EADDRNOTAVAIL:
+        return f"--host {host}: not an address of this machine"
+    if isinstance(error, (ValueError, socket.gaierror)):
+        return f"--host {host}: not an address or a name this machine can resolve"
+    return f"cannot serve at {host}:{port}: {getattr(error, 'strerror', None) or error}"
 
 
 cli.add_command(timeline)

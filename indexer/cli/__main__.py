@@ -1,0 +1,5 @@
+"""``python -m indexer.cli``: the ``kartoteka`` command."""
+
+from .main import main
+
+main()
