@@ -254,3 +254,10 @@ def test_dates_the_wrong_way_round_offer_to_remove_both_in_russian(client):
 def test_an_error_that_is_not_about_dates_offers_no_date_form(client):
     soup = page(client, '/?q="unclosed&from=2019', status=400)
     assert not soup.select("form.bad-dates, a.remove-date")
+
+
+def test_a_search_without_hits_in_one_language_offers_the_other(client):
+    soup = page(client, "/?q=Kirghizia&cross=0")
+    assert soup.select_one(".empty-heading") and not soup.select(".facet")
+    cross_on = soup.select_one(".empty a.cross-on")
+    assert parse_qs(urlsplit(cross_on["href"]).query) == {"q": ["Kirghizia"]}
