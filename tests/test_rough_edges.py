@@ -65,11 +65,16 @@ def test_an_unknown_address_is_the_apps_own_page_in_the_interface_language(clien
     back = soup.select_one("a.to-search")
     assert back["href"] == "/?ui=ru" and "Назад к поиску" in back.text
     assert soup.select_one("form.search input[name=ui]")["value"] == "ru"
-    switch = soup.select_one(".ui-switch a")["href"]
-    assert urlsplit(switch).path == "/no/such/page" and parse_qs(urlsplit(switch).query)["ui"] == ["en"]
+    assert soup.select_one(".ui-switch a")["href"] == "?ui=en"  # this address, in English
     english = page(client, "/no/such/page", status=404)
     assert "There is no page at this address." in english.text
     assert english.select_one("a.to-search")["href"] == "/"
+
+
+def test_a_404_never_links_off_the_site(client):
+    soup = page(client, "//elsewhere.example/page?ui=ru", status=404)
+    assert all(not a["href"].startswith("//") and "elsewhere" not in a["href"]
+               for a in soup.select("a[href]"))
 
 
 def test_an_unknown_article_is_a_404_page_with_the_way_back(client):

@@ -44,11 +44,13 @@ def index_unreadable(error: Exception, reason: str = "index_unreadable",
 
 def error_page(ui: str, message: str, detail: str = "", status: int = 404):
     """A page that could not be shown, in the interface language: the site's
-    header (language switch kept), what went wrong, a search box and the way back."""
+    header (language switch kept), what went wrong, a search box and the way back.
+    The switch is the query alone: a path such as ``//elsewhere.example`` must
+    not become a link off the site."""
     switched = state(request.args)
     switched.setlist("ui", ["ru" if ui == "en" else "en"])
     return render_template("error.html", t=TEXT[ui], ui=ui, message=message, detail=detail,
-                           other_ui_url=request.path + query_string(switched)), status
+                           other_ui_url=query_string(switched)), status
 
 
 def page_not_found(error=None):
