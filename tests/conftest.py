@@ -114,3 +114,17 @@ def page_of(client, url, status=200):
     response = client.get(url)
     assert response.status_code == status, response.data[:500]
     return BeautifulSoup(response.data, "lxml")
+
+
+def exported_csv(data: bytes | str) -> tuple[list[str], list[dict]]:
+    """An exported CSV read as pandas (``comment="#"``) and R (``comment.char="#"``)
+    read it: the leading ``#`` provenance lines, then the rows by the header."""
+    import csv
+    import io
+
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data.lstrip("\ufeff")
+    lines = text.splitlines(keepends=True)
+    comments = []
+    while lines and lines[0].startswith("#"):
+        comments.append(lines.pop(0).rstrip("\r\n"))
+    return comments, list(csv.DictReader(io.StringIO("".join(lines), newline="")))

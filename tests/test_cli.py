@@ -1,7 +1,5 @@
 """End to end through the ``kartoteka`` command on the shipped sample corpus."""
 
-import csv
-import io
 import json
 import os
 import pty
@@ -13,7 +11,7 @@ import sys
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, SAMPLE_CORPUS, write_jsonl
+from conftest import ROOT, SAMPLE_CORPUS, exported_csv, write_jsonl
 
 from indexer import build_index
 from indexer.cli.main import cli
@@ -318,7 +316,7 @@ def test_export_writes_every_hit_as_csv(grain_index, query, expected):
     result = CliRunner().invoke(cli, ["export", query, "--format", "csv", "--index",
                                       str(grain_index)], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"), newline="")))
+    rows = exported_csv(result.stdout_bytes)[1]
     assert len(rows) == len({r["id"] for r in rows}) == expected
     assert result.stderr.startswith(f"Exported {expected} articles (")
 

@@ -2,15 +2,13 @@
 ``/export.csv`` and ``/export.jsonl`` and from ``kartoteka export``."""
 
 import codecs
-import csv
 import datetime as dt
-import io
 import json
 import re
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_jsonl
+from conftest import exported_csv, write_jsonl
 
 from indexer import SearchRequest, build_index
 from indexer.cli.main import cli
@@ -64,7 +62,9 @@ def client(index_dir):
 
 def csv_rows(data: bytes) -> list[dict]:
     assert data.startswith(codecs.BOM_UTF8)  # Excel then reads the Cyrillic as UTF-8
-    return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    comments, rows = exported_csv(data)
+    assert comments[0] == "# kartoteka export"
+    return rows
 
 
 def jsonl_records(data: bytes) -> tuple[dict, list[dict]]:

@@ -1,12 +1,10 @@
 """The web app through Flask's test client: pages, API, exports, escaping, errors."""
 
-import csv
-import io
 import json
 
 import pytest
 from conftest import page_of as page
-from conftest import write_jsonl
+from conftest import exported_csv, write_jsonl
 
 from indexer.engine.embedded.build import build_index
 from webapp import create_app
@@ -166,7 +164,8 @@ def test_csv_export_has_every_hit_and_provenance(client):
     provenance = json.loads(response.headers["X-Kartoteka-Provenance"])
     assert provenance["query"] == "Iran" and provenance["total"] == total
     assert provenance["index_built_at"] and provenance["kartoteka_version"]
-    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    comments, rows = exported_csv(response.data)
+    assert f"# rows: {total}" in comments and "# query: Iran" in comments
     assert len(rows) == total > 1
     assert set(rows[0]) == {"id", "title", "authors", "date", "lang", "regions", "topics", "outlet",
                             "url", "source"}
@@ -312,8 +311,7 @@ def test_undated_filter_in_the_api_and_the_exports(small_client):
     lines = small_client.get("/export.jsonl?undated=1").data.decode().splitlines()
     assert json.loads(lines[0])["provenance"]["filters"]["undated"] is True
     assert [json.loads(line)["id"] for line in lines[1:]] == ["undated-note"]
-    rows = list(csv.DictReader(io.StringIO(
-        small_client.get("/export.csv?undated=1").data.decode("utf-8-sig"))))
+    rows = exported_csv(small_client.get("/export.csv?undated=1").data)[1]
     assert [(r["id"], r["date"]) for r in rows] == [("undated-note", "")]
     response = small_client.get("/api/search?undated=yes")
     assert response.status_code == 400 and "'undated' must be 1" in response.get_json()["error"]

@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         """A search cluster that cannot answer in full: say which part failed."""
         return views.index_unreadable(error, "index_unavailable", str(error))
 
+    app.register_error_handler(404, views.page_not_found)
+
     @app.after_request
     def set_security_headers(response):
         for name, value in SECURITY_HEADERS.items():

@@ -39,6 +39,7 @@ def facet_page(service: SearchService, name: str, args: MultiDict, per_page: int
             "back_url": query_string(view),
             "chips": _chips(current, ui), "clear_url": _clear_url(current),
             "order_urls": {o: query_string(_view_args(view, find, o)) for o in FACET_ORDERS},
+            "api_args": query_string(_view_args(view, find, order)),
             "other_ui_url": query_string(_switch_ui(_view_args(view, find, order), ui))}
     try:
         request = dataclasses.replace(search_request(current, per_page), page=1, per_page=1)

@@ -75,6 +75,11 @@ TEXT = {
         "quoted": "“{q}”", "fmt_year": "YYYY", "fmt_day": "YYYY-MM-DD",
         "past_end": "There is no page {page}: this search has {pages}.",
         "last_page": "Go to the last page ({page})",
+        "page_not_found": "There is no page at this address.",
+        "json": "JSON", "empty_for": "No articles match {q}.",
+        "empty_filters": "Filters in force (each link removes one):",
+        "remove_filter": "remove", "bad_date": "Remove this date",
+        "bad_dates": "Remove the dates",
     },
     "ru": {
         "title": "kartoteka", "tagline": "Поиск по архиву новостей на английском и русском",
@@ -140,6 +145,11 @@ TEXT = {
         "quoted": "«{q}»", "fmt_year": "ГГГГ", "fmt_day": "ГГГГ-ММ-ДД",
         "past_end": "Страницы {page} нет: у этого поиска {pages}.",
         "last_page": "Перейти на последнюю страницу ({page})",
+        "page_not_found": "По этому адресу страницы нет.",
+        "json": "JSON", "empty_for": "По запросу {q} ничего не найдено.",
+        "empty_filters": "Действующие фильтры (ссылка убирает фильтр):",
+        "remove_filter": "убрать", "bad_date": "Убрать эту дату",
+        "bad_dates": "Убрать даты",
     },
 }
 

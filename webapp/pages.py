@@ -19,6 +19,7 @@ from indexer import (
     region_label,
 )
 
+from .dead_ends import date_trouble, empty_heading
 from .i18n import TEXT, counted, error_message, format_date, ui_language
 from .params import (
     MULTI_FIELDS,
@@ -54,7 +55,9 @@ def search_page(service: SearchService, args: MultiDict, per_page: int, authors_
         result["facets"] = labelled_facets(result["facets"], ui)
     except QueryError as error:
         page["error"] = error_message(str(error), ui)
+        page["date_trouble"] = date_trouble(current, str(error), ui)
         return page
+    page["empty_heading"] = None if result["total"] else empty_heading(page["q"], ui)
     page["took_ms"] = max(1, round((time.perf_counter() - started) * 1000))
     page["result"] = result
     page["tools"] = tool_links(service, request, current, ui, result["total"])
@@ -340,6 +343,8 @@ def article_page(service: SearchService, article_id: str, args: MultiDict,
             "nav": nav, "links": _article_links(article, current),
             "back_url": query_string(back),
             "link_args": query_string(current),
+            "api_args": query_string(MultiDict([(k, v) for k, v in current.items(multi=True)
+                                                if k in ("q", "ui")])),
             "other_ui_url": query_string(_switch_ui(
                 with_changes(current, hit=rank) if nav else current, ui))}
 

@@ -17,7 +17,7 @@ from indexer import (
 from .facet_pages import facet_page
 from .i18n import TEXT, ui_language
 from .pages import FACET_VIEWS, article_page, search_page
-from .params import search_request, state
+from .params import query_string, search_request, state
 from .read_page import read_page, reading
 
 bp = Blueprint("views", __name__)
@@ -39,13 +39,31 @@ def index_unreadable(error: Exception, reason: str = "index_unreadable",
     if request.path.startswith(("/api/", "/export")):
         return jsonify({"error": str(error)}), 503
     ui = ui_language(request.args.get("ui"))
-    return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui][reason],
-                           detail=detail), 503
+    return error_page(ui, TEXT[ui][reason], detail, 503)
+
+
+def error_page(ui: str, message: str, detail: str = "", status: int = 404):
+    """A page that could not be shown, in the interface language: the site's
+    header (language switch kept), what went wrong, a search box and the way back.
+    The switch is the query alone: a path such as ``//elsewhere.example`` must
+    not become a link off the site."""
+    switched = state(request.args)
+    switched.setlist("ui", ["ru" if ui == "en" else "en"])
+    return render_template("error.html", t=TEXT[ui], ui=ui, message=message, detail=detail,
+                           other_ui_url=query_string(switched)), status
+
+
+def page_not_found(error=None):
+    """404 for an address the app does not know: JSON under ``/api/``, a page otherwise."""
+    if request.path.startswith("/api/"):
+        return jsonify({"error": f"no API endpoint at {request.path[:200]}: "
+                                 "/api lists them"}), 404
+    ui = ui_language(request.args.get("ui"))
+    return error_page(ui, TEXT[ui]["page_not_found"], request.path[:80])
 
 
 def _no_index(ui: str):
-    return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui]["no_index"],
-                           detail="kartoteka index SOURCE"), 503
+    return error_page(ui, TEXT[ui]["no_index"], "kartoteka index SOURCE", 503)
 
 
 @bp.route("/")
@@ -69,15 +87,13 @@ def article(article_id):
     """One article, whole, with the query's words marked."""
     ui = ui_language(request.args.get("ui"))
     if not _valid_id(article_id):
-        return render_template("error.html", t=TEXT[ui], ui=ui,
-                               message=TEXT[ui]["not_found"], detail=article_id[:80]), 404
+        return error_page(ui, TEXT[ui]["not_found"], article_id[:80])
     try:
         page = article_page(service(), article_id, request.args, current_app.config["PER_PAGE"])
     except FileNotFoundError:
         return _no_index(ui)
     if page is None:
-        return render_template("error.html", t=TEXT[ui], ui=ui,
-                               message=TEXT[ui]["not_found"], detail=article_id), 404
+        return error_page(ui, TEXT[ui]["not_found"], article_id)
     return render_template("article.html", **page)
 
 
@@ -88,19 +104,16 @@ def article_read(article_id):
     unknown id, 410 when the file is gone or changed."""
     ui = ui_language(request.args.get("ui"))
     if not _valid_id(article_id):
-        return render_template("error.html", t=TEXT[ui], ui=ui,
-                               message=TEXT[ui]["not_found"], detail=article_id[:80]), 404
+        return error_page(ui, TEXT[ui]["not_found"], article_id[:80])
     try:
         data, status = reading(service(), article_id)
     except FileNotFoundError:
         return _no_index(ui)
     if status == 404:
-        return render_template("error.html", t=TEXT[ui], ui=ui,
-                               message=TEXT[ui]["not_found"], detail=article_id), 404
+        return error_page(ui, TEXT[ui]["not_found"], article_id)
     if status == 410:
         word = "read_gone" if data["error"] == "gone" else "read_gone_changed"
-        return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui][word],
-                               detail=data["source"]), 410
+        return error_page(ui, TEXT[ui][word], data["source"], 410)
     return render_template("read.html", **read_page(data, ui))
 
 
@@ -133,8 +146,7 @@ def facet_more(name):
     except FileNotFoundError:
         return _no_index(ui)
     if page is None:
-        return render_template("error.html", t=TEXT[ui], ui=ui, message=TEXT[ui]["no_facet"],
-                               detail=name[:80]), 404
+        return error_page(ui, TEXT[ui]["no_facet"], name[:80])
     return render_template("facet_more.html", **page), 400 if page["error"] else 200
 
 
@@ -153,6 +165,17 @@ def api_facet(name):
                     "total": page["total_values"],
                     "values": [{k: v[k] for k in ("value", "label", "count", "selected")}
                                for v in page["values"]]})
+
+
+@bp.route("/api", strict_slashes=False)
+def api_index():
+    """The JSON API and the exports: each path with what its view's docstring says."""
+    endpoints = []
+    for rule in sorted(current_app.url_map.iter_rules(), key=lambda r: r.rule):
+        if rule.rule.startswith(("/api/", "/export")):
+            about = current_app.view_functions[rule.endpoint].__doc__ or ""
+            endpoints.append({"path": rule.rule, "about": " ".join(about.split())})
+    return jsonify({"endpoints": endpoints})
 
 
 def _api_request():

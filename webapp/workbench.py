@@ -26,6 +26,7 @@ from markupsafe import Markup
 from indexer import MAX_SERIES, QueryError, SearchService, neutralized
 
 from .chart import line_chart
+from .downloads import attachment, named_after
 from .i18n import TEXT, counted, error_message, format_number, ui_language
 from .params import query_string, search_request, state, with_changes
 
@@ -88,6 +89,7 @@ def api_timeline():
 
 @bp.route("/export.timeline.csv")
 def timeline_csv():
+    """The timeline's points as CSV, named after its queries."""
     try:
         data = _timeline_data()
     except QueryError as error:
@@ -100,8 +102,8 @@ def timeline_csv():
             writer.writerow([neutralized(entry["query"]), entry.get("lang", ""),
                              point["period"], point["count"], point["total"], point["share"]])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition":
-                             f'attachment; filename="kartoteka-timeline-{data["by"]}.csv"'})
+                    headers={"Content-Disposition": attachment(named_after(
+                        "timeline", list(dict.fromkeys(s["query"] for s in data["series"]))))})
 
 
 @bp.route("/timeline")
@@ -199,6 +201,30 @@ def tool_links(service: SearchService, request, current, ui: str, total: int) ->
             "kwic_url": url_for("workbench.kwic_page") + query_string(args)}
 
 
+def _kwic_result(args) -> dict:
+    """The concordance the URL asks for, as the page, ``/api/kwic`` and the CSV
+    all take it (``QueryError`` for a request the service cannot take)."""
+    return service().concordance(search_request(state(args), 20, default_match=TOOLS_MATCH),
+                                 order=args.get("order", "text"))
+
+
+@bp.route("/api/kwic")
+def api_kwic():
+    """The concordance as JSON, the page's twin (same parameters: a search's state
+    and ``order``): ``{"query", "match", "order", "articles", "complete",
+    "lines": [{"left", "match", "right", "id", "date", "lang", "title", "url"}]}``,
+    every line (the page shows the first 1,000)."""
+    try:
+        result = _kwic_result(request.args)
+    except QueryError as error:
+        return jsonify({"error": str(error)}), 400
+    except FileNotFoundError as error:
+        return jsonify({"error": str(error)}), 503
+    return jsonify({"query": result["query"], "match": result["match"],
+                    "order": request.args.get("order", "text"), "articles": result["articles"],
+                    "complete": result["complete"], "lines": result["lines"]})
+
+
 @bp.route("/kwic")
 def kwic_page():
     """Every occurrence of the query's words in context, sortable by its neighbours."""
@@ -213,6 +239,7 @@ def kwic_page():
             "other_ui_url": query_string(with_changes(current, ui="en" if ui == "ru" else "ru")),
             "hidden": [(k, v) for k, v in current.items(multi=True) if k not in ("q", "order")],
             "csv_url": url_for("workbench.kwic_csv") + query_string(current),
+            "api_url": url_for("workbench.api_kwic") + query_string(current),
             # An article opened from a line keeps the query, so its view marks it.
             "article_args": query_string(with_changes(current, order=None)),
             "order_urls": {o: query_string(with_changes(current, order=o))
@@ -221,8 +248,7 @@ def kwic_page():
                 with_changes(current, order=None))}
     if page["query"].strip():
         try:
-            result = service().concordance(
-                search_request(current, 20, default_match=TOOLS_MATCH), order=order)
+            result = _kwic_result(request.args)
         except QueryError as error:
             page["error"] = error_message(str(error), ui)
         except FileNotFoundError:
@@ -239,10 +265,9 @@ def kwic_page():
 
 @bp.route("/export.kwic.csv")
 def kwic_csv():
+    """The concordance's every line as CSV, named after its query."""
     try:
-        result = service().concordance(
-            search_request(state(request.args), 20, default_match=TOOLS_MATCH),
-            order=request.args.get("order", "text"))
+        result = _kwic_result(request.args)
     except QueryError as error:
         return jsonify({"error": str(error)}), 400
     out = io.StringIO()
@@ -251,4 +276,5 @@ def kwic_csv():
     for line in result["lines"]:
         writer.writerow([neutralized(str(line.get(c) or "")) for c in KWIC_COLUMNS])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="kartoteka-kwic.csv"'})
+                    headers={"Content-Disposition":
+                             attachment(named_after("kwic", [result["query"]]))})

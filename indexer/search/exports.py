@@ -7,7 +7,12 @@ provenance wherever it came from:
 - columns: ``DEFAULT_COLUMNS`` always, then the ``OPTIONAL_COLUMNS`` asked
   for, in the order asked;
 - CSV: UTF-8 with a byte order mark (without it Excel reads Cyrillic as a
-  legacy code page); lists joined with "; "; a cell a spreadsheet would run
+  legacy code page), then the provenance as ``# name: value`` lines, then the
+  header and the rows: pandas ``read_csv(path, comment="#")`` and R
+  ``read.csv(path, comment.char="#")`` skip the comments, so a file carries
+  where it came from and still reads unchanged. A cell holding ``#`` is
+  quoted, since both readers cut an unquoted line at it; lists joined with
+  "; "; a cell a spreadsheet would run
   as a formula (it begins with ``= + - @``, a tab or a carriage return) gets
   a leading ``'``, as OWASP advises against CSV injection. JSON Lines keep
   every value as it is, after a provenance record;
@@ -18,7 +23,6 @@ provenance wherever it came from:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import html
 import io
@@ -41,6 +45,8 @@ DEFAULT_COLUMNS = ("id", "title", "authors", "date", "lang", "regions", "topics"
 # inferred from the text (the page named none).
 OPTIONAL_COLUMNS = ("body", "snippet", "score", "translation", "inferred_regions")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_QUOTED = re.compile(r'[,"\r\n#]')
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 CHUNK_CHARS = 64 * 1024  # characters per piece of a streamed export
 QUERY_SLUG_CHARS = 40
 FILTERS_SLUG_CHARS = 60
@@ -62,13 +68,13 @@ class Export:
     exported_at: dt.datetime
 
     def csv_chunks(self) -> Iterator[str]:
-        """The CSV in pieces of about ``CHUNK_CHARS``: BOM, header, a line per hit."""
+        """The CSV in pieces of about ``CHUNK_CHARS``: BOM, provenance comments,
+        header, a line per hit."""
         buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        writer.writerow(self.columns)
+        buffer.write("\ufeff" + "".join(provenance_comments(self.provenance)))
+        buffer.write(csv_line(self.columns))
         for row in self.rows:
-            writer.writerow([csv_cell(row[c]) for c in self.columns])
+            buffer.write(csv_line([csv_cell(row[c]) for c in self.columns]))
             if buffer.tell() >= CHUNK_CHARS:
                 yield _drain(buffer)
         yield _drain(buffer)
@@ -139,6 +145,32 @@ def csv_cell(value) -> str:
     else:
         text = str(value)
     return neutralized(text)
+
+
+def csv_line(cells: Iterable[str]) -> str:
+    """One CSV record (RFC 4180, CRLF): a cell is quoted when it holds a comma, a
+    quote, a line break or a ``#``, so no data line can read as a comment, or be
+    cut at one, in pandas or R."""
+    return ",".join('"' + c.replace('"', '""') + '"' if CSV_QUOTED.search(c) else c
+                    for c in cells) + "\r\n"
+
+
+def provenance_comments(record: dict) -> list[str]:
+    """The provenance as CSV comment lines, ``# query: выборы``; line breaks and
+    other control characters in a value become spaces, so a query cannot end
+    its comment and start a row."""
+    filters = record["filters"]
+    in_force = [f"{name}={value}" for name, values in filters.items() if name in LIST_FILTERS.values()
+                for value in values]
+    in_force += [f"{name}={filters[name]}" for name in ("from", "to") if filters[name]]
+    in_force += ["undated"] if filters["undated"] else []
+    lines = {"query": record["query"], "filters": "; ".join(in_force) or "none",
+             "other language": "searched" if record["cross"] else "not searched",
+             "sort": record["sort"], "index": f"built {record['index_built_at'] or 'unknown'}",
+             "kartoteka": record["kartoteka_version"], "exported": record["exported_at"],
+             "rows": record["total"]}
+    return ["# kartoteka export\r\n"] + [
+        f"# {name}: {CONTROL_CHARS.sub(' ', str(value))}\r\n" for name, value in lines.items()]
 
 
 def used_sort(request: SearchRequest) -> str:
