@@ -132,7 +132,7 @@ def collect() -> tuple[list[Example], list[Block], list[str]]:
                     broken.append(f"{where}: a `$` line outside a ```console block")
                 elif line.startswith("kartoteka ") and not SYNOPSIS.search(line):
                     broken.append(f"{where}: `{line}` looks like an example: put it in a "
-                                  "```console block as `$ {line}`")
+                                  f"```console block as `$ {line}`")
         name = path.relative_to(ROOT).as_posix()
         for number, line in prose:
             for url in URL_SPAN.findall(line):
