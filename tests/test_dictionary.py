@@ -2,6 +2,7 @@
 the weighted table both ways, and the installed Mueller dictionary."""
 
 import gzip
+import os
 
 import pytest
 from hypothesis import given
@@ -176,9 +177,15 @@ def test_load_table_says_what_it_was_built_from(mueller_style):
 
 @pytest.fixture(scope="session")
 def installed_table():
-    """CI installs mueller7-dict and dict-freedict-eng-rus, so they are required."""
+    """CI installs mueller7-dict and dict-freedict-eng-rus, so there they are required;
+    a developer's machine without them skips these tests, as it does the browser's."""
     paths = find_dictionaries()
-    assert [p.name for p in paths] == ["mueller7.index", "freedict-eng-rus.index"]
+    if [p.name for p in paths] != ["mueller7.index", "freedict-eng-rus.index"]:
+        message = ("install mueller7-dict and dict-freedict-eng-rus (apt-get) to test the "
+                   "installed dictionaries")
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     table, _ = load_table(paths)
     return table
 
