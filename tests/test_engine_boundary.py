@@ -69,6 +69,17 @@ def test_the_command_line_and_the_engines_are_packages():
     assert not list((ROOT / "indexer/engine").glob("sphinx_*.py"))
 
 
+def test_every_package_is_installed():
+    """A package missing from pyproject's list would be missing from an installed copy."""
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+                 ["packages"])
+    found = {init.parent.relative_to(ROOT).as_posix().replace("/", ".")
+             for top in ("indexer", "webapp", "benchmarks") for init in (ROOT / top).rglob("__init__.py")}
+    assert found == listed
+
+
 def test_no_module_is_too_long_to_read_at_once():
     long = {path.relative_to(ROOT).as_posix(): n for path in ROOT.glob("indexer/**/*.py")
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES}
