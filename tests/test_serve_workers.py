@@ -164,7 +164,7 @@ def test_two_workers_share_the_port_and_the_index_and_stop_together(two_workers,
     log.seek(0)
     said = log.read()
     assert said.splitlines()[0] == (
-        f"Serving {index_dir} at http://127.0.0.1:{base.rsplit(':', 1)[1]}/ with 2 workers")
+        f"Serving {index_dir} at http://127.0.0.1:{base.rsplit(':', 1)[1]}/ with 2 workers (Ctrl+C to stop)")
     assert "Error" not in said and "Traceback" not in said
 
 

@@ -16,21 +16,20 @@ term's postings, so the evaluator ranks it as any other word.
 
 from __future__ import annotations
 
-import bisect
 import math
 from array import array
 
 import numpy as np
 from .docsets import Docsets
 from ..schema import BM25_K1
-from .postings import bits_from_ids
+from .postings import TermPostings
 
 
-class GroupPostings:
-    """A synonym group's documents and quantized BM25 impacts, shaped like
-    ``postings.TermPostings`` (ids ascending, impacts, impact order, scale)."""
+class GroupPostings(TermPostings):
+    """A synonym group's documents and quantized BM25 impacts, read as a
+    ``TermPostings`` is (ids ascending, impacts, impact order, scale), built in memory."""
 
-    __slots__ = ("_bits", "by_impact", "ids", "impacts", "keys", "scale")
+    __slots__ = ()
 
     def __init__(self, ids: np.ndarray, scores: np.ndarray):
         top = float(scores.max()) if len(scores) else 0.0
@@ -41,24 +40,6 @@ class GroupPostings:
         order = np.lexsort((ids, 255 - impacts))
         self.by_impact = array("I", ids[order].astype(np.uint32).tobytes())
         self.keys, self._bits = None, None
-
-    @property
-    def bits(self) -> int:
-        if self._bits is None:
-            self._bits = bits_from_ids(self.ids)
-        return self._bits
-
-    def impact(self, docnum: int) -> float:
-        i = bisect.bisect_left(self.ids, docnum)
-        if i < len(self.ids) and self.ids[i] == docnum:
-            return self.impacts[i] * self.scale
-        return 0.0
-
-    def impact_table(self, total: int) -> bytearray:
-        table = bytearray(total)
-        for docnum, impact in zip(self.ids, self.impacts):
-            table[docnum] = impact
-        return table
 
 
 def group_postings(docsets: Docsets, fieldname: str, words, weights) -> GroupPostings | None:
