@@ -210,6 +210,7 @@ def test_the_cli_takes_a_dictionary_or_none(tmp_path):
     done = runner.invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "b"),
                                "--no-dictionary", "--jobs", "1"])
     assert done.exit_code == 0 and done.output.count(NO_DICTIONARY) == 1
+    assert "skipped a line" not in done.output  # a note of its own, not a bad line
     missing = runner.invoke(cli, ["index", str(corpus), "--index", str(tmp_path / "c"),
                                   "--dictionary", str(tmp_path / "none.index")])
     assert missing.exit_code != 0 and "none.index" in missing.output

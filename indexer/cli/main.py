@@ -139,7 +139,7 @@ def index(sources, index_dir, update, strict, report_file, max_file_mb, jobs, gl
     if summary.passed_over:
         click.echo(_passed_over_line(summary.passed_over))
     for note in summary.notes:
-        click.echo(f"skipped a line: {note}", err=True)
+        click.echo(note, err=True)
     _echo_problems(summary.problems, report_file)
 
 

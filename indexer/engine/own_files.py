@@ -53,4 +53,4 @@ def place_own_files(building: Path, own: dict[str, Path], summary: BuildSummary)
         else:
             problems = read_aliases(path)[1]
         # Named as the researcher gave it (an update's carried-over copy too).
-        summary.notes += [p.replace(str(target), str(path)) for p in problems]
+        summary.notes += ["skipped a line: " + p.replace(str(target), str(path)) for p in problems]
