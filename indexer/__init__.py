@@ -22,7 +22,7 @@ _PUBLIC = {
     "SearchService": "search.service", "SearchRequest": "search.service",
     "SORTS": "search.service", "MAX_SERIES": "search.timeline",
     "open_export": "search.exports",
-    "neutralized": "search.exports",
+    "neutralized": "search.exports", "tool_csv": "search.exports",
     "build_index": "engine.embedded.build", "update_index": "engine.embedded.build",
     "BuildSummary": "engine.summary",
     "default_index_dir": "engine.store", "current_generation": "engine.store",

@@ -4,8 +4,6 @@ interface's error messages."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import Counter
 
 import pytest
@@ -14,6 +12,8 @@ from indexer import QueryError
 from indexer.search.service import SearchRequest
 from webapp import create_app
 from webapp.i18n import error_message
+
+from conftest import exported_csv
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +84,13 @@ def test_the_timeline_api_csv_and_page(client):
     data = client.get("/api/timeline?q=выборы&q=trade&by=year&norm=share").get_json()
     assert data["norm"] == "share" and len(data["series"]) == 2
     assert set(data["series"][0]["points"][0]) == {"period", "count", "total", "share"}
-    response = client.get("/export.timeline.csv?q=выборы&by=month")
-    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
+    response = client.get("/export.timeline.csv?q=выборы&q=trade&by=month")
+    comments, rows = exported_csv(response.data)
+    # Where it came from, inside the file: a browser's download keeps it.
+    assert comments[0] == "# kartoteka timeline" and "# query: выборы | trade" in comments
+    assert f"# rows: {len(rows)}" in comments and any(c.startswith("# index: built") for c in comments)
     assert rows and set(rows[0]) == {"query", "lang", "period", "count", "total", "share"}
+    assert {row["query"] for row in rows} == {"выборы", "trade"}
     page = client.get("/timeline?q=выборы&q=trade&by=year&norm=share").data.decode()
     assert page.count('class="series"') == 4 and "<title>" in page  # a wide and a narrow drawing
     assert client.get("/api/timeline?q=a&by=week").status_code == 400
@@ -117,9 +121,11 @@ def test_the_concordance_page_and_its_csv(client):
     assert page.count("<mark>") > 3
     response = client.get("/export.kwic.csv?q=выборы&cross=0")
     assert response.data.startswith("\ufeff".encode())
-    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == ["left", "match", "right", "id", "date", "lang", "title", "url"]
-    assert len(rows) > 4 and all(row[1].lower().startswith("выбор") for row in rows[1:])
+    comments, rows = exported_csv(response.data)
+    assert comments[0] == "# kartoteka concordance" and "# query: выборы" in comments
+    assert "# other language: not searched" in comments and f"# rows: {len(rows)}" in comments
+    assert list(rows[0]) == ["left", "match", "right", "id", "date", "lang", "title", "url"]
+    assert len(rows) > 3 and all(row["match"].lower().startswith("выбор") for row in rows)
 
 
 @pytest.mark.parametrize("args", [
@@ -148,7 +154,8 @@ def test_the_timeline_and_the_concordance_on_the_command_line(sample_index):
     assert "выборы" in header and "trade" in header and first[:7].count("-") == 1
     data = runner.invoke(cli, ["timeline", "выборы", "--share", "--by-language", "--csv",
                                "--index", str(sample_index)])
-    rows = list(csv.DictReader(io.StringIO(data.output)))
+    comments, rows = exported_csv(data.output)
+    assert comments[0] == "# kartoteka timeline"
     assert {row["lang"] for row in rows} == {"en", "ru"} and all(
         0 <= float(row["share"]) <= 1 for row in rows if row["share"])
     too_many = runner.invoke(cli, ["timeline", "a1", "b1", "c1", "d1", "e1", "f1", "--index",
@@ -156,9 +163,10 @@ def test_the_timeline_and_the_concordance_on_the_command_line(sample_index):
     assert too_many.exit_code == 2 and "1 to 5 queries at once, not 6" in too_many.output
     lines = runner.invoke(cli, ["kwic", "выборы", "--no-cross", "--csv", "--index",
                                 str(sample_index)])
-    rows = list(csv.reader(io.StringIO(lines.output)))
-    assert rows[0] == ["left", "match", "right", "id", "date", "lang", "title", "url"]
-    assert len(rows) > 4 and all(r[1].lower().startswith("выбор") for r in rows[1:])
+    comments, rows = exported_csv(lines.output)
+    assert comments[0] == "# kartoteka concordance" and "# query: выборы" in comments
+    assert list(rows[0]) == ["left", "match", "right", "id", "date", "lang", "title", "url"]
+    assert len(rows) > 3 and all(r["match"].lower().startswith("выбор") for r in rows)
     shown = runner.invoke(cli, ["kwic", "выборы", "--order", "left", "--limit", "2",
                                 "--index", str(sample_index)])
     assert shown.exit_code == 0 and "occurrences in" in shown.output

@@ -9,9 +9,6 @@ state plus ``order`` (text, left or right).
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
     Blueprint,
     Response,
@@ -23,7 +20,7 @@ from flask import (
 )
 from markupsafe import Markup
 
-from indexer import MAX_SERIES, QueryError, SearchService, neutralized
+from indexer import MAX_SERIES, QueryError, SearchService, tool_csv
 
 from .chart import line_chart
 from .downloads import attachment, named_after
@@ -94,14 +91,12 @@ def timeline_csv():
         data = _timeline_data()
     except QueryError as error:
         return jsonify({"error": str(error)}), 400
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TIMELINE_COLUMNS)
-    for entry in data["series"]:
-        for point in entry["points"]:
-            writer.writerow([neutralized(entry["query"]), entry.get("lang", ""),
-                             point["period"], point["count"], point["total"], point["share"]])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    queries, _, _, _, filters = _timeline_state()
+    rows = [(entry["query"], entry.get("lang", ""), point["period"], point["count"],
+             point["total"], point["share"])
+            for entry in data["series"] for point in entry["points"]]
+    text = tool_csv(service(), "timeline", filters, queries, TIMELINE_COLUMNS, rows)
+    return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": attachment(named_after(
                         "timeline", list(dict.fromkeys(s["query"] for s in data["series"]))))})
 
@@ -270,11 +265,9 @@ def kwic_csv():
         result = _kwic_result(request.args)
     except QueryError as error:
         return jsonify({"error": str(error)}), 400
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(KWIC_COLUMNS)
-    for line in result["lines"]:
-        writer.writerow([neutralized(str(line.get(c) or "")) for c in KWIC_COLUMNS])
-    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+    asked = search_request(state(request.args), 20, default_match=TOOLS_MATCH)
+    rows = [[line.get(c) for c in KWIC_COLUMNS] for line in result["lines"]]
+    text = tool_csv(service(), "concordance", asked, [result["query"]], KWIC_COLUMNS, rows)
+    return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition":
                              attachment(named_after("kwic", [result["query"]]))})

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
-
 import click
 
 from .options import (
@@ -18,13 +15,14 @@ from .options import (
 )
 from ..errors import IndexFormatError, IndexUnavailable, QueryError
 from ..search.concordance import SORTS as KWIC_ORDERS
-from ..search.exports import neutralized
+from ..search.exports import tool_csv
 from ..search.service import SearchService
 
 # What the timeline and the concordance count unless asked: the words as typed
 # (and their likely reading), as evidence is cited; search and export count all.
 TOOLS_MATCH = "typed"
 KWIC_COLUMNS = ("left", "match", "right", "id", "date", "lang", "title", "url")
+TIMELINE_COLUMNS = ("query", "lang", "period", "count", "total", "share")
 LEFT_WIDTH = 50  # characters of left context printed in the terminal
 
 
@@ -66,15 +64,17 @@ def timeline(queries, by, share, by_language, as_csv, index_dir, **options):
         kartoteka timeline Kyrgyzstan Kazakhstan --from 2010 --csv
     """
     request = _request("", default_match=TOOLS_MATCH, **options)
-    data = _ask(index_dir, lambda service: service.timeline(
-        list(queries), request, by=by, by_language=by_language))
+
+    def asked(service):
+        data = service.timeline(list(queries), request, by=by, by_language=by_language)
+        rows = [(entry["query"], entry.get("lang", ""), p["period"], p["count"], p["total"],
+                 p["share"]) for entry in data["series"] for p in entry["points"]]
+        return data, tool_csv(service, "timeline", request, list(queries), TIMELINE_COLUMNS,
+                              rows, bom=False) if as_csv else None
+
+    data, as_text = _ask(index_dir, asked)
     if as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(("query", "lang", "period", "count", "total", "share"))
-        for entry in data["series"]:
-            for p in entry["points"]:
-                writer.writerow((neutralized(entry["query"]), entry.get("lang", ""),
-                                 p["period"], p["count"], p["total"], p["share"]))
+        click.echo(as_text, nl=False)
         return
     names = [entry["query"] + (f" ({entry['lang']})" if entry.get("lang") else "")
              for entry in data["series"]]
@@ -128,13 +128,17 @@ def kwic(query, order, limit, as_csv, index_dir, **options):
         kartoteka kwic 'Kyrgyzstan' --lang en --csv > kyrgyzstan-kwic.csv
     """
     request = _request(query, default_match=TOOLS_MATCH, **options)
-    result = _ask(index_dir, lambda service: service.concordance(request, order=order))
-    lines = result["lines"][:limit] if limit else result["lines"]
+
+    def asked(service):
+        result = service.concordance(request, order=order)
+        lines = result["lines"][:limit] if limit else result["lines"]
+        rows = [[line.get(c) for c in KWIC_COLUMNS] for line in lines]
+        return result, lines, tool_csv(service, "concordance", request, [query], KWIC_COLUMNS,
+                                       rows, bom=False) if as_csv else None
+
+    result, lines, as_text = _ask(index_dir, asked)
     if as_csv:
-        writer = csv.writer(sys.stdout)
-        writer.writerow(KWIC_COLUMNS)
-        for line in lines:
-            writer.writerow([neutralized(str(line.get(c) or "")) for c in KWIC_COLUMNS])
+        click.echo(as_text, nl=False)
         return
     click.echo(f"{_count(len(result['lines']), 'occurrence')} in "
                f"{_count(result['articles'], 'article')}"

@@ -47,6 +47,11 @@ OPTIONAL_COLUMNS = ("body", "snippet", "score", "translation", "inferred_regions
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_QUOTED = re.compile(r'[,"\r\n#]')
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+# What each way of counting (``SearchRequest.match``) counts, said in a CSV's provenance.
+COUNTED = {"all": "the words as typed, their other readings and translations",
+           "typed": "the words as typed and their likely reading only",
+           "readings": "only what the words' other readings add",
+           "translations": "only what the translations add"}
 CHUNK_CHARS = 64 * 1024  # characters per piece of a streamed export
 QUERY_SLUG_CHARS = 40
 FILTERS_SLUG_CHARS = 60
@@ -155,7 +160,20 @@ def csv_line(cells: Iterable[str]) -> str:
                     for c in cells) + "\r\n"
 
 
-def provenance_comments(record: dict) -> list[str]:
+def tool_csv(service: SearchService, kind: str, request: SearchRequest, queries: list[str],
+             columns: Iterable[str], rows: list[Iterable], bom: bool = True) -> str:
+    """A researcher's tool's CSV (``timeline``, ``kwic``): its provenance as comment
+    lines (``# kartoteka timeline``, ``# query: выборы | election``, …), then the
+    header and the rows, read as an export's are."""
+    columns = tuple(columns)
+    record = provenance(service, request, columns, dt.datetime.now(dt.UTC), total=len(rows))
+    record["query"] = " | ".join(queries)
+    return ("\ufeff" if bom else "") + "".join(
+        provenance_comments(record, kind) + [csv_line(columns)]
+        + [csv_line(csv_cell(value) for value in row) for row in rows])
+
+
+def provenance_comments(record: dict, kind: str = "export") -> list[str]:
     """The provenance as CSV comment lines, ``# query: выборы``; line breaks and
     other control characters in a value become spaces, so a query cannot end
     its comment and start a row."""
@@ -166,10 +184,11 @@ def provenance_comments(record: dict) -> list[str]:
     in_force += ["undated"] if filters["undated"] else []
     lines = {"query": record["query"], "filters": "; ".join(in_force) or "none",
              "other language": "searched" if record["cross"] else "not searched",
+             "counted": COUNTED.get(record.get("match", "all"), record.get("match")),
              "sort": record["sort"], "index": f"built {record['index_built_at'] or 'unknown'}",
              "kartoteka": record["kartoteka_version"], "exported": record["exported_at"],
              "rows": record["total"]}
-    return ["# kartoteka export\r\n"] + [
+    return [f"# kartoteka {kind}\r\n"] + [
         f"# {name}: {CONTROL_CHARS.sub(' ', str(value))}\r\n" for name, value in lines.items()]
 
 
@@ -189,6 +208,7 @@ def provenance(service: SearchService, request: SearchRequest, columns: tuple[st
         "query": request.query,
         "filters": filters,
         "cross": request.cross,
+        "match": request.match,
         "sort": used_sort(request),
         "columns": list(columns),
         "total": total,
