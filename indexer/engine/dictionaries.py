@@ -90,7 +90,7 @@ def write_translations(folder: Path, table: dict, source: dict, vocabulary) -> i
     for side in ("words", "en", "ru"):
         kept[side] = {}
         for term, translations in table.get(side, {}).items():
-            held = [[other, weight, word] for other, weight, word in _entries(translations)
+            held = [[other, weight, word] for other, weight, word in translations
                     if other in vocabulary]
             if held:
                 kept[side][term] = held
@@ -100,12 +100,6 @@ def write_translations(folder: Path, table: dict, source: dict, vocabulary) -> i
     (Path(folder) / TRANSLATIONS).write_text(
         json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return pairs
-
-
-def _entries(translations):
-    for entry in translations:
-        other, weight, *word = entry
-        yield other, weight, (word[0] if word else other)
 
 
 def keep_translations(folder: Path, dictionaries: list[Path], vocabulary,

@@ -42,6 +42,7 @@ from pathlib import Path
 from ...errors import IndexFormatError
 from .postings import TermPostings, bits_from_ids, ids_of
 from ..schema import UNDATED
+from ..spelling import prefixed
 from .settings import EngineSettings
 from ..store import format_error
 
@@ -332,11 +333,7 @@ class Docsets:
 
     def prefixed(self, fieldname: str, prefix: str):
         """The field's terms that start with ``prefix``, in order."""
-        texts = self._texts.get(fieldname, [])
-        i = bisect.bisect_left(texts, prefix)
-        while i < len(texts) and texts[i].startswith(prefix):
-            yield texts[i]
-            i += 1
+        return prefixed(self._texts.get(fieldname, []), prefix)
 
     def term_bits(self, fieldname: str, text: str) -> int:
         postings = self.term(fieldname, text)
